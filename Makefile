@@ -1,0 +1,93 @@
+# VirtualStack. `make` builds into build/, `make asan` the same with ASan+UBSan into
+# build/asan/, `make test` runs every test against both.
+
+BUILD ?= build
+CC ?= cc
+SAN ?=
+
+PKGS := libpq json-c libjwt
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# The schema version the code expects: the highest migration number.
+SCHEMA_VERSION := $(shell ls sql | sed -n 's/^\([0-9][0-9][0-9]\)_.*\.sql$$/\1/p' | sort | tail -n 1 | sed 's/^0*//')
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla -Wnull-dereference
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c17 -D_GNU_SOURCE $(WARN) -MMD -MP -Ilib -Ifcgi $(PKG_CFLAGS) \
+	-DVS_SCHEMA_VERSION=$(SCHEMA_VERSION) -fstack-protector-strong -D_FORTIFY_SOURCE=2
+LDLIBS := -lfcgi $(PKG_LIBS) -largon2 -lssl -lcrypto
+
+ifeq ($(SAN),1)
+CFLAGS := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC := $(wildcard lib/core/*.c lib/domain/*.c lib/app/*.c lib/adapters/pg/*.c)
+FCGI_SRC := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
+ADMIN_SRC := $(wildcard lib/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+INTEG_SRC := $(wildcard tests/integration/*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+FCGI_OBJ := $(FCGI_SRC:%.c=$(BUILD)/obj/%.o)
+ADMIN_OBJ := $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+INTEG_OBJ := $(INTEG_SRC:%.c=$(BUILD)/obj/%.o)
+
+PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin
+TESTS := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests
+
+.PHONY: all asan test test-unit test-integration run stop bench format clean
+all: $(PROGRAMS) $(TESTS)
+
+$(BUILD)/libvs.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BUILD)/vs-fcgi: $(BUILD)/obj/fcgi/main.o $(FCGI_OBJ) $(BUILD)/libvs.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/vs-admin: $(ADMIN_OBJ) $(BUILD)/libvs.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests link the handlers' library code too (router, request parsing), never a socket.
+$(BUILD)/tests/unit_tests: $(UNIT_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+
+$(BUILD)/tests/integration_tests: $(INTEG_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcunit -lcurl $(PKG_LIBS) -lssl -lcrypto
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=1 all
+
+# The README's test command: unit and integration tests, plain and sanitized.
+test: all asan
+	scripts/run-tests
+
+run:
+	scripts/install-deps --if-missing
+	$(MAKE) all
+	scripts/stack up
+
+stop:
+	scripts/stack down
+
+bench: all
+	scripts/bench
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(FCGI_OBJ:.o=.d) $(ADMIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INTEG_OBJ:.o=.d) $(BUILD)/obj/fcgi/main.d

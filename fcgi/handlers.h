@@ -1,0 +1,41 @@
+/* Handlers: parse and validate input, call one use case, render the result. No SQL and
+ * no permission logic here. */
+#ifndef VS_FCGI_HANDLERS_H
+#define VS_FCGI_HANDLERS_H
+
+#include "request.h"
+#include "worker.h"
+
+#define VS_HANDLER(name) enum vs_err name(struct vs_worker *w, struct vs_request *req)
+
+/* h_system.c */
+VS_HANDLER(vs_h_root);
+VS_HANDLER(vs_h_health);
+VS_HANDLER(vs_h_health_ready);
+
+/* h_auth.c */
+VS_HANDLER(vs_h_auth_token);
+VS_HANDLER(vs_h_auth_login);
+VS_HANDLER(vs_h_auth_refresh);
+VS_HANDLER(vs_h_auth_logout);
+
+/* h_users.c */
+VS_HANDLER(vs_h_users_list);
+VS_HANDLER(vs_h_users_create);
+VS_HANDLER(vs_h_users_get);
+VS_HANDLER(vs_h_users_update);
+VS_HANDLER(vs_h_users_delete);
+VS_HANDLER(vs_h_users_me);
+VS_HANDLER(vs_h_users_me_update);
+
+/* h_tenants.c */
+VS_HANDLER(vs_h_tenants_list);
+VS_HANDLER(vs_h_tenants_create);
+VS_HANDLER(vs_h_tenants_get);
+VS_HANDLER(vs_h_tenants_get_by_slug);
+VS_HANDLER(vs_h_tenants_update);
+VS_HANDLER(vs_h_tenants_delete);
+VS_HANDLER(vs_h_tenant_users_list);
+VS_HANDLER(vs_h_tenant_users_get);
+
+#endif

@@ -1,0 +1,115 @@
+/* vs-fcgi: one FastCGI worker. spawn-fcgi hands it the listening socket on fd 0 and
+ * multiwatch keeps N of them alive. One request at a time, one PostgreSQL connection. */
+#include "dispatch.h"
+#include "worker.h"
+
+#include "core/log.h"
+#include "core/time.h"
+
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: accept() must return so the worker can exit cleanly. */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* nginx closing early must not kill the worker */
+}
+
+static bool worker_init(struct vs_worker *w, bool check_only)
+{
+	char err[256];
+	memset(w, 0, sizeof(*w));
+	if (!vs_config_load(&w->cfg, true, err, sizeof(err))) {
+		vs_log(VS_LOG_ERROR, "cannot start: %s", err);
+		return false;
+	}
+	vs_log_set_level(w->cfg.log_level);
+	if (vs_jwt_keys_init(&w->jwt, w->cfg.jwt_secret, w->cfg.jwt_secret_len, w->cfg.jwt_issuer,
+			     w->cfg.jwt_audience) != VS_OK) {
+		vs_log(VS_LOG_ERROR, "cannot start: the JWT secret is too short");
+		vs_config_release(&w->cfg);
+		return false;
+	}
+	if (check_only)
+		return true;
+	w->pg = vs_pg_new(w->cfg.database_url, w->cfg.statement_timeout_ms);
+	w->repos = vs_pg_repos_new(w->pg);
+	w->app = (struct vs_app){
+		.repos = vs_pg_repos_ports(w->repos),
+		.jwt = &w->jwt,
+		.access_ttl = w->cfg.access_ttl,
+		.refresh_ttl = w->cfg.refresh_ttl,
+		.now = vs_time_now,
+	};
+	/* Connect now so the first request does not pay for it; if the database is away
+	 * the worker still starts and answers 503 until it is back. */
+	(void)vs_pg_ensure(w->pg);
+	return true;
+}
+
+static void worker_release(struct vs_worker *w)
+{
+	vs_pg_repos_free(w->repos);
+	vs_pg_free(w->pg);
+	vs_config_release(&w->cfg);
+}
+
+int main(int argc, char **argv)
+{
+	struct vs_worker w;
+	bool check_only = argc > 1 && strcmp(argv[1], "--check-config") == 0;
+
+	if (!worker_init(&w, check_only))
+		return 1;
+	if (check_only) {
+		vs_config_release(&w.cfg);
+		puts("configuration ok");
+		return 0;
+	}
+	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
+		vs_log(VS_LOG_ERROR, "cannot start: fd 0 is not a FastCGI socket "
+				     "(start vs-fcgi with spawn-fcgi)");
+		worker_release(&w);
+		return 1;
+	}
+	install_signals();
+
+	FCGX_Request fcgi;
+	FCGX_InitRequest(&fcgi, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+	struct vs_arena *arena = vs_arena_new();
+	while (!stopping && FCGX_Accept_r(&fcgi) >= 0) {
+		struct vs_request req;
+		vs_request_init(&req, &fcgi, arena);
+		vs_dispatch(&w, &req);
+		vs_respond(&req);
+		FCGX_Finish_r(&fcgi);
+		vs_arena_reset(arena);
+		w.requests++;
+		/* Recycling bounds the damage of any slow leak in a library. */
+		if (w.cfg.max_requests && w.requests >= (unsigned long)w.cfg.max_requests)
+			break;
+	}
+	FCGX_Free(&fcgi, 0);
+	vs_arena_free(arena);
+	worker_release(&w);
+	vs_log(VS_LOG_INFO, "worker exiting after %lu requests", w.requests);
+	return 0;
+}

@@ -1,0 +1,59 @@
+#include "render.h"
+
+struct json_object *vs_render_user(const struct vs_user *u)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *roles = json_object_new_array();
+	for (size_t i = 0; i < u->nroles; i++)
+		json_object_array_add(roles, json_object_new_string(u->roles[i]));
+	json_object_object_add(o, "id", vs_json_uuid(&u->id));
+	json_object_object_add(o, "email", json_object_new_string(u->email));
+	json_object_object_add(o, "first_name", vs_json_str_or_null(u->first_name));
+	json_object_object_add(o, "last_name", vs_json_str_or_null(u->last_name));
+	json_object_object_add(o, "is_active", json_object_new_boolean(u->is_active));
+	json_object_object_add(o, "is_superuser", json_object_new_boolean(u->is_superuser));
+	json_object_object_add(o, "created_at", vs_json_time(u->created_at));
+	json_object_object_add(o, "updated_at", vs_json_time(u->updated_at));
+	json_object_object_add(o, "roles", roles);
+	return o;
+}
+
+struct json_object *vs_render_tenant(const struct vs_tenant *t)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", vs_json_uuid(&t->id));
+	json_object_object_add(o, "name", json_object_new_string(t->name));
+	json_object_object_add(o, "slug", json_object_new_string(t->slug));
+	json_object_object_add(o, "description", vs_json_str_or_null(t->description));
+	json_object_object_add(o, "is_active", json_object_new_boolean(t->is_active));
+	json_object_object_add(o, "created_at", vs_json_time(t->created_at));
+	json_object_object_add(o, "updated_at", vs_json_time(t->updated_at));
+	return o;
+}
+
+struct json_object *vs_render_tokens(const struct vs_token_pair *p)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "access_token", json_object_new_string(p->access_token));
+	json_object_object_add(o, "token_type", json_object_new_string("bearer"));
+	json_object_object_add(o, "expires_in", json_object_new_int64(p->expires_in));
+	json_object_object_add(o, "refresh_token", json_object_new_string(p->refresh_token));
+	return o;
+}
+
+struct json_object *vs_render_envelope(struct json_object *items, int64_t total, int64_t page,
+				       int64_t limit)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "items", items);
+	json_object_object_add(o, "total", json_object_new_int64(total));
+	json_object_object_add(o, "page", json_object_new_int64(page));
+	json_object_object_add(o, "limit", json_object_new_int64(limit));
+	return o;
+}
+
+void vs_res_array(struct vs_request *req, struct json_object *items, int64_t total)
+{
+	vs_res_header(req, "X-Total-Count", vs_arena_printf(req->arena, "%lld", (long long)total));
+	vs_res_json(req, 200, items);
+}

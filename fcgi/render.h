@@ -1,0 +1,20 @@
+/* Entities → JSON, exactly the fields of API.md (never a password hash). */
+#ifndef VS_FCGI_RENDER_H
+#define VS_FCGI_RENDER_H
+
+#include "app/app.h"
+#include "request.h"
+
+#include <json-c/json.h>
+
+struct json_object *vs_render_user(const struct vs_user *u);
+struct json_object *vs_render_tenant(const struct vs_tenant *t);
+struct json_object *vs_render_tokens(const struct vs_token_pair *p);
+
+/* {"items":[…],"total":N,"page":P,"limit":L} */
+struct json_object *vs_render_envelope(struct json_object *items, int64_t total, int64_t page,
+				       int64_t limit);
+/* A JSON array response with its total in X-Total-Count. */
+void vs_res_array(struct vs_request *req, struct json_object *items, int64_t total);
+
+#endif

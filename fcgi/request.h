@@ -1,0 +1,98 @@
+/* One HTTP request as the worker sees it, and the response being built for it. Everything
+ * hangs off the request's arena. */
+#ifndef VS_FCGI_REQUEST_H
+#define VS_FCGI_REQUEST_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/form.h"
+#include "core/json.h"
+#include "core/str.h"
+#include "domain/principal.h"
+
+#include <fcgiapp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum vs_method {
+	VS_GET = 1 << 0,
+	VS_POST = 1 << 1,
+	VS_PUT = 1 << 2,
+	VS_PATCH = 1 << 3,
+	VS_DELETE = 1 << 4,
+	VS_HEAD = 1 << 5,
+	VS_OPTIONS = 1 << 6,
+};
+
+#define VS_MAX_PATH_PARAMS 4
+#define VS_MAX_RESPONSE_HEADERS 12
+
+struct vs_route;
+
+struct vs_request {
+	FCGX_Request *fcgi; /* NULL in unit tests */
+	struct vs_arena *arena;
+
+	/* What the client sent */
+	enum vs_method method;
+	const char *method_name;
+	struct vs_str path; /* decoded and normalised by nginx, without the query */
+	const char *query_string;
+	struct vs_form query;
+	const char *request_id;
+	const char *content_type;
+	int64_t content_length; /* -1 when absent */
+	const char *body;
+	size_t body_len;
+	bool body_read;
+
+	/* What dispatch found out */
+	const struct vs_route *route;
+	struct vs_str param_names[VS_MAX_PATH_PARAMS];
+	struct vs_str param_values[VS_MAX_PATH_PARAMS];
+	size_t nparams;
+	struct vs_principal principal;
+	const vs_uuid *tenant; /* the tenant in context, or NULL */
+	vs_uuid tenant_buf;
+	struct vs_error error;
+
+	/* The response */
+	int status;
+	const char *header_names[VS_MAX_RESPONSE_HEADERS];
+	const char *header_values[VS_MAX_RESPONSE_HEADERS];
+	size_t nheaders;
+	struct json_object *json; /* body; owned by the arena */
+	int64_t started_us;
+};
+
+/* Request parameters from FastCGI (REQUEST_METHOD, HTTP_X_…); NULL when absent. */
+const char *vs_req_param_env(const struct vs_request *req, const char *name);
+/* A client header by its CGI name, e.g. "HTTP_X_TENANT_ID". */
+#define vs_req_header(req, cgi_name) vs_req_param_env((req), (cgi_name))
+
+/* The path parameter {name}, or an empty string. */
+struct vs_str vs_req_path_param(const struct vs_request *req, const char *name);
+/* Parses the path parameter {name} as a UUID; 400 when malformed. */
+enum vs_err vs_req_path_uuid(struct vs_request *req, const char *name, vs_uuid *out);
+
+/* An integer query parameter within [min, max], default when absent; 422 otherwise. */
+enum vs_err vs_req_query_int(struct vs_request *req, const char *name, int64_t fallback,
+			     int64_t min, int64_t max, int64_t *out);
+/* A query string parameter, or NULL; a repeated one is a 422. */
+enum vs_err vs_req_query_str(struct vs_request *req, const char *name, size_t max_len,
+			     const char **out);
+
+/* Reads the body (at most max bytes: 413 beyond). */
+enum vs_err vs_req_read_body(struct vs_request *req, size_t max);
+/* Requires application/json (415), reads and parses it strictly (400), binds fields (422). */
+enum vs_err vs_req_bind_json(struct vs_request *req, const struct vs_json_field *fields,
+			     size_t nfields, void *out);
+/* True when the Content-Type's media type is `type` (parameters ignored). */
+bool vs_req_content_type_is(const struct vs_request *req, const char *type);
+
+/* Response building */
+void vs_res_header(struct vs_request *req, const char *name, const char *value);
+void vs_res_json(struct vs_request *req, int status, struct json_object *body);
+void vs_res_empty(struct vs_request *req, int status);
+
+#endif

@@ -1,0 +1,70 @@
+#include "router.h"
+
+#include <string.h>
+
+/* Matches one pattern against path, segment by segment; {name} takes one non-empty
+ * segment. Parameters go into req only when the whole pattern matches. */
+static bool match(const char *pattern, struct vs_str path, struct vs_request *req)
+{
+	struct vs_str names[VS_MAX_PATH_PARAMS], values[VS_MAX_PATH_PARAMS];
+	size_t n = 0;
+	const char *p = pattern, *s = path.p, *send = path.p + path.len;
+
+	while (*p && s < send) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			const char *seg_end = memchr(s, '/', (size_t)(send - s));
+			if (!seg_end)
+				seg_end = send;
+			if (!close || seg_end == s || n == VS_MAX_PATH_PARAMS)
+				return false;
+			names[n] = (struct vs_str){ p + 1, (size_t)(close - p - 1) };
+			values[n] = (struct vs_str){ s, (size_t)(seg_end - s) };
+			n++;
+			p = close + 1;
+			s = seg_end;
+		} else if (*p++ != *s++) {
+			return false;
+		}
+	}
+	if (*p || s != send)
+		return false;
+	memcpy(req->param_names, names, n * sizeof(*names));
+	memcpy(req->param_values, values, n * sizeof(*values));
+	req->nparams = n;
+	return true;
+}
+
+const struct vs_route *vs_route_match(const struct vs_route *routes, size_t n,
+				      struct vs_request *req, unsigned *allowed)
+{
+	struct vs_str path = req->path;
+	if (path.len > 1 && path.p[path.len - 1] == '/')
+		path.len--;
+	*allowed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!match(routes[i].pattern, path, req))
+			continue;
+		if (routes[i].method == req->method ||
+		    (req->method == VS_HEAD && routes[i].method == VS_GET))
+			return &routes[i];
+		*allowed |= routes[i].method;
+	}
+	req->nparams = 0;
+	return NULL;
+}
+
+const char *vs_methods_text(struct vs_arena *a, unsigned methods)
+{
+	static const char *const names[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD",
+					     "OPTIONS" };
+	char *out = vs_arena_alloc(a, 64);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(methods & (1u << i)))
+			continue;
+		if (*out)
+			strcat(out, ", ");
+		strcat(out, names[i]);
+	}
+	return out;
+}

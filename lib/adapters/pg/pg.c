@@ -1,0 +1,314 @@
+#include "adapters/pg/pg.h"
+
+#include "core/log.h"
+#include "core/time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BACKOFF_MIN_US 50000	/* first retry after 50 ms */
+#define BACKOFF_MAX_US 2000000	/* then doubling up to 2 s */
+#define MAX_PREPARED 256
+
+struct vs_pg {
+	char *conninfo;
+	long statement_timeout_ms;
+	PGconn *conn;
+	int64_t next_attempt_us, backoff_us;
+	const struct vs_pg_stmt *prepared[MAX_PREPARED];
+	size_t nprepared;
+	struct vs_pg_stats stats;
+};
+
+struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms)
+{
+	struct vs_pg *pg = calloc(1, sizeof(*pg));
+	if (!pg || !(pg->conninfo = strdup(conninfo)))
+		abort();
+	pg->statement_timeout_ms = statement_timeout_ms;
+	return pg;
+}
+
+static void disconnect(struct vs_pg *pg)
+{
+	PQfinish(pg->conn);
+	pg->conn = NULL;
+	pg->nprepared = 0;
+}
+
+void vs_pg_free(struct vs_pg *pg)
+{
+	if (!pg)
+		return;
+	disconnect(pg);
+	free(pg->conninfo);
+	free(pg);
+}
+
+/* libpq prints server notices to stderr, which is our JSON log: log them as lines. */
+static void log_notice(void *arg, const char *message)
+{
+	(void)arg;
+	char oneline[512];
+	snprintf(oneline, sizeof(oneline), "%s", message);
+	oneline[strcspn(oneline, "\n")] = '\0';
+	vs_log(VS_LOG_INFO, "database notice: %s", oneline);
+}
+
+static bool configure_session(struct vs_pg *pg)
+{
+	PQsetNoticeProcessor(pg->conn, log_notice, NULL);
+	char sql[256];
+	/* Session settings, the same for every request; nothing request-specific (such as
+	 * a tenant) is ever set at session level. */
+	snprintf(sql, sizeof(sql),
+		 "SET statement_timeout = %ld; SET idle_in_transaction_session_timeout = %ld; "
+		 "SET TimeZone = 'UTC'; SET application_name = 'vs-fcgi'",
+		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2);
+	PGresult *r = PQexec(pg->conn, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	return ok;
+}
+
+static void connect_now(struct vs_pg *pg)
+{
+	int64_t now = vs_time_mono_us();
+	disconnect(pg);
+	pg->conn = PQconnectdb(pg->conninfo);
+	if (PQstatus(pg->conn) == CONNECTION_OK && configure_session(pg)) {
+		pg->stats.connects++;
+		pg->backoff_us = 0;
+		pg->next_attempt_us = 0;
+		vs_log(VS_LOG_INFO, "connected to the database");
+		return;
+	}
+	pg->stats.connect_failures++;
+	/* The message names host and user, never a password. */
+	const char *msg = pg->conn ? PQerrorMessage(pg->conn) : "out of memory";
+	char oneline[256];
+	snprintf(oneline, sizeof(oneline), "%s", msg);
+	oneline[strcspn(oneline, "\n")] = '\0';
+	disconnect(pg);
+	pg->backoff_us = pg->backoff_us ? pg->backoff_us * 2 : BACKOFF_MIN_US;
+	if (pg->backoff_us > BACKOFF_MAX_US)
+		pg->backoff_us = BACKOFF_MAX_US;
+	pg->next_attempt_us = now + pg->backoff_us;
+	vs_log(VS_LOG_WARN, "could not connect to the database: %s", oneline);
+}
+
+enum vs_err vs_pg_ensure(struct vs_pg *pg)
+{
+	if (pg->conn) {
+		/* A server that went away has often said so already: reading what is pending
+		 * (non-blocking) notices a dead connection before a request uses it. */
+		bool idle = PQtransactionStatus(pg->conn) == PQTRANS_IDLE;
+		if (PQstatus(pg->conn) == CONNECTION_OK && (!idle || PQconsumeInput(pg->conn)) &&
+		    PQstatus(pg->conn) == CONNECTION_OK)
+			return VS_OK;
+		vs_log(VS_LOG_WARN, "lost the database connection");
+		disconnect(pg);
+	}
+	if (vs_time_mono_us() < pg->next_attempt_us)
+		return VS_UNAVAILABLE;
+	connect_now(pg);
+	return pg->conn ? VS_OK : VS_UNAVAILABLE;
+}
+
+int vs_pg_retry_after(const struct vs_pg *pg)
+{
+	(void)pg;
+	return 1;
+}
+
+void vs_pg_request_done(struct vs_pg *pg)
+{
+	if (pg->conn && PQstatus(pg->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(pg->conn) != PQTRANS_IDLE) {
+		PGresult *r = PQexec(pg->conn, "ROLLBACK");
+		PQclear(r);
+	}
+}
+
+const struct vs_pg_stats *vs_pg_stats(const struct vs_pg *pg)
+{
+	return &pg->stats;
+}
+
+PGconn *vs_pg_conn(struct vs_pg *pg)
+{
+	return pg->conn;
+}
+
+static enum vs_err map_error(struct vs_pg *pg, const PGresult *r, const char *what)
+{
+	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
+		vs_log(VS_LOG_WARN, "lost the database connection during %s", what);
+		disconnect(pg);
+		return VS_UNAVAILABLE;
+	}
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (state) {
+		if (strcmp(state, "23505") == 0)
+			return VS_CONFLICT;
+		if (strcmp(state, "23503") == 0)
+			return VS_NOTFOUND;
+		if (strcmp(state, "23514") == 0 || strcmp(state, "22P02") == 0 ||
+		    strcmp(state, "22001") == 0)
+			return VS_INVALID;
+		if (strcmp(state, "57014") == 0 || strncmp(state, "08", 2) == 0 ||
+		    strncmp(state, "57P", 3) == 0 || strcmp(state, "53300") == 0)
+			return VS_UNAVAILABLE;
+		if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+			return VS_CONFLICT;
+	}
+	pg->stats.query_errors++;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	vs_log(VS_LOG_ERROR, "could not run %s: %s (SQLSTATE %s)", what,
+	       msg ? msg : PQerrorMessage(pg->conn), state ? state : "none");
+	return VS_INTERNAL;
+}
+
+static bool is_prepared(const struct vs_pg *pg, const struct vs_pg_stmt *stmt)
+{
+	for (size_t i = 0; i < pg->nprepared; i++)
+		if (pg->prepared[i] == stmt)
+			return true;
+	return false;
+}
+
+static enum vs_err prepare(struct vs_pg *pg, const struct vs_pg_stmt *stmt)
+{
+	if (is_prepared(pg, stmt))
+		return VS_OK;
+	if (pg->nprepared == MAX_PREPARED)
+		abort(); /* a programming error: raise MAX_PREPARED */
+	PGresult *r = PQprepare(pg->conn, stmt->name, stmt->sql, stmt->nparams, NULL);
+	enum vs_err rc = PQresultStatus(r) == PGRES_COMMAND_OK ? VS_OK : map_error(pg, r, stmt->name);
+	PQclear(r);
+	if (rc == VS_OK)
+		pg->prepared[pg->nprepared++] = stmt;
+	return rc;
+}
+
+static void clear_result(void *r)
+{
+	PQclear(r);
+}
+
+enum vs_err vs_pg_exec_ex(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
+			  const char *const *params, const int *lengths, const int *formats,
+			  PGresult **res)
+{
+	if (res)
+		*res = NULL;
+	if (!pg->conn)
+		return VS_UNAVAILABLE;
+	enum vs_err rc = prepare(pg, stmt);
+	if (rc != VS_OK)
+		return rc;
+	PGresult *r = PQexecPrepared(pg->conn, stmt->name, stmt->nparams, params, lengths, formats, 0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		rc = map_error(pg, r, stmt->name);
+		PQclear(r);
+		return rc;
+	}
+	if (res) {
+		vs_arena_defer(a, clear_result, r);
+		*res = r;
+	} else {
+		PQclear(r);
+	}
+	return VS_OK;
+}
+
+enum vs_err vs_pg_exec(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
+		       const char *const *params, PGresult **res)
+{
+	return vs_pg_exec_ex(pg, a, stmt, params, NULL, NULL, res);
+}
+
+enum vs_err vs_pg_exec_affected(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+				const char *const *params, long *rows)
+{
+	*rows = 0;
+	if (!pg->conn)
+		return VS_UNAVAILABLE;
+	enum vs_err rc = prepare(pg, stmt);
+	if (rc != VS_OK)
+		return rc;
+	PGresult *r = PQexecPrepared(pg->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		*rows = strtol(PQcmdTuples(r), NULL, 10);
+	else
+		rc = map_error(pg, r, stmt->name);
+	PQclear(r);
+	return rc;
+}
+
+enum vs_err vs_pg_scalar(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+			 const char *const *params, char *out, size_t outlen)
+{
+	if (!pg->conn)
+		return VS_UNAVAILABLE;
+	enum vs_err rc = prepare(pg, stmt);
+	if (rc != VS_OK)
+		return rc;
+	PGresult *r = PQexecPrepared(pg->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = map_error(pg, r, stmt->name);
+	else if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0))
+		rc = VS_NOTFOUND;
+	else
+		snprintf(out, outlen, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return rc;
+}
+
+enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql)
+{
+	if (!pg->conn)
+		return VS_UNAVAILABLE;
+	PGresult *r = PQexec(pg->conn, sql);
+	enum vs_err rc = PQresultStatus(r) == PGRES_COMMAND_OK ? VS_OK : map_error(pg, r, sql);
+	PQclear(r);
+	return rc;
+}
+
+const char *vs_pg_text(struct vs_arena *a, const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return NULL;
+	return vs_arena_strndup(a, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+}
+
+bool vs_pg_bool(const PGresult *r, int row, int col)
+{
+	return PQgetvalue(r, row, col)[0] == 't';
+}
+
+int64_t vs_pg_int64(const PGresult *r, int row, int col)
+{
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+void vs_pg_uuid(const PGresult *r, int row, int col, vs_uuid *out)
+{
+	const char *s = PQgetvalue(r, row, col);
+	if (!vs_uuid_parse(s, strlen(s), out))
+		memset(out, 0, sizeof(*out));
+}
+
+enum vs_err vs_pg_schema_version(struct vs_pg *pg, long *version)
+{
+	static const struct vs_pg_stmt stmt = {
+		"schema_version", "SELECT coalesce(max(version), 0) FROM vs_meta.schema_migrations", 0
+	};
+	char v[24];
+	enum vs_err rc = vs_pg_scalar(pg, &stmt, NULL, v, sizeof(v));
+	*version = rc == VS_OK ? strtol(v, NULL, 10) : 0;
+	return rc;
+}

@@ -1,0 +1,78 @@
+/* One persistent libpq connection per worker: reconnect with backoff, per-connection
+ * prepared statements, SQLSTATE → vs_err mapping. Results are cleared with the arena. */
+#ifndef VS_ADAPTERS_PG_H
+#define VS_ADAPTERS_PG_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "ports/repos.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+struct vs_pg;
+
+/* A statement, prepared on first use on each connection under its name. */
+struct vs_pg_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+};
+
+struct vs_pg_stats {
+	unsigned long connects, connect_failures, query_errors;
+};
+
+/* Copies conninfo. Does not connect yet. */
+struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms);
+void vs_pg_free(struct vs_pg *pg);
+
+/* Makes sure there is a usable connection, reconnecting when the backoff allows.
+ * VS_UNAVAILABLE while the database is away. */
+enum vs_err vs_pg_ensure(struct vs_pg *pg);
+/* Seconds a client should wait before retrying while the database is away. */
+int vs_pg_retry_after(const struct vs_pg *pg);
+/* Ends whatever the request left open (a transaction after an error). */
+void vs_pg_request_done(struct vs_pg *pg);
+const struct vs_pg_stats *vs_pg_stats(const struct vs_pg *pg);
+
+/* Runs stmt with text params (NULL = SQL NULL). On VS_OK *res (if res is not NULL) is a
+ * result of status TUPLES_OK or COMMAND_OK, owned by the arena. Errors map as:
+ * unique violation → CONFLICT, foreign key → NOTFOUND, check/invalid text → INVALID,
+ * lost connection or timeout → UNAVAILABLE, anything else → INTERNAL (logged). */
+enum vs_err vs_pg_exec(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
+		       const char *const *params, PGresult **res);
+/* Same with explicit lengths and formats, for binary parameters. */
+enum vs_err vs_pg_exec_ex(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
+			  const char *const *params, const int *lengths, const int *formats,
+			  PGresult **res);
+
+/* For INSERT/UPDATE/DELETE: runs stmt and reports how many rows it touched. */
+enum vs_err vs_pg_exec_affected(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+				const char *const *params, long *rows);
+
+/* Runs a query of one row and one column and copies the value into out (truncated to
+ * outlen - 1 bytes). No row → NOTFOUND. */
+enum vs_err vs_pg_scalar(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+			 const char *const *params, char *out, size_t outlen);
+
+/* The highest migration applied (0 before the first). */
+enum vs_err vs_pg_schema_version(struct vs_pg *pg, long *version);
+
+/* Simple statements without parameters (BEGIN, COMMIT, …), for the adapter and tools. */
+enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql);
+PGconn *vs_pg_conn(struct vs_pg *pg);
+
+/* Row helpers: text value or NULL, booleans, int64, UUIDs, epoch seconds. */
+const char *vs_pg_text(struct vs_arena *a, const PGresult *r, int row, int col);
+bool vs_pg_bool(const PGresult *r, int row, int col);
+int64_t vs_pg_int64(const PGresult *r, int row, int col);
+void vs_pg_uuid(const PGresult *r, int row, int col, vs_uuid *out);
+
+/* The tx port, and the repositories, over this connection. */
+struct vs_pg_repos;
+struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg);
+void vs_pg_repos_free(struct vs_pg_repos *r);
+struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r);
+
+#endif

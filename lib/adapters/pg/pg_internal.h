@@ -1,0 +1,53 @@
+/* Shared by the repository files of the pg adapter only. */
+#ifndef VS_ADAPTERS_PG_INTERNAL_H
+#define VS_ADAPTERS_PG_INTERNAL_H
+
+#include "adapters/pg/pg.h"
+#include "core/uuid.h"
+
+/* Each adapter embeds its port first and keeps the connection beside it. */
+struct pg_tx {
+	struct vs_tx base;
+	struct vs_pg *pg;
+};
+struct pg_users {
+	struct vs_user_repo base;
+	struct vs_pg *pg;
+};
+struct pg_tenants {
+	struct vs_tenant_repo base;
+	struct vs_pg *pg;
+};
+struct pg_memberships {
+	struct vs_membership_repo base;
+	struct vs_pg *pg;
+};
+struct pg_sessions {
+	struct vs_session_repo base;
+	struct vs_pg *pg;
+};
+
+extern const struct vs_user_repo_ops vs__pg_user_ops;
+extern const struct vs_tenant_repo_ops vs__pg_tenant_ops;
+extern const struct vs_membership_repo_ops vs__pg_membership_ops;
+extern const struct vs_session_repo_ops vs__pg_session_ops;
+
+/* A UUID as a text parameter, in a caller's buffer. */
+struct pg_uuid_text {
+	char s[VS_UUID_STRLEN + 1];
+};
+static inline const char *pg_uuid_param(struct pg_uuid_text *buf, const vs_uuid *u)
+{
+	if (!u)
+		return NULL;
+	vs_uuid_format(u, buf->s);
+	return buf->s;
+}
+
+/* "t"/"f" for a boolean parameter. */
+static inline const char *pg_bool_param(bool v)
+{
+	return v ? "t" : "f";
+}
+
+#endif

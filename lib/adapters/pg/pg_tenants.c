@@ -1,0 +1,164 @@
+/* iam.tenants. */
+#include "adapters/pg/pg_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define TENANT_COLS                                                                        \
+	"t.id, t.name, t.slug, t.description, t.is_active, "                               \
+	"extract(epoch FROM t.created_at)::bigint, extract(epoch FROM t.updated_at)::bigint"
+#define TENANT_NCOLS 7
+
+static const struct vs_pg_stmt get_stmt = {
+	"tenant_get", "SELECT " TENANT_COLS " FROM iam.tenants t WHERE t.id = $1", 1
+};
+static const struct vs_pg_stmt get_by_slug_stmt = {
+	"tenant_get_by_slug", "SELECT " TENANT_COLS " FROM iam.tenants t WHERE t.slug = $1", 1
+};
+static const struct vs_pg_stmt insert_stmt = {
+	"tenant_insert",
+	"INSERT INTO iam.tenants AS t (name, slug, description, is_active) "
+	"VALUES ($1, $2, $3, $4) RETURNING " TENANT_COLS,
+	4
+};
+static const struct vs_pg_stmt update_stmt = {
+	"tenant_update",
+	"UPDATE iam.tenants AS t SET "
+	"name = CASE WHEN $2::boolean THEN $3::text ELSE t.name END, "
+	"description = CASE WHEN $4::boolean THEN $5::text ELSE t.description END, "
+	"is_active = CASE WHEN $6::boolean THEN $7::boolean ELSE t.is_active END, "
+	"updated_at = now() WHERE t.id = $1 RETURNING " TENANT_COLS,
+	7
+};
+static const struct vs_pg_stmt delete_stmt = {
+	"tenant_delete", "DELETE FROM iam.tenants WHERE id = $1", 1
+};
+#define TENANT_FILTER                                                                      \
+	" FROM iam.tenants t WHERE $1::uuid IS NULL OR EXISTS (SELECT 1 FROM "              \
+	"iam.user_tenant_roles m WHERE m.tenant_id = t.id AND m.user_id = $1)"
+static const struct vs_pg_stmt list_stmt = {
+	"tenant_list",
+	"SELECT " TENANT_COLS ", count(*) OVER ()" TENANT_FILTER
+	" ORDER BY t.created_at, t.id OFFSET $2 LIMIT $3",
+	3
+};
+static const struct vs_pg_stmt count_stmt = {
+	"tenant_count", "SELECT count(*)" TENANT_FILTER, 1
+};
+
+static struct vs_pg *repo_pg(struct vs_tenant_repo *self)
+{
+	return ((struct pg_tenants *)self)->pg;
+}
+
+static void row_to_tenant(struct vs_arena *a, const PGresult *r, int row, struct vs_tenant *t)
+{
+	memset(t, 0, sizeof(*t));
+	vs_pg_uuid(r, row, 0, &t->id);
+	t->name = vs_pg_text(a, r, row, 1);
+	t->slug = vs_pg_text(a, r, row, 2);
+	t->description = vs_pg_text(a, r, row, 3);
+	t->is_active = vs_pg_bool(r, row, 4);
+	t->created_at = vs_pg_int64(r, row, 5);
+	t->updated_at = vs_pg_int64(r, row, 6);
+}
+
+static enum vs_err one_tenant(struct vs_arena *a, enum vs_err rc, PGresult *r,
+			      struct vs_tenant *out)
+{
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) == 0)
+		return VS_NOTFOUND;
+	row_to_tenant(a, r, 0, out);
+	return VS_OK;
+}
+
+static enum vs_err tenant_get(struct vs_tenant_repo *self, struct vs_arena *a, const vs_uuid *id,
+			      struct vs_tenant *out)
+{
+	struct pg_uuid_text t;
+	const char *params[] = { pg_uuid_param(&t, id) };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &get_stmt, params, &r);
+	return one_tenant(a, rc, r, out);
+}
+
+static enum vs_err tenant_get_by_slug(struct vs_tenant_repo *self, struct vs_arena *a,
+				      const char *slug, struct vs_tenant *out)
+{
+	const char *params[] = { slug };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &get_by_slug_stmt, params, &r);
+	return one_tenant(a, rc, r, out);
+}
+
+static enum vs_err tenant_insert(struct vs_tenant_repo *self, struct vs_arena *a,
+				 struct vs_tenant *t)
+{
+	const char *params[] = { t->name, t->slug, t->description, pg_bool_param(t->is_active) };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &insert_stmt, params, &r);
+	return one_tenant(a, rc, r, t);
+}
+
+static enum vs_err tenant_update(struct vs_tenant_repo *self, struct vs_arena *a,
+				 const vs_uuid *id, const struct vs_tenant_changes *c,
+				 struct vs_tenant *out)
+{
+	struct pg_uuid_text t;
+	const char *params[] = {
+		pg_uuid_param(&t, id),		   pg_bool_param(c->name.set),
+		vs_opt_str_or_null(&c->name),	   pg_bool_param(c->description.set),
+		vs_opt_str_or_null(&c->description), pg_bool_param(c->is_active.set),
+		pg_bool_param(c->is_active.v),
+	};
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &update_stmt, params, &r);
+	return one_tenant(a, rc, r, out);
+}
+
+static enum vs_err tenant_remove(struct vs_tenant_repo *self, const vs_uuid *id)
+{
+	struct pg_uuid_text t;
+	const char *params[] = { pg_uuid_param(&t, id) };
+	long rows;
+	enum vs_err rc = vs_pg_exec_affected(repo_pg(self), &delete_stmt, params, &rows);
+	return rc == VS_OK && rows == 0 ? VS_NOTFOUND : rc;
+}
+
+static enum vs_err tenant_list(struct vs_tenant_repo *self, struct vs_arena *a,
+			       const struct vs_tenant_query *q, struct vs_tenant_page *out)
+{
+	struct pg_uuid_text t;
+	char offset[24], limit[24];
+	snprintf(offset, sizeof(offset), "%lld", (long long)q->offset);
+	snprintf(limit, sizeof(limit), "%lld", (long long)q->limit);
+	const char *params[] = { pg_uuid_param(&t, q->member_id), offset, limit };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &list_stmt, params, &r);
+	if (rc != VS_OK)
+		return rc;
+	int n = PQntuples(r);
+	out->n = (size_t)n;
+	out->items = vs_arena_array(a, n ? (size_t)n : 1, sizeof(*out->items));
+	for (int i = 0; i < n; i++)
+		row_to_tenant(a, r, i, &out->items[i]);
+	if (n > 0) {
+		out->total = vs_pg_int64(r, 0, TENANT_NCOLS);
+		return VS_OK;
+	}
+	rc = vs_pg_exec(repo_pg(self), a, &count_stmt, params, &r);
+	if (rc == VS_OK)
+		out->total = vs_pg_int64(r, 0, 0);
+	return rc;
+}
+
+const struct vs_tenant_repo_ops vs__pg_tenant_ops = {
+	.get = tenant_get,
+	.get_by_slug = tenant_get_by_slug,
+	.insert = tenant_insert,
+	.update = tenant_update,
+	.remove = tenant_remove,
+	.list = tenant_list,
+};

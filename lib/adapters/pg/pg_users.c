@@ -1,0 +1,227 @@
+/* iam.users. Every query that returns users takes the tenant whose role names to include
+ * as $1 (NULL: none). */
+#include "adapters/pg/pg_internal.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#define USER_COLS                                                                          \
+	"u.id, u.email, u.first_name, u.last_name, u.is_active, u.is_superuser, "          \
+	"extract(epoch FROM u.created_at)::bigint, extract(epoch FROM u.updated_at)::bigint, " \
+	"coalesce((SELECT json_agg(r.name ORDER BY r.name) FROM iam.user_tenant_roles m "   \
+	"JOIN iam.roles r ON r.id = m.role_id WHERE m.user_id = u.id AND m.tenant_id = $1), " \
+	"'[]')::text"
+#define USER_NCOLS 9
+
+static const struct vs_pg_stmt get_stmt = {
+	"user_get", "SELECT " USER_COLS " FROM iam.users u WHERE u.id = $2", 2
+};
+static const struct vs_pg_stmt get_by_email_stmt = {
+	"user_get_by_email",
+	"SELECT " USER_COLS ", u.password_hash FROM iam.users u WHERE u.email = $2", 2
+};
+static const struct vs_pg_stmt insert_stmt = {
+	"user_insert",
+	"INSERT INTO iam.users AS u (email, password_hash, first_name, last_name, is_active, "
+	"is_superuser) VALUES ($2, $3, $4, $5, $6, $7) RETURNING " USER_COLS,
+	7
+};
+static const struct vs_pg_stmt update_stmt = {
+	"user_update",
+	"UPDATE iam.users AS u SET "
+	"email = CASE WHEN $3::boolean THEN $4::text ELSE u.email END, "
+	"first_name = CASE WHEN $5::boolean THEN $6::text ELSE u.first_name END, "
+	"last_name = CASE WHEN $7::boolean THEN $8::text ELSE u.last_name END, "
+	"is_active = CASE WHEN $9::boolean THEN $10::boolean ELSE u.is_active END, "
+	"is_superuser = CASE WHEN $11::boolean THEN $12::boolean ELSE u.is_superuser END, "
+	"password_hash = coalesce($13::text, u.password_hash), updated_at = now() "
+	"WHERE u.id = $2 RETURNING " USER_COLS,
+	13
+};
+static const struct vs_pg_stmt delete_stmt = {
+	"user_delete", "DELETE FROM iam.users WHERE id = $1", 1
+};
+/* Members of tenant $1 (or everyone when NULL) matching pattern $2, page $3/$4. */
+#define USER_FILTER                                                                        \
+	" FROM iam.users u WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM "               \
+	"iam.user_tenant_roles f WHERE f.user_id = u.id AND f.tenant_id = $1)) AND "         \
+	"($2::text IS NULL OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2)"
+static const struct vs_pg_stmt list_stmt = {
+	"user_list",
+	"SELECT " USER_COLS ", count(*) OVER ()" USER_FILTER
+	" ORDER BY u.created_at, u.id OFFSET $3 LIMIT $4",
+	4
+};
+static const struct vs_pg_stmt count_stmt = {
+	"user_count", "SELECT count(*)" USER_FILTER, 2
+};
+
+static struct vs_pg *repo_pg(struct vs_user_repo *self)
+{
+	return ((struct pg_users *)self)->pg;
+}
+
+static void parse_roles(struct vs_arena *a, const char *json, struct vs_user *u)
+{
+	struct json_object *arr = json_tokener_parse(json);
+	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	u->roles = vs_arena_array(a, n ? n : 1, sizeof(*u->roles));
+	u->nroles = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(arr, i);
+		if (json_object_is_type(s, json_type_string))
+			u->roles[u->nroles++] = vs_arena_strdup(a, json_object_get_string(s));
+	}
+	json_object_put(arr);
+}
+
+static void row_to_user(struct vs_arena *a, const PGresult *r, int row, struct vs_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	vs_pg_uuid(r, row, 0, &u->id);
+	u->email = vs_pg_text(a, r, row, 1);
+	u->first_name = vs_pg_text(a, r, row, 2);
+	u->last_name = vs_pg_text(a, r, row, 3);
+	u->is_active = vs_pg_bool(r, row, 4);
+	u->is_superuser = vs_pg_bool(r, row, 5);
+	u->created_at = vs_pg_int64(r, row, 6);
+	u->updated_at = vs_pg_int64(r, row, 7);
+	parse_roles(a, PQgetvalue(r, row, 8), u);
+}
+
+static enum vs_err one_user(struct vs_arena *a, enum vs_err rc, PGresult *r, struct vs_user *out)
+{
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) == 0)
+		return VS_NOTFOUND;
+	row_to_user(a, r, 0, out);
+	return VS_OK;
+}
+
+static enum vs_err user_get(struct vs_user_repo *self, struct vs_arena *a, const vs_uuid *id,
+			    const vs_uuid *roles_in, struct vs_user *out)
+{
+	struct pg_uuid_text t1, t2;
+	const char *params[] = { pg_uuid_param(&t1, roles_in), pg_uuid_param(&t2, id) };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &get_stmt, params, &r);
+	return one_user(a, rc, r, out);
+}
+
+static enum vs_err user_get_by_email(struct vs_user_repo *self, struct vs_arena *a,
+				     const char *email, struct vs_user *out)
+{
+	const char *params[] = { NULL, email };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &get_by_email_stmt, params, &r);
+	rc = one_user(a, rc, r, out);
+	if (rc == VS_OK)
+		out->password_hash = vs_pg_text(a, r, 0, USER_NCOLS);
+	return rc;
+}
+
+static enum vs_err user_insert(struct vs_user_repo *self, struct vs_arena *a, struct vs_user *u)
+{
+	const char *params[] = { NULL,
+				 u->email,
+				 u->password_hash,
+				 u->first_name,
+				 u->last_name,
+				 pg_bool_param(u->is_active),
+				 pg_bool_param(u->is_superuser) };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &insert_stmt, params, &r);
+	return one_user(a, rc, r, u);
+}
+
+static enum vs_err user_update(struct vs_user_repo *self, struct vs_arena *a, const vs_uuid *id,
+			       const struct vs_user_changes *c, const vs_uuid *roles_in,
+			       struct vs_user *out)
+{
+	struct pg_uuid_text t1, t2;
+	const char *params[] = {
+		pg_uuid_param(&t1, roles_in),
+		pg_uuid_param(&t2, id),
+		pg_bool_param(c->email.set),
+		vs_opt_str_or_null(&c->email),
+		pg_bool_param(c->first_name.set),
+		vs_opt_str_or_null(&c->first_name),
+		pg_bool_param(c->last_name.set),
+		vs_opt_str_or_null(&c->last_name),
+		pg_bool_param(c->is_active.set),
+		pg_bool_param(c->is_active.v),
+		pg_bool_param(c->is_superuser.set),
+		pg_bool_param(c->is_superuser.v),
+		c->password_hash,
+	};
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &update_stmt, params, &r);
+	return one_user(a, rc, r, out);
+}
+
+static enum vs_err user_remove(struct vs_user_repo *self, const vs_uuid *id)
+{
+	struct pg_uuid_text t;
+	const char *params[] = { pg_uuid_param(&t, id) };
+	long rows;
+	enum vs_err rc = vs_pg_exec_affected(repo_pg(self), &delete_stmt, params, &rows);
+	return rc == VS_OK && rows == 0 ? VS_NOTFOUND : rc;
+}
+
+/* ILIKE pattern for a substring match, with the pattern's own metacharacters escaped. */
+static const char *like_pattern(struct vs_arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	char *p = vs_arena_alloc(a, 2 * len + 3), *q = p;
+	*q++ = '%';
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
+			*q++ = '\\';
+		*q++ = s[i];
+	}
+	*q++ = '%';
+	*q = '\0';
+	return p;
+}
+
+static enum vs_err user_list(struct vs_user_repo *self, struct vs_arena *a,
+			     const struct vs_user_query *q, struct vs_user_page *out)
+{
+	struct pg_uuid_text t;
+	char offset[24], limit[24];
+	snprintf(offset, sizeof(offset), "%lld", (long long)q->offset);
+	snprintf(limit, sizeof(limit), "%lld", (long long)q->limit);
+	const char *params[] = { pg_uuid_param(&t, q->tenant_id), like_pattern(a, q->search),
+				 offset, limit };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &list_stmt, params, &r);
+	if (rc != VS_OK)
+		return rc;
+	int n = PQntuples(r);
+	out->n = (size_t)n;
+	out->items = vs_arena_array(a, n ? (size_t)n : 1, sizeof(*out->items));
+	for (int i = 0; i < n; i++)
+		row_to_user(a, r, i, &out->items[i]);
+	if (n > 0) {
+		out->total = vs_pg_int64(r, 0, USER_NCOLS);
+		return VS_OK;
+	}
+	/* A page past the end has no row to carry the total. */
+	rc = vs_pg_exec(repo_pg(self), a, &count_stmt, params, &r);
+	if (rc == VS_OK)
+		out->total = vs_pg_int64(r, 0, 0);
+	return rc;
+}
+
+const struct vs_user_repo_ops vs__pg_user_ops = {
+	.get = user_get,
+	.get_by_email = user_get_by_email,
+	.insert = user_insert,
+	.update = user_update,
+	.remove = user_remove,
+	.list = user_list,
+};

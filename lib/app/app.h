@@ -1,0 +1,108 @@
+/* The use cases: the only layer that opens transactions and decides authorization.
+ * Every mutation is one function here, so auditing can record it in the same transaction. */
+#ifndef VS_APP_APP_H
+#define VS_APP_APP_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/jwt.h"
+#include "domain/principal.h"
+#include "domain/tenant.h"
+#include "domain/user.h"
+#include "ports/repos.h"
+
+#include <stdint.h>
+
+struct vs_app {
+	struct vs_repos repos;
+	const struct vs_jwt_keys *jwt;
+	int64_t access_ttl, refresh_ttl; /* seconds */
+	int64_t (*now)(void);		 /* Unix seconds; a port so tests can move time */
+};
+
+/* ---- authentication (auth.c) ---- */
+
+#define VS_REFRESH_TOKEN_PREFIX "vsrt_"
+
+struct vs_token_pair {
+	const char *access_token, *refresh_token;
+	int64_t expires_in;
+};
+
+enum vs_err vs_auth_login(struct vs_app *app, struct vs_arena *a, const char *email,
+			  const char *password, size_t password_len, struct vs_token_pair *out,
+			  struct vs_error *e);
+enum vs_err vs_auth_refresh(struct vs_app *app, struct vs_arena *a, const char *refresh_token,
+			    size_t len, struct vs_token_pair *out, struct vs_error *e);
+/* Revokes the login the refresh token belongs to, if it is the caller's. */
+enum vs_err vs_auth_logout(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			   const char *refresh_token, size_t len, struct vs_error *e);
+/* Verifies an access token and loads its user (roles in roles_in, may be NULL). */
+enum vs_err vs_auth_bearer(struct vs_app *app, struct vs_arena *a, const char *token,
+			   size_t len, const vs_uuid *roles_in, struct vs_principal *out,
+			   struct vs_error *e);
+
+/* ---- authorization (authorize.c) ---- */
+
+/* Checks rule for p, and when tenant is set, that the tenant exists (404) and p is a
+ * member (403, superusers excepted). */
+enum vs_err vs_authorize(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			 const struct vs_rule *rule, const vs_uuid *tenant, struct vs_error *e);
+
+/* ---- users (users.c) ---- */
+
+struct vs_user_input {
+	struct vs_opt_str email, password, first_name, last_name;
+	struct vs_opt_bool is_active, is_superuser;
+	struct vs_opt_uuid role_id;
+};
+
+enum vs_err vs_users_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			  const vs_uuid *tenant, const char *search, int64_t offset, int64_t limit,
+			  struct vs_user_page *out, struct vs_error *e);
+enum vs_err vs_users_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			 const vs_uuid *id, const vs_uuid *tenant, struct vs_user *out,
+			 struct vs_error *e);
+enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *tenant, const struct vs_user_input *in,
+			    struct vs_user *out, struct vs_error *e);
+enum vs_err vs_users_update(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, const vs_uuid *tenant, const struct vs_user_input *in,
+			    struct vs_user *out, struct vs_error *e);
+enum vs_err vs_users_update_me(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *tenant,
+			       const struct vs_user_input *in, struct vs_user *out,
+			       struct vs_error *e);
+enum vs_err vs_users_delete(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, const vs_uuid *tenant, struct vs_error *e);
+/* For vs-admin: creates a superuser, or reports VS_CONFLICT when the email exists. */
+enum vs_err vs_users_create_superuser(struct vs_app *app, struct vs_arena *a, const char *email,
+				      const char *password, struct vs_user *out,
+				      struct vs_error *e);
+
+/* ---- tenants (tenants.c) ---- */
+
+struct vs_tenant_input {
+	struct vs_opt_str name, slug, description;
+	struct vs_opt_bool is_active;
+};
+
+enum vs_err vs_tenants_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    int64_t offset, int64_t limit, struct vs_tenant_page *out,
+			    struct vs_error *e);
+enum vs_err vs_tenants_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			   const vs_uuid *id, struct vs_tenant *out, struct vs_error *e);
+enum vs_err vs_tenants_get_by_slug(struct vs_app *app, struct vs_arena *a,
+				   const struct vs_principal *p, const char *slug,
+				   struct vs_tenant *out, struct vs_error *e);
+enum vs_err vs_tenants_create(struct vs_app *app, struct vs_arena *a,
+			      const struct vs_principal *p, const struct vs_tenant_input *in,
+			      struct vs_tenant *out, struct vs_error *e);
+enum vs_err vs_tenants_update(struct vs_app *app, struct vs_arena *a,
+			      const struct vs_principal *p, const vs_uuid *id,
+			      const struct vs_tenant_input *in, struct vs_tenant *out,
+			      struct vs_error *e);
+enum vs_err vs_tenants_delete(struct vs_app *app, struct vs_arena *a,
+			      const struct vs_principal *p, const vs_uuid *id, struct vs_error *e);
+
+#endif

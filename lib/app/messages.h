@@ -1,0 +1,19 @@
+/* Details that clients match on (API.md says "exactly"): one place for each text. */
+#ifndef VS_APP_MESSAGES_H
+#define VS_APP_MESSAGES_H
+
+#define VS_MSG_NOT_AUTHENTICATED "Not authenticated"
+#define VS_MSG_BAD_TOKEN "Could not validate credentials"
+#define VS_MSG_LOGIN_FAILED "Incorrect email or password"
+#define VS_MSG_INACTIVE_USER "Inactive user"
+#define VS_MSG_BAD_REFRESH "Invalid or expired refresh token"
+#define VS_MSG_FORBIDDEN "Not enough permissions"
+#define VS_MSG_NOT_MEMBER "You are not a member of this tenant."
+#define VS_MSG_USER_NOT_FOUND "User not found"
+#define VS_MSG_ROLE_NOT_FOUND "Role not found"
+#define VS_MSG_TENANT_ID_INVALID "Invalid tenant ID format. Must be a valid UUID."
+#define VS_MSG_TENANT_ID_REQUIRED "X-Tenant-ID header is required."
+#define VS_MSG_EMAIL_TAKEN "A user with this email already exists."
+#define VS_MSG_TENANT_TAKEN "A tenant with this name or slug already exists."
+
+#endif

@@ -1,0 +1,211 @@
+/* Users: listing, reading, creating, changing and removing, in a tenant or platform-wide. */
+#include "app/app.h"
+
+#include "app/messages.h"
+#include "app/tx.h"
+#include "core/password.h"
+
+#include <string.h>
+
+static enum vs_err not_found_as_user(struct vs_error *e, enum vs_err rc)
+{
+	if (rc == VS_NOTFOUND)
+		return vs_fail(e, VS_NOTFOUND, VS_MSG_USER_NOT_FOUND);
+	if (rc == VS_CONFLICT)
+		return vs_fail(e, VS_CONFLICT, VS_MSG_EMAIL_TAKEN);
+	return vs_fail(e, rc, NULL);
+}
+
+/* A user outside the tenant in context is reported exactly like a missing one. */
+static enum vs_err require_member(struct vs_app *app, const vs_uuid *tenant, const vs_uuid *user,
+				  struct vs_error *e)
+{
+	if (!tenant)
+		return VS_OK;
+	bool member;
+	enum vs_err rc =
+		app->repos.memberships->ops->is_member(app->repos.memberships, tenant, user, &member);
+	if (rc != VS_OK)
+		return vs_fail(e, rc, NULL);
+	return member ? VS_OK : vs_fail(e, VS_NOTFOUND, VS_MSG_USER_NOT_FOUND);
+}
+
+enum vs_err vs_users_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			  const vs_uuid *tenant, const char *search, int64_t offset, int64_t limit,
+			  struct vs_user_page *out, struct vs_error *e)
+{
+	if (!tenant && !p->user.is_superuser)
+		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
+	struct vs_user_query q = { tenant, search, offset, limit };
+	enum vs_err rc = app->repos.users->ops->list(app->repos.users, a, &q, out);
+	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
+}
+
+enum vs_err vs_users_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			 const vs_uuid *id, const vs_uuid *tenant, struct vs_user *out,
+			 struct vs_error *e)
+{
+	(void)p;
+	enum vs_err rc = require_member(app, tenant, id, e);
+	if (rc != VS_OK)
+		return rc;
+	rc = app->repos.users->ops->get(app->repos.users, a, id, tenant, out);
+	return rc == VS_OK ? VS_OK : not_found_as_user(e, rc);
+}
+
+/* Copies the email lower-cased, so the stored address and lookups agree. */
+static void normalise_email(struct vs_arena *a, struct vs_opt_str *email)
+{
+	if (!email->set || email->null)
+		return;
+	char *copy = vs_arena_strndup(a, email->p, email->len);
+	vs_user_email_normalise(copy);
+	email->p = copy;
+}
+
+static enum vs_err hash_password(const struct vs_opt_str *pw, char hash[VS_PASSWORD_HASH_MAX],
+				 struct vs_error *e)
+{
+	if (vs_password_hash(pw->p, pw->len, hash) != VS_OK)
+		return vs_fail(e, VS_INTERNAL, "could not hash the password");
+	return VS_OK;
+}
+
+enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *tenant, const struct vs_user_input *in,
+			    struct vs_user *out, struct vs_error *e)
+{
+	if (in->is_superuser.set && in->is_superuser.v && !p->user.is_superuser)
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
+	if (in->role_id.set && !in->role_id.null && !tenant)
+		return vs_fail_field(e, "role_id", "needs a tenant in context (X-Tenant-ID)");
+
+	struct vs_opt_str email = in->email;
+	normalise_email(a, &email);
+	char hash[VS_PASSWORD_HASH_MAX];
+	enum vs_err rc = hash_password(&in->password, hash, e);
+	if (rc != VS_OK)
+		return rc;
+
+	struct vs_user u = {
+		.email = email.p,
+		.first_name = vs_opt_str_or_null(&in->first_name),
+		.last_name = vs_opt_str_or_null(&in->last_name),
+		.is_active = in->is_active.set ? in->is_active.v : true,
+		.is_superuser = in->is_superuser.set && in->is_superuser.v,
+		.password_hash = hash,
+	};
+	if ((rc = vs__tx_begin(app)) != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = app->repos.users->ops->insert(app->repos.users, a, &u);
+	if (rc != VS_OK) {
+		vs__tx_end(app, rc);
+		return not_found_as_user(e, rc);
+	}
+	if (tenant) {
+		vs_uuid role;
+		if (in->role_id.set && !in->role_id.null)
+			role = in->role_id.v;
+		else
+			rc = app->repos.memberships->ops->system_role(app->repos.memberships,
+								       "Member", &role);
+		if (rc == VS_OK)
+			rc = app->repos.memberships->ops->grant(app->repos.memberships, tenant,
+								&u.id, &role);
+		if (rc == VS_OK)
+			rc = app->repos.users->ops->get(app->repos.users, a, &u.id, tenant, &u);
+		if (rc != VS_OK) {
+			vs__tx_end(app, rc);
+			return rc == VS_NOTFOUND ? vs_fail(e, VS_NOTFOUND, VS_MSG_ROLE_NOT_FOUND)
+						 : vs_fail(e, rc, NULL);
+		}
+	}
+	if ((rc = vs__tx_end(app, VS_OK)) != VS_OK)
+		return vs_fail(e, rc, NULL);
+	*out = u;
+	out->password_hash = NULL;
+	return VS_OK;
+}
+
+static enum vs_err update_user(struct vs_app *app, struct vs_arena *a, const vs_uuid *id,
+			       const vs_uuid *tenant, const struct vs_user_input *in,
+			       struct vs_user *out, struct vs_error *e)
+{
+	struct vs_user_changes c = {
+		.email = in->email,
+		.first_name = in->first_name,
+		.last_name = in->last_name,
+		.is_active = in->is_active,
+		.is_superuser = in->is_superuser,
+	};
+	normalise_email(a, &c.email);
+	char hash[VS_PASSWORD_HASH_MAX];
+	if (in->password.set) {
+		enum vs_err rc = hash_password(&in->password, hash, e);
+		if (rc != VS_OK)
+			return rc;
+		c.password_hash = hash;
+	}
+	enum vs_err rc = vs__tx_begin(app);
+	if (rc == VS_OK)
+		rc = app->repos.users->ops->update(app->repos.users, a, id, &c, tenant, out);
+	rc = vs__tx_end(app, rc);
+	return rc == VS_OK ? VS_OK : not_found_as_user(e, rc);
+}
+
+enum vs_err vs_users_update(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, const vs_uuid *tenant, const struct vs_user_input *in,
+			    struct vs_user *out, struct vs_error *e)
+{
+	if (in->is_superuser.set && !p->user.is_superuser)
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
+	enum vs_err rc = require_member(app, tenant, id, e);
+	if (rc != VS_OK)
+		return rc;
+	return update_user(app, a, id, tenant, in, out, e);
+}
+
+enum vs_err vs_users_update_me(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *tenant,
+			       const struct vs_user_input *in, struct vs_user *out,
+			       struct vs_error *e)
+{
+	struct vs_user_input mine = *in;
+	if (mine.is_superuser.set && mine.is_superuser.v != p->user.is_superuser)
+		return vs_fail(e, VS_FORBIDDEN, "You cannot change your own superuser status.");
+	mine.is_superuser.set = false;
+	mine.is_active.set = false;
+	return update_user(app, a, &p->user.id, tenant, &mine, out, e);
+}
+
+enum vs_err vs_users_delete(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, const vs_uuid *tenant, struct vs_error *e)
+{
+	(void)a;
+	enum vs_err rc;
+	if (!tenant && !p->user.is_superuser)
+		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
+	if (!tenant && vs_uuid_eq(id, &p->user.id))
+		return vs_fail(e, VS_FORBIDDEN, "You cannot delete your own account.");
+	if ((rc = vs__tx_begin(app)) != VS_OK)
+		return vs_fail(e, rc, NULL);
+	if (tenant)
+		rc = app->repos.memberships->ops->leave(app->repos.memberships, tenant, id);
+	else
+		rc = app->repos.users->ops->remove(app->repos.users, id);
+	rc = vs__tx_end(app, rc);
+	return rc == VS_OK ? VS_OK : not_found_as_user(e, rc);
+}
+
+enum vs_err vs_users_create_superuser(struct vs_app *app, struct vs_arena *a, const char *email,
+				      const char *password, struct vs_user *out,
+				      struct vs_error *e)
+{
+	struct vs_principal system = { .authenticated = true, .user.is_superuser = true };
+	struct vs_user_input in = {
+		.email = { .set = true, .p = email, .len = strlen(email) },
+		.password = { .set = true, .p = password, .len = strlen(password) },
+		.is_superuser = { .set = true, .v = true },
+	};
+	return vs_users_create(app, a, &system, NULL, &in, out, e);
+}

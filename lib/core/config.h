@@ -1,0 +1,28 @@
+/* Worker configuration, read once from the environment (DESIGN.md §7). */
+#ifndef VS_CORE_CONFIG_H
+#define VS_CORE_CONFIG_H
+
+#include "core/log.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vs_config {
+	char *database_url;
+	unsigned char *jwt_secret; /* owned; never logged */
+	size_t jwt_secret_len;
+	char *jwt_issuer, *jwt_audience;
+	int64_t access_ttl, refresh_ttl; /* seconds */
+	long statement_timeout_ms;
+	size_t max_body_bytes;
+	long max_requests; /* 0 = no limit */
+	enum vs_log_level log_level;
+};
+
+/* Reads VS_* variables. On failure writes a one-line reason into err and returns false;
+ * the caller refuses to start. need_jwt is false for tools that never mint tokens. */
+bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen);
+void vs_config_release(struct vs_config *c);
+
+#endif

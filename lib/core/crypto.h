@@ -1,0 +1,21 @@
+/* Thin wrappers over OpenSSL: randomness, SHA-256, constant-time compare, encodings. */
+#ifndef VS_CORE_CRYPTO_H
+#define VS_CORE_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VS_SHA256_LEN 32
+
+/* From the OS CSPRNG; aborts if it fails (nothing safe can be done without it). */
+void vs_random_bytes(void *buf, size_t len);
+void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN]);
+bool vs_ct_equal(const void *a, const void *b, size_t len);
+
+/* base64url without padding; out needs 4 * ceil(len / 3) + 1 bytes. Returns the length. */
+size_t vs_base64url_encode(const uint8_t *in, size_t len, char *out);
+/* Lower-case hex; out needs 2 * len + 1 bytes. */
+void vs_hex_encode(const uint8_t *in, size_t len, char *out);
+
+#endif

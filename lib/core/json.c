@@ -1,0 +1,320 @@
+#include "core/json.h"
+
+#include "core/time.h"
+
+#include <string.h>
+
+/* json-c keeps the last of duplicate keys. In JSON every member has exactly one ':'
+ * outside string literals, so comparing that count with the members json-c kept finds
+ * duplicates without a second parser. json-c's strict mode still takes single-quoted
+ * strings; a quote outside a string literal never occurs in JSON, so it is refused here.
+ * Returns false on such a quote. */
+static bool count_members_in_text(const char *buf, size_t len, size_t *members)
+{
+	size_t n = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == ':') {
+			n++;
+		} else if (c == '\'') {
+			return false;
+		}
+	}
+	*members = n;
+	return true;
+}
+
+static size_t count_members_in_tree(struct json_object *o)
+{
+	size_t n = 0;
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val)
+		{
+			(void)key;
+			n += 1 + count_members_in_tree(val);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		size_t len = json_object_array_length(o);
+		for (size_t i = 0; i < len; i++)
+			n += count_members_in_tree(json_object_array_get_idx(o, i));
+	}
+	return n;
+}
+
+static bool has_embedded_nul(struct json_object *o)
+{
+	if (json_object_is_type(o, json_type_string))
+		return strlen(json_object_get_string(o)) != (size_t)json_object_get_string_len(o);
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val)
+		{
+			(void)key;
+			if (has_embedded_nul(val))
+				return true;
+		}
+		/* A NUL in a key shortens the key; the member count check catches a clash. */
+	} else if (json_object_is_type(o, json_type_array)) {
+		size_t len = json_object_array_length(o);
+		for (size_t i = 0; i < len; i++)
+			if (has_embedded_nul(json_object_array_get_idx(o, i)))
+				return true;
+	}
+	return false;
+}
+
+static bool has_non_finite(struct json_object *o)
+{
+	if (json_object_is_type(o, json_type_double)) {
+		double d = json_object_get_double(o);
+		return d != d || d > 1.7976931348623157e308 || d < -1.7976931348623157e308;
+	}
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val)
+		{
+			(void)key;
+			if (has_non_finite(val))
+				return true;
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		size_t len = json_object_array_length(o);
+		for (size_t i = 0; i < len; i++)
+			if (has_non_finite(json_object_array_get_idx(o, i)))
+				return true;
+	}
+	return false;
+}
+
+static void put_json(void *p)
+{
+	json_object_put(p);
+}
+
+enum vs_err vs_json_parse(struct vs_arena *a, const char *buf, size_t len,
+			  struct json_object **out, struct vs_error *e)
+{
+	*out = NULL;
+	if (len == 0)
+		return vs_fail(e, VS_BADREQ, "Request body is empty; a JSON document was expected.");
+	if (len > INT32_MAX)
+		return vs_fail(e, VS_TOOLARGE, "Request body is too large.");
+
+	struct json_tokener *tok = json_tokener_new_ex(VS_JSON_MAX_DEPTH);
+	if (!tok)
+		return vs_fail(e, VS_INTERNAL, "could not allocate a JSON parser");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	struct json_object *obj = json_tokener_parse_ex(tok, buf, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+
+	if (!obj || jerr != json_tokener_success) {
+		json_object_put(obj);
+		if (jerr == json_tokener_error_depth)
+			return vs_fail(e, VS_BADREQ, "Request body is nested too deeply.");
+		if (jerr == json_tokener_error_parse_utf8_string)
+			return vs_fail(e, VS_BADREQ, "Request body is not valid UTF-8.");
+		return vs_fail(e, VS_BADREQ, "Request body is not valid JSON.");
+	}
+	vs_arena_defer(a, put_json, obj);
+	while (end < len && (buf[end] == ' ' || buf[end] == '\t' || buf[end] == '\r' ||
+			     buf[end] == '\n'))
+		end++;
+	if (end != len)
+		return vs_fail(e, VS_BADREQ, "Request body has data after the JSON document.");
+	size_t members;
+	if (!count_members_in_text(buf, len, &members))
+		return vs_fail(e, VS_BADREQ, "Request body is not valid JSON.");
+	if (members != count_members_in_tree(obj))
+		return vs_fail(e, VS_BADREQ, "Request body has duplicate keys.");
+	if (has_embedded_nul(obj))
+		return vs_fail(e, VS_BADREQ, "Request body has a NUL character in a string.");
+	if (has_non_finite(obj))
+		return vs_fail(e, VS_BADREQ, "Request body is not valid JSON.");
+	*out = obj;
+	return VS_OK;
+}
+
+/* Length in characters (code points) of valid UTF-8. */
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static const struct vs_json_field *find_field(const struct vs_json_field *f, size_t n,
+					      const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return &f[i];
+	return NULL;
+}
+
+static void bind_one(const struct vs_json_field *f, struct json_object *v, void *out,
+		     struct vs_error *e)
+{
+	char *dst = (char *)out + f->offset;
+	bool is_null = v == NULL || json_object_is_type(v, json_type_null);
+
+	if (is_null) {
+		if (!(f->flags & VS_JF_NULLABLE)) {
+			vs_fail_field(e, f->name, "must not be null");
+			return;
+		}
+	}
+	switch (f->type) {
+	case VS_JT_STRING: {
+		struct vs_opt_str *s = (struct vs_opt_str *)dst;
+		s->set = true;
+		if (is_null) {
+			s->null = true;
+			return;
+		}
+		if (!json_object_is_type(v, json_type_string)) {
+			vs_fail_field(e, f->name, "must be a string");
+			return;
+		}
+		s->p = json_object_get_string(v);
+		s->len = (size_t)json_object_get_string_len(v);
+		size_t chars = utf8_chars(s->p, s->len);
+		if ((f->min || f->max) && ((int64_t)chars < f->min || (int64_t)chars > f->max)) {
+			vs_fail_field(e, f->name,
+				      f->min > 0 && (int64_t)chars < f->min ? "is too short"
+									    : "is too long");
+			return;
+		}
+		const char *msg = f->check ? f->check(s->p, s->len) : NULL;
+		if (msg)
+			vs_fail_field(e, f->name, msg);
+		return;
+	}
+	case VS_JT_BOOL: {
+		struct vs_opt_bool *b = (struct vs_opt_bool *)dst;
+		if (!json_object_is_type(v, json_type_boolean)) {
+			vs_fail_field(e, f->name, "must be a boolean");
+			return;
+		}
+		b->set = true;
+		b->v = json_object_get_boolean(v);
+		return;
+	}
+	case VS_JT_INT: {
+		struct vs_opt_int *i = (struct vs_opt_int *)dst;
+		/* json-c clamps out-of-range integers to INT64_MIN/MAX; treat those as too big. */
+		if (!json_object_is_type(v, json_type_int)) {
+			vs_fail_field(e, f->name, "must be an integer");
+			return;
+		}
+		int64_t val = json_object_get_int64(v);
+		if (val == INT64_MAX || val == INT64_MIN ||
+		    ((f->min || f->max) && (val < f->min || val > f->max))) {
+			vs_fail_field(e, f->name, "is out of range");
+			return;
+		}
+		i->set = true;
+		i->v = val;
+		return;
+	}
+	case VS_JT_UUID: {
+		struct vs_opt_uuid *u = (struct vs_opt_uuid *)dst;
+		u->set = true;
+		if (is_null) {
+			u->null = true;
+			return;
+		}
+		if (!json_object_is_type(v, json_type_string) ||
+		    !vs_uuid_parse(json_object_get_string(v),
+				   (size_t)json_object_get_string_len(v), &u->v))
+			vs_fail_field(e, f->name, "must be a UUID");
+		return;
+	}
+	case VS_JT_TIME: {
+		struct vs_opt_time *t = (struct vs_opt_time *)dst;
+		t->set = true;
+		if (is_null) {
+			t->null = true;
+			return;
+		}
+		if (!json_object_is_type(v, json_type_string) ||
+		    !vs_time_parse(json_object_get_string(v),
+				   (size_t)json_object_get_string_len(v), &t->v))
+			vs_fail_field(e, f->name,
+				      "must be an RFC 3339 timestamp with a UTC offset");
+		return;
+	}
+	case VS_JT_ARRAY: {
+		struct vs_json_array *arr = (struct vs_json_array *)dst;
+		if (!json_object_is_type(v, json_type_array)) {
+			vs_fail_field(e, f->name, "must be an array");
+			return;
+		}
+		arr->set = true;
+		arr->v = v;
+		return;
+	}
+	}
+}
+
+enum vs_err vs_json_bind(struct json_object *obj, const struct vs_json_field *fields,
+			 size_t nfields, void *out, struct vs_error *e)
+{
+	size_t before = e->nfields;
+	if (!json_object_is_type(obj, json_type_object))
+		return vs_fail_field(e, "body", "must be a JSON object");
+
+	json_object_object_foreach(obj, key, val)
+	{
+		const struct vs_json_field *f = find_field(fields, nfields, key);
+		if (!f) {
+			vs_fail_field(e, key, "unknown field");
+			continue;
+		}
+		bind_one(f, val, out, e);
+	}
+	for (size_t i = 0; i < nfields; i++) {
+		if ((fields[i].flags & VS_JF_REQUIRED) &&
+		    !json_object_object_get_ex(obj, fields[i].name, NULL))
+			vs_fail_field(e, fields[i].name, "field required");
+	}
+	return e->nfields > before || e->code == VS_INVALID ? VS_INVALID : VS_OK;
+}
+
+const char *vs_json_text(struct vs_arena *a, struct json_object *obj, size_t *len)
+{
+	size_t n = 0;
+	const char *s = json_object_to_json_string_length(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	if (len)
+		*len = n;
+	return vs_arena_strndup(a, s, n);
+}
+
+struct json_object *vs_json_str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *vs_json_uuid(const vs_uuid *u)
+{
+	char buf[VS_UUID_STRLEN + 1];
+	vs_uuid_format(u, buf);
+	return json_object_new_string_len(buf, VS_UUID_STRLEN);
+}
+
+struct json_object *vs_json_time(int64_t unix_seconds)
+{
+	char buf[VS_TIME_STRLEN + 1];
+	vs_time_format(unix_seconds, buf);
+	return json_object_new_string(buf);
+}

@@ -1,0 +1,129 @@
+/* The repositories and the transaction the use cases need. Each port is a const ops table
+ * plus the port struct itself as `self`; adapters embed the port as their first member.
+ * Strings and arrays returned are allocated in the arena passed in. */
+#ifndef VS_PORTS_REPOS_H
+#define VS_PORTS_REPOS_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/uuid.h"
+#include "domain/session.h"
+#include "domain/tenant.h"
+#include "domain/user.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One unit of work. The use case that begins it commits or rolls it back. */
+struct vs_tx;
+struct vs_tx_ops {
+	enum vs_err (*begin)(struct vs_tx *);
+	enum vs_err (*commit)(struct vs_tx *);
+	void (*rollback)(struct vs_tx *);
+};
+struct vs_tx {
+	const struct vs_tx_ops *ops;
+};
+
+struct vs_user_query {
+	const vs_uuid *tenant_id; /* only members of this tenant; NULL: everyone */
+	const char *search;	  /* substring of email, first or last name; NULL: all */
+	int64_t offset, limit;
+};
+struct vs_user_page {
+	struct vs_user *items;
+	size_t n;
+	int64_t total;
+};
+
+/* `roles_in` names the tenant whose role names fill vs_user.roles (NULL: none). */
+struct vs_user_repo;
+struct vs_user_repo_ops {
+	enum vs_err (*get)(struct vs_user_repo *, struct vs_arena *, const vs_uuid *id,
+			   const vs_uuid *roles_in, struct vs_user *out);
+	/* Fills password_hash too. */
+	enum vs_err (*get_by_email)(struct vs_user_repo *, struct vs_arena *, const char *email,
+				    struct vs_user *out);
+	/* u->password_hash must be set; fills id and timestamps. Duplicate email → CONFLICT. */
+	enum vs_err (*insert)(struct vs_user_repo *, struct vs_arena *, struct vs_user *u);
+	enum vs_err (*update)(struct vs_user_repo *, struct vs_arena *, const vs_uuid *id,
+			      const struct vs_user_changes *c, const vs_uuid *roles_in,
+			      struct vs_user *out);
+	enum vs_err (*remove)(struct vs_user_repo *, const vs_uuid *id);
+	enum vs_err (*list)(struct vs_user_repo *, struct vs_arena *, const struct vs_user_query *q,
+			    struct vs_user_page *out);
+};
+struct vs_user_repo {
+	const struct vs_user_repo_ops *ops;
+};
+
+struct vs_tenant_query {
+	const vs_uuid *member_id; /* only tenants this user is a member of; NULL: all */
+	int64_t offset, limit;
+};
+struct vs_tenant_page {
+	struct vs_tenant *items;
+	size_t n;
+	int64_t total;
+};
+
+struct vs_tenant_repo;
+struct vs_tenant_repo_ops {
+	enum vs_err (*get)(struct vs_tenant_repo *, struct vs_arena *, const vs_uuid *id,
+			   struct vs_tenant *out);
+	enum vs_err (*get_by_slug)(struct vs_tenant_repo *, struct vs_arena *, const char *slug,
+				   struct vs_tenant *out);
+	/* Fills id and timestamps. Duplicate name or slug → CONFLICT. */
+	enum vs_err (*insert)(struct vs_tenant_repo *, struct vs_arena *, struct vs_tenant *t);
+	enum vs_err (*update)(struct vs_tenant_repo *, struct vs_arena *, const vs_uuid *id,
+			      const struct vs_tenant_changes *c, struct vs_tenant *out);
+	enum vs_err (*remove)(struct vs_tenant_repo *, const vs_uuid *id);
+	enum vs_err (*list)(struct vs_tenant_repo *, struct vs_arena *,
+			    const struct vs_tenant_query *q, struct vs_tenant_page *out);
+};
+struct vs_tenant_repo {
+	const struct vs_tenant_repo_ops *ops;
+};
+
+/* Roles held by users in tenants. */
+struct vs_membership_repo;
+struct vs_membership_repo_ops {
+	enum vs_err (*is_member)(struct vs_membership_repo *, const vs_uuid *tenant,
+				 const vs_uuid *user, bool *out);
+	/* Idempotent. A role that is neither global nor the tenant's own → NOTFOUND. */
+	enum vs_err (*grant)(struct vs_membership_repo *, const vs_uuid *tenant, const vs_uuid *user,
+			     const vs_uuid *role);
+	/* Removes every role of user in tenant; NOTFOUND when there was none. */
+	enum vs_err (*leave)(struct vs_membership_repo *, const vs_uuid *tenant, const vs_uuid *user);
+	/* The id of a seeded global role by name ("Member"). */
+	enum vs_err (*system_role)(struct vs_membership_repo *, const char *name, vs_uuid *out);
+};
+struct vs_membership_repo {
+	const struct vs_membership_repo_ops *ops;
+};
+
+/* Refresh tokens, by SHA-256 of the token. */
+struct vs_session_repo;
+struct vs_session_repo_ops {
+	enum vs_err (*insert)(struct vs_session_repo *, const struct vs_refresh_token *t,
+			      const uint8_t hash[32]);
+	/* Locks the row for the rest of the transaction. Unknown → NOTFOUND. */
+	enum vs_err (*take)(struct vs_session_repo *, struct vs_arena *, const uint8_t hash[32],
+			    struct vs_refresh_token *out);
+	enum vs_err (*mark_rotated)(struct vs_session_repo *, const vs_uuid *id);
+	enum vs_err (*revoke_family)(struct vs_session_repo *, const vs_uuid *family_id);
+};
+struct vs_session_repo {
+	const struct vs_session_repo_ops *ops;
+};
+
+/* Everything a use case may touch, borrowed from the adapter that owns it. */
+struct vs_repos {
+	struct vs_tx *tx;
+	struct vs_user_repo *users;
+	struct vs_tenant_repo *tenants;
+	struct vs_membership_repo *memberships;
+	struct vs_session_repo *sessions;
+};
+
+#endif
