@@ -119,7 +119,7 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 	if (req->route->rule.kind != VS_RULE_PUBLIC && authenticate(w, req) != VS_OK)
 		return;
 	if (vs_authorize(&w->app, req->arena, &req->principal, &req->route->rule, req->tenant,
-			 &req->error) != VS_OK)
+			 req->route->tenant == VS_TENANT_HEADER, &req->error) != VS_OK)
 		return;
 	if (req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
 		vs_fail(&req->error, VS_INTERNAL, NULL);

@@ -45,9 +45,12 @@ enum vs_err vs_auth_bearer(struct vs_app *app, struct vs_arena *a, const char *t
 /* ---- authorization (authorize.c) ---- */
 
 /* Checks rule for p, and when tenant is set, that the tenant exists (404) and p is a
- * member (403, superusers excepted). */
+ * member (403, superusers excepted). tenant_scoped says the route takes its tenant from
+ * X-Tenant-ID: there a non-superuser without one gets 400, since permissions are held
+ * through roles in a tenant. */
 enum vs_err vs_authorize(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
-			 const struct vs_rule *rule, const vs_uuid *tenant, struct vs_error *e);
+			 const struct vs_rule *rule, const vs_uuid *tenant, bool tenant_scoped,
+			 struct vs_error *e);
 
 /* ---- users (users.c) ---- */
 

@@ -4,12 +4,15 @@
 #include "app/messages.h"
 
 enum vs_err vs_authorize(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
-			 const struct vs_rule *rule, const vs_uuid *tenant, struct vs_error *e)
+			 const struct vs_rule *rule, const vs_uuid *tenant, bool tenant_scoped,
+			 struct vs_error *e)
 {
 	if (rule->kind == VS_RULE_PUBLIC)
 		return VS_OK;
 	if (!p->authenticated)
 		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_NOT_AUTHENTICATED);
+	if (rule->kind == VS_RULE_PERMISSION && tenant_scoped && !tenant && !p->user.is_superuser)
+		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
 	if (tenant) {
 		struct vs_tenant t;
 		enum vs_err rc = app->repos.tenants->ops->get(app->repos.tenants, a, tenant, &t);

@@ -157,6 +157,8 @@ static enum vs_err map_error(struct vs_pg *pg, const PGresult *r, const char *wh
 		if (strcmp(state, "23514") == 0 || strcmp(state, "22P02") == 0 ||
 		    strcmp(state, "22001") == 0)
 			return VS_INVALID;
+		if (strcmp(state, "22021") == 0) /* invalid byte sequence for the encoding */
+			return VS_BADREQ;
 		if (strcmp(state, "57014") == 0 || strncmp(state, "08", 2) == 0 ||
 		    strncmp(state, "57P", 3) == 0 || strcmp(state, "53300") == 0)
 			return VS_UNAVAILABLE;

@@ -1,0 +1,108 @@
+/*
+ * Configuration from the environment (set by tests/integration/run from
+ * $VS_STATE_DIR/env) and the objects tests build on: the admin's session,
+ * unique names, tenants, users and their tokens.
+ */
+#ifndef IT_FIXTURES_H
+#define IT_FIXTURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct resp;
+
+struct it_config {
+	const char *url;             /* VS_URL, https://127.0.0.1:PORT */
+	const char *state_dir;       /* VS_STATE_DIR */
+	const char *admin_email;     /* VS_ADMIN_EMAIL */
+	const char *admin_password;  /* VS_ADMIN_PASSWORD */
+	const char *jwt_secret_file; /* VS_JWT_SECRET_FILE */
+	const char *repo_root;       /* VS_REPO_ROOT, else "." */
+	long workers;                /* VS_WORKERS, 0 when unset */
+};
+
+struct it_user {
+	char *id;
+	char *email;
+	char *password;
+	char *access;  /* access token, when logged in */
+	char *refresh; /* refresh token, when logged in */
+};
+
+struct it_fixture {
+	struct it_config cfg;
+	char suffix[9];       /* random per run: names never clash across runs */
+	unsigned counter;
+	struct it_user admin; /* logged in at setup */
+	double admin_login_at; /* now_mono() of the admin's last login */
+	char echo_request_id[64]; /* a client request id sent by test_health */
+	pid_t *workers_at_start;  /* worker pids when the run began */
+	size_t nworkers_at_start;
+	char **secrets;           /* passwords and tokens that must never be logged */
+	size_t nsecrets, secrets_cap;
+};
+
+extern struct it_fixture fx;
+
+/* Reads the environment, starts the HTTP client, logs the admin in. 0 or -1 (with a message). */
+int fx_setup(void);
+void fx_teardown(void);
+/*
+ * Logs the admin in again when its access token is close to expiry (the
+ * default lifetime is 15 minutes; a slow sanitizer run may take longer).
+ * Runs before every test; asserts nothing.
+ */
+void fx_keep_admin_fresh(void);
+
+/* "tag-<run suffix>-<n>", lower-case, unique in this run. Free with free(). */
+char *fx_unique(const char *tag);
+/* A unique e-mail address, "tag-<suffix>-<n>@example.com". Free with free(). */
+char *fx_email(const char *tag);
+/* Remembers a string that must never appear in any log file. */
+void fx_remember_secret(const char *s);
+
+/* Percent-encodes s for an x-www-form-urlencoded body. Free with free(). */
+char *form_escape(const char *s);
+
+/*
+ * POSTs a login-type request; when nginx answers 429 (the login rate limit
+ * is shared by the whole suite) waits Retry-After and tries again, a few
+ * times. content_type NULL means application/json.
+ */
+struct resp *fx_post_login(const char *path, const char *content_type, const char *body);
+/* POST /api/v1/auth/login {"email","password"}. */
+struct resp *fx_login_json(const char *email, const char *password);
+/*
+ * Logs in through /auth/login and stores the tokens in u (replacing old
+ * ones). Asserts a 200 token response; false if there was none.
+ */
+bool fx_login(struct it_user *u);
+/* Checks a token response (200, fields) and returns access/refresh copies. */
+bool fx_take_tokens(struct resp *r, char **access, char **refresh);
+
+/*
+ * Creates a tenant with a unique name and slug as the admin (asserts 201).
+ * The id, or NULL; the slug into *slug when slug is not NULL.
+ */
+char *fx_create_tenant(char **slug);
+/* Deletes a tenant as the admin; ignores the result (cleanup). */
+void fx_delete_tenant(const char *id);
+
+/*
+ * Creates a user as the admin: unique e-mail, a fresh password, in
+ * tenant_id (X-Tenant-ID) when not NULL, with extra JSON members
+ * (e.g. "\"is_active\":false") when not NULL. Asserts 201. Fills u (id,
+ * email, password); false on failure.
+ */
+bool fx_create_user(const char *tenant_id, const char *extra_json, struct it_user *u);
+/* The same with the given first and last names. */
+bool fx_create_user_named(const char *tenant_id, const char *first, const char *last,
+			  const char *extra_json, struct it_user *u);
+/* fx_create_user + fx_login: a non-superuser member of tenant_id with tokens. */
+bool fx_new_member(const char *tenant_id, struct it_user *u);
+/* Deletes a user as the admin (no X-Tenant-ID); ignores the result. */
+void fx_delete_user(const char *id);
+void fx_user_release(struct it_user *u);
+
+#endif
