@@ -33,6 +33,18 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN); /* nginx closing early must not kill the worker */
 }
 
+/* libfcgi closes a connection by shutting down its side and waiting for nginx to close,
+ * in case unread input would make the kernel reset it. Reading all input first removes
+ * that case, so the connection can be closed at once: a round trip less per request. */
+static void finish(FCGX_Request *fcgi)
+{
+	char drain[4096];
+	while (FCGX_GetStr(drain, sizeof(drain), fcgi->in) > 0)
+		;
+	FCGX_Detach(fcgi);
+	FCGX_Finish_r(fcgi);
+}
+
 static bool worker_init(struct vs_worker *w, bool check_only)
 {
 	char err[256];
@@ -100,7 +112,7 @@ int main(int argc, char **argv)
 		vs_request_init(&req, &fcgi, arena);
 		vs_dispatch(&w, &req);
 		vs_respond(&req);
-		FCGX_Finish_r(&fcgi);
+		finish(&fcgi);
 		vs_arena_reset(arena);
 		w.requests++;
 		/* Recycling bounds the damage of any slow leak in a library. */
