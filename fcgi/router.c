@@ -35,23 +35,33 @@ static bool match(const char *pattern, struct vs_str path, struct vs_request *re
 	return true;
 }
 
+/* A path may fit several patterns (/users/me and /users/{user_id}); the one with the
+ * fewest parameters wins, so DELETE /users/me is a 405, not a delete of user "me". */
 const struct vs_route *vs_route_match(const struct vs_route *routes, size_t n,
 				      struct vs_request *req, unsigned *allowed)
 {
 	struct vs_str path = req->path;
 	if (path.len > 1 && path.p[path.len - 1] == '/')
 		path.len--;
+	size_t fewest = VS_MAX_PATH_PARAMS + 1;
+	for (size_t i = 0; i < n; i++)
+		if (match(routes[i].pattern, path, req) && req->nparams < fewest)
+			fewest = req->nparams;
+
+	const struct vs_route *found = NULL;
 	*allowed = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!match(routes[i].pattern, path, req))
+	for (size_t i = 0; i < n && !found; i++) {
+		if (!match(routes[i].pattern, path, req) || req->nparams != fewest)
 			continue;
 		if (routes[i].method == req->method ||
 		    (req->method == VS_HEAD && routes[i].method == VS_GET))
-			return &routes[i];
-		*allowed |= routes[i].method;
+			found = &routes[i];
+		else
+			*allowed |= routes[i].method;
 	}
-	req->nparams = 0;
-	return NULL;
+	if (!found)
+		req->nparams = 0;
+	return found;
 }
 
 const char *vs_methods_text(struct vs_arena *a, unsigned methods)

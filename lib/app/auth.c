@@ -113,7 +113,7 @@ enum vs_err vs_auth_refresh(struct vs_app *app, struct vs_arena *a, const char *
 		vs_log(VS_LOG_WARN, "refresh token reused: revoking its login");
 		rc = app->repos.sessions->ops->revoke_family(app->repos.sessions, &rt.family_id);
 		rc = vs__tx_end(app, rc);
-		return vs_fail(e, rc == VS_OK ? VS_UNAUTHORIZED : rc, detail);
+		return rc == VS_OK ? vs_fail(e, VS_UNAUTHORIZED, detail) : vs_fail(e, rc, NULL);
 	case VS_REFRESH_ROTATE:
 		break;
 	}

@@ -83,8 +83,9 @@ enum vs_err vs_tenants_create(struct vs_app *app, struct vs_arena *a,
 		.is_active = in->is_active.set ? in->is_active.v : true,
 	};
 	enum vs_err rc = vs__tx_begin(app);
-	if (rc == VS_OK)
-		rc = app->repos.tenants->ops->insert(app->repos.tenants, a, &t);
+	if (rc != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = app->repos.tenants->ops->insert(app->repos.tenants, a, &t);
 	rc = vs__tx_end(app, rc);
 	if (rc != VS_OK)
 		return map_tenant_error(a, e, rc, NULL);
@@ -104,8 +105,9 @@ enum vs_err vs_tenants_update(struct vs_app *app, struct vs_arena *a,
 	if (in->slug.set && (in->slug.null || strcmp(in->slug.p, current.slug) != 0))
 		return vs_fail_field(e, "slug", "cannot be changed");
 	struct vs_tenant_changes c = { in->name, in->description, in->is_active };
-	if ((rc = vs__tx_begin(app)) == VS_OK)
-		rc = app->repos.tenants->ops->update(app->repos.tenants, a, id, &c, out);
+	if ((rc = vs__tx_begin(app)) != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = app->repos.tenants->ops->update(app->repos.tenants, a, id, &c, out);
 	rc = vs__tx_end(app, rc);
 	return rc == VS_OK ? VS_OK : map_tenant_error(a, e, rc, id);
 }
@@ -115,8 +117,9 @@ enum vs_err vs_tenants_delete(struct vs_app *app, struct vs_arena *a,
 {
 	(void)p;
 	enum vs_err rc = vs__tx_begin(app);
-	if (rc == VS_OK)
-		rc = app->repos.tenants->ops->remove(app->repos.tenants, id);
+	if (rc != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = app->repos.tenants->ops->remove(app->repos.tenants, id);
 	rc = vs__tx_end(app, rc);
 	return rc == VS_OK ? VS_OK : map_tenant_error(a, e, rc, id);
 }

@@ -9,7 +9,8 @@ static inline enum vs_err vs__tx_begin(struct vs_app *app)
 	return app->repos.tx->ops->begin(app->repos.tx);
 }
 
-/* Commits when rc is VS_OK, else rolls back; returns the outcome. */
+/* Ends a transaction that vs__tx_begin opened: commits when rc is VS_OK, else rolls
+ * back; returns the outcome. */
 static inline enum vs_err vs__tx_end(struct vs_app *app, enum vs_err rc)
 {
 	if (rc == VS_OK)

@@ -147,8 +147,9 @@ static enum vs_err update_user(struct vs_app *app, struct vs_arena *a, const vs_
 		c.password_hash = hash;
 	}
 	enum vs_err rc = vs__tx_begin(app);
-	if (rc == VS_OK)
-		rc = app->repos.users->ops->update(app->repos.users, a, id, &c, tenant, out);
+	if (rc != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = app->repos.users->ops->update(app->repos.users, a, id, &c, tenant, out);
 	rc = vs__tx_end(app, rc);
 	return rc == VS_OK ? VS_OK : not_found_as_user(e, rc);
 }
