@@ -68,21 +68,21 @@ static enum vs_err resolve_tenant(struct vs_request *req)
 	return VS_OK;
 }
 
-/* An X-API-Key wins over a bearer token: an invalid key is refused even when a valid
- * token comes with it. */
-static enum vs_err authenticate(struct vs_worker *w, struct vs_request *req)
+/* The bearer token of the request, or NULL. An X-API-Key wins over a bearer token: an
+ * invalid key is refused even when a valid token comes with it. */
+static enum vs_err credentials(struct vs_request *req, const char **token)
 {
-	const char *api_key = vs_req_header(req, "HTTP_X_API_KEY");
-	if (api_key)
+	*token = NULL;
+	if (vs_req_header(req, "HTTP_X_API_KEY"))
 		return vs_fail(&req->error, VS_UNAUTHORIZED, "Invalid or expired API Key");
 	const char *auth = vs_req_header(req, "HTTP_AUTHORIZATION");
 	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
 		return VS_OK; /* anonymous; the rule decides */
-	const char *token = auth + 7;
-	while (*token == ' ')
-		token++;
-	return vs_auth_bearer(&w->app, req->arena, token, strlen(token), req->tenant,
-			      &req->principal, &req->error);
+	const char *t = auth + 7;
+	while (*t == ' ')
+		t++;
+	*token = t;
+	return VS_OK;
 }
 
 static void run_pipeline(struct vs_worker *w, struct vs_request *req)
@@ -116,13 +116,29 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 	}
 	if (resolve_tenant(req) != VS_OK)
 		return;
-	if (req->route->rule.kind != VS_RULE_PUBLIC && authenticate(w, req) != VS_OK)
-		return;
-	if (vs_authorize(&w->app, req->arena, &req->principal, &req->route->rule, req->tenant,
-			 req->route->tenant == VS_TENANT_HEADER, &req->error) != VS_OK)
-		return;
-	if (req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
+	const char *token = NULL;
+	bool in_session = false;
+	if (req->route->rule.kind != VS_RULE_PUBLIC) {
+		if (credentials(req, &token) != VS_OK)
+			return;
+		/* The whole request is one transaction scoped to the tenant and principal. */
+		if (token && vs_session_open(&w->app, req->arena, token, strlen(token), req->tenant,
+					     &req->principal, &req->error) != VS_OK)
+			return;
+		in_session = token != NULL;
+	}
+	if (vs_authorize(req->arena, &req->principal, &req->route->rule, req->tenant,
+			 req->route->tenant == VS_TENANT_HEADER, &req->error) == VS_OK &&
+	    req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
 		vs_fail(&req->error, VS_INTERNAL, NULL);
+	if (in_session) {
+		enum vs_err rc = vs_session_close(&w->app, req->error.code == VS_OK);
+		if (rc != VS_OK && req->error.code == VS_OK) {
+			/* The response was built, but its transaction did not commit. */
+			vs_res_empty(req, 0);
+			vs_fail(&req->error, rc == VS_CONFLICT ? VS_CONFLICT : rc, NULL);
+		}
+	}
 }
 
 void vs_dispatch(struct vs_worker *w, struct vs_request *req)
@@ -130,7 +146,7 @@ void vs_dispatch(struct vs_worker *w, struct vs_request *req)
 	run_pipeline(w, req);
 	if (req->error.code != VS_OK)
 		vs_render_problem(req, vs_pg_retry_after(w->pg));
-	vs_pg_request_done(w->pg);
+	vs_pg_repos_request_done(w->repos);
 }
 
 void vs_render_problem(struct vs_request *req, int retry_after)

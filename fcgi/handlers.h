@@ -38,4 +38,19 @@ VS_HANDLER(vs_h_tenants_delete);
 VS_HANDLER(vs_h_tenant_users_list);
 VS_HANDLER(vs_h_tenant_users_get);
 
+/* h_roles.c */
+VS_HANDLER(vs_h_roles_list);
+VS_HANDLER(vs_h_roles_create);
+VS_HANDLER(vs_h_roles_get);
+VS_HANDLER(vs_h_roles_update);
+VS_HANDLER(vs_h_roles_delete);
+VS_HANDLER(vs_h_roles_permissions);
+VS_HANDLER(vs_h_roles_add_permission);
+VS_HANDLER(vs_h_roles_remove_permission);
+VS_HANDLER(vs_h_roles_users);
+VS_HANDLER(vs_h_roles_set_users);
+VS_HANDLER(vs_h_permissions_list);
+VS_HANDLER(vs_h_assignments_grant);
+VS_HANDLER(vs_h_assignments_revoke);
+
 #endif

@@ -10,6 +10,10 @@
 struct json_object *vs_render_user(const struct vs_user *u);
 struct json_object *vs_render_tenant(const struct vs_tenant *t);
 struct json_object *vs_render_tokens(const struct vs_token_pair *p);
+struct json_object *vs_render_permission(const struct vs_permission *p);
+/* with_permissions: the detail form; with_count: the list form (user_count). */
+struct json_object *vs_render_role(const struct vs_role *r, bool with_permissions,
+				   bool with_count);
 
 /* {"items":[…],"total":N,"page":P,"limit":L} */
 struct json_object *vs_render_envelope(struct json_object *items, int64_t total, int64_t page,

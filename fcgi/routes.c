@@ -2,57 +2,89 @@
 #include "handlers.h"
 #include "router.h"
 
-#define PUBLIC { VS_RULE_PUBLIC, NULL }
-#define AUTHENTICATED { VS_RULE_AUTHENTICATED, NULL }
-#define PERMISSION(code) { VS_RULE_PERMISSION, code }
+#define PUBLIC { VS_RULE_PUBLIC, { NULL } }
+#define AUTHENTICATED { VS_RULE_AUTHENTICATED, { NULL } }
+#define PERMISSION(code) { VS_RULE_PERMISSION, { code } }
 
 #define V1 "/api/v1"
+#define HEADER VS_TENANT_HEADER
+#define PATH VS_TENANT_PATH
+#define NONE VS_TENANT_NONE
 
-/* More specific patterns first: /users/me before /users/{user_id}. */
+/* The roles API, mounted at /roles (tenant from X-Tenant-ID) and /tenants/{tenant_id}/roles. */
+#define ROLE_ROUTES(base, source)                                                          \
+	{ VS_GET, base, vs_h_roles_list, PERMISSION("role:read"), source, true },            \
+	{ VS_POST, base, vs_h_roles_create, PERMISSION("role:create"), source, true },       \
+	{ VS_GET, base "/{role_id}", vs_h_roles_get, PERMISSION("role:read"), source, true }, \
+	{ VS_PUT, base "/{role_id}", vs_h_roles_update, PERMISSION("role:update"), source,   \
+	  true },                                                                            \
+	{ VS_PATCH, base "/{role_id}", vs_h_roles_update, PERMISSION("role:update"), source, \
+	  true },                                                                            \
+	{ VS_DELETE, base "/{role_id}", vs_h_roles_delete, PERMISSION("role:delete"), source, \
+	  true },                                                                            \
+	{ VS_GET, base "/{role_id}/permissions", vs_h_roles_permissions,                     \
+	  PERMISSION("role:read"), source, true },                                           \
+	{ VS_POST, base "/{role_id}/permissions", vs_h_roles_add_permission,                 \
+	  PERMISSION("permission:assign"), source, true },                                   \
+	{ VS_DELETE, base "/{role_id}/permissions/{permission_id}",                          \
+	  vs_h_roles_remove_permission, PERMISSION("permission:assign"), source, true },     \
+	{ VS_GET, base "/{role_id}/users", vs_h_roles_users, PERMISSION("role:read"), source, \
+	  true },                                                                            \
+	{ VS_PUT, base "/{role_id}/users", vs_h_roles_set_users,                             \
+	  PERMISSION("role:assign_users"), source, true }
+
+/* Where a literal and a parameter could both match, the literal wins (router.c). */
 static const struct vs_route routes[] = {
-	{ VS_GET, "/", vs_h_root, PUBLIC, VS_TENANT_NONE, false },
-	{ VS_GET, "/health", vs_h_root, PUBLIC, VS_TENANT_NONE, false },
-	{ VS_GET, V1 "/health", vs_h_health, PUBLIC, VS_TENANT_NONE, false },
-	{ VS_GET, V1 "/health/ready", vs_h_health_ready, PUBLIC, VS_TENANT_NONE, true },
+	{ VS_GET, "/", vs_h_root, PUBLIC, NONE, false },
+	{ VS_GET, "/health", vs_h_root, PUBLIC, NONE, false },
+	{ VS_GET, V1 "/health", vs_h_health, PUBLIC, NONE, false },
+	{ VS_GET, V1 "/health/ready", vs_h_health_ready, PUBLIC, NONE, true },
 
-	{ VS_POST, V1 "/auth/token", vs_h_auth_token, PUBLIC, VS_TENANT_NONE, true },
-	{ VS_POST, V1 "/auth/login/access-token", vs_h_auth_token, PUBLIC, VS_TENANT_NONE, true },
-	{ VS_POST, V1 "/auth/login", vs_h_auth_login, PUBLIC, VS_TENANT_NONE, true },
-	{ VS_POST, V1 "/auth/refresh", vs_h_auth_refresh, PUBLIC, VS_TENANT_NONE, true },
-	{ VS_POST, V1 "/auth/logout", vs_h_auth_logout, AUTHENTICATED, VS_TENANT_NONE, true },
+	{ VS_POST, V1 "/auth/token", vs_h_auth_token, PUBLIC, NONE, true },
+	{ VS_POST, V1 "/auth/login/access-token", vs_h_auth_token, PUBLIC, NONE, true },
+	{ VS_POST, V1 "/auth/login", vs_h_auth_login, PUBLIC, NONE, true },
+	{ VS_POST, V1 "/auth/refresh", vs_h_auth_refresh, PUBLIC, NONE, true },
+	{ VS_POST, V1 "/auth/logout", vs_h_auth_logout, AUTHENTICATED, NONE, true },
 
-	{ VS_GET, V1 "/users/me", vs_h_users_me, AUTHENTICATED, VS_TENANT_HEADER, true },
-	{ VS_PUT, V1 "/users/me", vs_h_users_me_update, AUTHENTICATED, VS_TENANT_HEADER, true },
-	{ VS_PATCH, V1 "/users/me", vs_h_users_me_update, AUTHENTICATED, VS_TENANT_HEADER, true },
-	{ VS_GET, V1 "/users", vs_h_users_list, PERMISSION("user:read"), VS_TENANT_HEADER, true },
-	{ VS_POST, V1 "/users", vs_h_users_create, PERMISSION("user:create"), VS_TENANT_HEADER,
+	{ VS_GET, V1 "/users/me", vs_h_users_me, AUTHENTICATED, HEADER, true },
+	{ VS_PUT, V1 "/users/me", vs_h_users_me_update, AUTHENTICATED, HEADER, true },
+	{ VS_PATCH, V1 "/users/me", vs_h_users_me_update, AUTHENTICATED, HEADER, true },
+	{ VS_GET, V1 "/users", vs_h_users_list, PERMISSION("user:read"), HEADER, true },
+	{ VS_POST, V1 "/users", vs_h_users_create, PERMISSION("user:create"), HEADER, true },
+	{ VS_GET, V1 "/users/{user_id}", vs_h_users_get, PERMISSION("user:read"), HEADER, true },
+	{ VS_PUT, V1 "/users/{user_id}", vs_h_users_update, PERMISSION("user:update"), HEADER,
 	  true },
-	{ VS_GET, V1 "/users/{user_id}", vs_h_users_get, PERMISSION("user:read"),
-	  VS_TENANT_HEADER, true },
-	{ VS_PUT, V1 "/users/{user_id}", vs_h_users_update, PERMISSION("user:update"),
-	  VS_TENANT_HEADER, true },
-	{ VS_PATCH, V1 "/users/{user_id}", vs_h_users_update, PERMISSION("user:update"),
-	  VS_TENANT_HEADER, true },
-	{ VS_DELETE, V1 "/users/{user_id}", vs_h_users_delete, PERMISSION("user:delete"),
-	  VS_TENANT_HEADER, true },
+	{ VS_PATCH, V1 "/users/{user_id}", vs_h_users_update, PERMISSION("user:update"), HEADER,
+	  true },
+	{ VS_DELETE, V1 "/users/{user_id}", vs_h_users_delete, PERMISSION("user:delete"), HEADER,
+	  true },
 
-	{ VS_GET, V1 "/tenants", vs_h_tenants_list, AUTHENTICATED, VS_TENANT_NONE, true },
-	{ VS_POST, V1 "/tenants", vs_h_tenants_create, PERMISSION("tenant:create"),
-	  VS_TENANT_NONE, true },
-	{ VS_GET, V1 "/tenants/slug/{slug}", vs_h_tenants_get_by_slug, PERMISSION("tenant:read"),
-	  VS_TENANT_NONE, true },
-	{ VS_GET, V1 "/tenants/{tenant_id}", vs_h_tenants_get, PERMISSION("tenant:read"),
-	  VS_TENANT_PATH, true },
+	{ VS_GET, V1 "/tenants", vs_h_tenants_list, AUTHENTICATED, NONE, true },
+	{ VS_POST, V1 "/tenants", vs_h_tenants_create, PERMISSION("tenant:create"), NONE, true },
+	/* tenant:read is checked in the tenant the slug names (vs_tenants_get_by_slug). */
+	{ VS_GET, V1 "/tenants/slug/{slug}", vs_h_tenants_get_by_slug, AUTHENTICATED, NONE,
+	  true },
+	{ VS_GET, V1 "/tenants/{tenant_id}", vs_h_tenants_get, PERMISSION("tenant:read"), PATH,
+	  true },
 	{ VS_PUT, V1 "/tenants/{tenant_id}", vs_h_tenants_update, PERMISSION("tenant:update"),
-	  VS_TENANT_PATH, true },
+	  PATH, true },
 	{ VS_PATCH, V1 "/tenants/{tenant_id}", vs_h_tenants_update, PERMISSION("tenant:update"),
-	  VS_TENANT_PATH, true },
+	  PATH, true },
 	{ VS_DELETE, V1 "/tenants/{tenant_id}", vs_h_tenants_delete, PERMISSION("tenant:delete"),
-	  VS_TENANT_PATH, true },
+	  PATH, true },
 	{ VS_GET, V1 "/tenants/{tenant_id}/users", vs_h_tenant_users_list,
-	  PERMISSION("tenant:view_users"), VS_TENANT_PATH, true },
+	  PERMISSION("tenant:view_users"), PATH, true },
 	{ VS_GET, V1 "/tenants/{tenant_id}/users/{user_id}", vs_h_tenant_users_get,
-	  PERMISSION("tenant:view_users"), VS_TENANT_PATH, true },
+	  PERMISSION("tenant:view_users"), PATH, true },
+	{ VS_POST, V1 "/tenants/{tenant_id}/users/{user_id}/roles", vs_h_assignments_grant,
+	  PERMISSION("role:assign_users"), PATH, true },
+	{ VS_DELETE, V1 "/tenants/{tenant_id}/users/{user_id}/roles/{role_id}",
+	  vs_h_assignments_revoke, PERMISSION("role:assign_users"), PATH, true },
+
+	ROLE_ROUTES(V1 "/roles", HEADER),
+	ROLE_ROUTES(V1 "/tenants/{tenant_id}/roles", PATH),
+	{ VS_GET, V1 "/permissions", vs_h_permissions_list, PERMISSION("permission:read"), HEADER,
+	  true },
 };
 
 const struct vs_route *vs_routes(size_t *n)

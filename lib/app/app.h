@@ -37,18 +37,24 @@ enum vs_err vs_auth_refresh(struct vs_app *app, struct vs_arena *a, const char *
 /* Revokes the login the refresh token belongs to, if it is the caller's. */
 enum vs_err vs_auth_logout(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			   const char *refresh_token, size_t len, struct vs_error *e);
-/* Verifies an access token and loads its user (roles in roles_in, may be NULL). */
-enum vs_err vs_auth_bearer(struct vs_app *app, struct vs_arena *a, const char *token,
-			   size_t len, const vs_uuid *roles_in, struct vs_principal *out,
-			   struct vs_error *e);
+/* ---- the request session (session.c) ---- */
+
+/* Verifies the access token, opens the request's transaction scoped to tenant (may be
+ * NULL) and the token's user, and loads the principal with what it holds in tenant.
+ * On success the transaction stays open until vs_session_close. */
+enum vs_err vs_session_open(struct vs_app *app, struct vs_arena *a, const char *token,
+			    size_t len, const vs_uuid *tenant, struct vs_principal *out,
+			    struct vs_error *e);
+/* Commits (ok) or rolls back the request's transaction. */
+enum vs_err vs_session_close(struct vs_app *app, bool ok);
 
 /* ---- authorization (authorize.c) ---- */
 
-/* Checks rule for p, and when tenant is set, that the tenant exists (404) and p is a
- * member (403, superusers excepted). tenant_scoped says the route takes its tenant from
- * X-Tenant-ID: there a non-superuser without one gets 400, since permissions are held
- * through roles in a tenant. */
-enum vs_err vs_authorize(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+/* Decides from the loaded principal: rule, and when tenant is set, that the tenant exists
+ * (404) and p is a member (403, superusers excepted). tenant_scoped says the route takes
+ * its tenant from X-Tenant-ID: there a non-superuser without one gets 400, since
+ * permissions are held through roles in a tenant. */
+enum vs_err vs_authorize(struct vs_arena *a, const struct vs_principal *p,
 			 const struct vs_rule *rule, const vs_uuid *tenant, bool tenant_scoped,
 			 struct vs_error *e);
 
@@ -107,5 +113,60 @@ enum vs_err vs_tenants_update(struct vs_app *app, struct vs_arena *a,
 			      struct vs_error *e);
 enum vs_err vs_tenants_delete(struct vs_app *app, struct vs_arena *a,
 			      const struct vs_principal *p, const vs_uuid *id, struct vs_error *e);
+
+/* ---- roles, permissions and assignments (roles.c) ---- */
+
+/* Permission references as sent: UUIDs or codes. */
+struct vs_permission_refs {
+	bool set;
+	const char **refs;
+	size_t n;
+};
+
+struct vs_role_input {
+	struct vs_opt_str name, description;
+	struct vs_permission_refs permissions;
+};
+
+enum vs_err vs_roles_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			  const vs_uuid *tenant, int64_t offset, int64_t limit,
+			  struct vs_role_page *out, struct vs_error *e);
+enum vs_err vs_roles_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			 const vs_uuid *id, const vs_uuid *tenant, struct vs_role *out,
+			 struct vs_error *e);
+enum vs_err vs_roles_create(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *tenant, const struct vs_role_input *in,
+			    struct vs_role *out, struct vs_error *e);
+enum vs_err vs_roles_update(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, const vs_uuid *tenant,
+			    const struct vs_role_input *in, struct vs_role *out,
+			    struct vs_error *e);
+enum vs_err vs_roles_delete(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, const vs_uuid *tenant, struct vs_error *e);
+enum vs_err vs_roles_add_permission(struct vs_app *app, struct vs_arena *a,
+				    const struct vs_principal *p, const vs_uuid *id,
+				    const vs_uuid *tenant, const char *permission,
+				    struct vs_error *e);
+enum vs_err vs_roles_remove_permission(struct vs_app *app, struct vs_arena *a,
+				       const struct vs_principal *p, const vs_uuid *id,
+				       const vs_uuid *tenant, const char *permission,
+				       struct vs_error *e);
+enum vs_err vs_roles_holders(struct vs_app *app, struct vs_arena *a,
+			     const struct vs_principal *p, const vs_uuid *id,
+			     const vs_uuid *tenant, vs_uuid **users, size_t *n,
+			     struct vs_error *e);
+enum vs_err vs_roles_set_holders(struct vs_app *app, struct vs_arena *a,
+				 const struct vs_principal *p, const vs_uuid *id,
+				 const vs_uuid *tenant, const vs_uuid *users, size_t n,
+				 struct vs_error *e);
+enum vs_err vs_permissions_list(struct vs_app *app, struct vs_arena *a, int64_t offset,
+				int64_t limit, struct vs_permission_page *out, struct vs_error *e);
+/* Gives user the role in tenant (idempotent) / takes it away. */
+enum vs_err vs_assignments_grant(struct vs_app *app, struct vs_arena *a,
+				 const struct vs_principal *p, const vs_uuid *tenant,
+				 const vs_uuid *user, const vs_uuid *role, struct vs_error *e);
+enum vs_err vs_assignments_revoke(struct vs_app *app, struct vs_arena *a,
+				  const struct vs_principal *p, const vs_uuid *tenant,
+				  const vs_uuid *user, const vs_uuid *role, struct vs_error *e);
 
 #endif

@@ -2,7 +2,7 @@
 #include "app/app.h"
 
 #include "app/messages.h"
-#include "app/tx.h"
+#include "app/internal.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/password.h"
@@ -153,22 +153,3 @@ enum vs_err vs_auth_logout(struct vs_app *app, struct vs_arena *a, const struct 
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }
 
-enum vs_err vs_auth_bearer(struct vs_app *app, struct vs_arena *a, const char *token,
-			   size_t len, const vs_uuid *roles_in, struct vs_principal *out,
-			   struct vs_error *e)
-{
-	struct vs_access_claims claims;
-	memset(out, 0, sizeof(*out));
-	if (vs_jwt_verify(a, app->jwt, token, len, app->now(), &claims) != VS_OK)
-		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_BAD_TOKEN);
-	enum vs_err rc =
-		app->repos.users->ops->get(app->repos.users, a, &claims.sub, roles_in, &out->user);
-	if (rc == VS_NOTFOUND)
-		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_BAD_TOKEN);
-	if (rc != VS_OK)
-		return vs_fail(e, rc, NULL);
-	if (!out->user.is_active)
-		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_INACTIVE_USER);
-	out->authenticated = true;
-	return VS_OK;
-}

@@ -13,6 +13,12 @@
 #define VS_MSG_ROLE_NOT_FOUND "Role not found"
 #define VS_MSG_TENANT_ID_INVALID "Invalid tenant ID format. Must be a valid UUID."
 #define VS_MSG_TENANT_ID_REQUIRED "X-Tenant-ID header is required."
+#define VS_MSG_CANNOT_GRANT "You cannot grant permissions you do not hold."
+#define VS_MSG_SUPERUSER_FIELD "Only a superuser can change this of another user."
+#define VS_MSG_PERMISSION_NOT_FOUND "Permission not found"
+#define VS_MSG_ASSIGNMENT_NOT_FOUND "Role assignment not found"
+#define VS_MSG_ROLE_TAKEN "A role with this name already exists."
+#define VS_MSG_ROLE_ASSIGNED "Role is assigned to users and cannot be deleted."
 #define VS_MSG_EMAIL_TAKEN "A user with this email already exists."
 #define VS_MSG_TENANT_TAKEN "A tenant with this name or slug already exists."
 

@@ -2,7 +2,7 @@
 #include "app/app.h"
 
 #include "app/messages.h"
-#include "app/tx.h"
+#include "app/internal.h"
 
 #include <string.h>
 
@@ -56,6 +56,7 @@ enum vs_err vs_tenants_get(struct vs_app *app, struct vs_arena *a, const struct 
 	return rc == VS_OK ? VS_OK : map_tenant_error(a, e, rc, id);
 }
 
+/* The slug names the tenant, so tenant:read is checked in the tenant it resolves to. */
 enum vs_err vs_tenants_get_by_slug(struct vs_app *app, struct vs_arena *a,
 				   const struct vs_principal *p, const char *slug,
 				   struct vs_tenant *out, struct vs_error *e)
@@ -68,7 +69,18 @@ enum vs_err vs_tenants_get_by_slug(struct vs_app *app, struct vs_arena *a,
 		rc = VS_NOTFOUND;
 	if (rc == VS_NOTFOUND)
 		return tenant_not_found(a, e, slug);
-	return rc == VS_OK ? VS_OK : map_tenant_error(a, e, rc, NULL);
+	if (rc != VS_OK)
+		return map_tenant_error(a, e, rc, NULL);
+	if (p->user.is_superuser)
+		return VS_OK;
+	struct vs_principal there;
+	rc = app->repos.users->ops->principal(app->repos.users, a, &p->user.id, &out->id, &there);
+	if (rc != VS_OK)
+		return vs_fail(e, rc, NULL);
+	there.authenticated = true;
+	static const struct vs_rule read = { VS_RULE_PERMISSION, { "tenant:read" } };
+	return vs_principal_allowed(&there, &read) ? VS_OK
+						   : vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
 }
 
 enum vs_err vs_tenants_create(struct vs_app *app, struct vs_arena *a,

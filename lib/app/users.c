@@ -2,7 +2,7 @@
 #include "app/app.h"
 
 #include "app/messages.h"
-#include "app/tx.h"
+#include "app/internal.h"
 #include "core/password.h"
 
 #include <string.h>
@@ -109,6 +109,10 @@ enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct
 		else
 			rc = app->repos.memberships->ops->system_role(app->repos.memberships,
 								       "Member", &role);
+		if (rc == VS_OK && (rc = vs__require_role_grantable(app, a, p, &role, tenant, e)) != VS_OK) {
+			vs__tx_end(app, rc);
+			return rc;
+		}
 		if (rc == VS_OK)
 			rc = app->repos.memberships->ops->grant(app->repos.memberships, tenant,
 								&u.id, &role);
@@ -154,13 +158,32 @@ static enum vs_err update_user(struct vs_app *app, struct vs_arena *a, const vs_
 	return rc == VS_OK ? VS_OK : not_found_as_user(e, rc);
 }
 
+/* A user's identity is global, so a tenant admin may not take over an account that may
+ * also belong to other tenants: credentials, activation, and superusers stay with
+ * superusers. */
+static enum vs_err check_update_by_non_superuser(struct vs_app *app, struct vs_arena *a,
+						const vs_uuid *id, const vs_uuid *tenant,
+						const struct vs_user_input *in,
+						struct vs_error *e)
+{
+	if (in->email.set || in->password.set || in->is_active.set || in->is_superuser.set)
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_SUPERUSER_FIELD);
+	struct vs_user target;
+	enum vs_err rc = app->repos.users->ops->get(app->repos.users, a, id, tenant, &target);
+	if (rc != VS_OK)
+		return not_found_as_user(e, rc);
+	if (target.is_superuser)
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_SUPERUSER_FIELD);
+	return VS_OK;
+}
+
 enum vs_err vs_users_update(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			    const vs_uuid *id, const vs_uuid *tenant, const struct vs_user_input *in,
 			    struct vs_user *out, struct vs_error *e)
 {
-	if (in->is_superuser.set && !p->user.is_superuser)
-		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
 	enum vs_err rc = require_member(app, tenant, id, e);
+	if (rc == VS_OK && !p->user.is_superuser)
+		rc = check_update_by_non_superuser(app, a, id, tenant, in, e);
 	if (rc != VS_OK)
 		return rc;
 	return update_user(app, a, id, tenant, in, out, e);

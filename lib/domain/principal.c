@@ -1,5 +1,54 @@
 #include "domain/principal.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool vs_permset_has(const struct vs_permset *s, const char *code)
+{
+	return s->n && bsearch(&code, s->codes, s->n, sizeof(*s->codes), cmp_code) != NULL;
+}
+
+bool vs_permset_has_all(const struct vs_permset *s, const char *const *codes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!vs_permset_has(s, codes[i]))
+			return false;
+	return true;
+}
+
+bool vs_permset_has_any(const struct vs_permset *s, const char *const *codes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (vs_permset_has(s, codes[i]))
+			return true;
+	return false;
+}
+
+void vs_permset_normalise(struct vs_permset *s)
+{
+	if (s->n < 2)
+		return;
+	qsort(s->codes, s->n, sizeof(*s->codes), cmp_code);
+	size_t out = 1;
+	for (size_t i = 1; i < s->n; i++)
+		if (strcmp(s->codes[i], s->codes[out - 1]) != 0)
+			s->codes[out++] = s->codes[i];
+	s->n = out;
+}
+
+static size_t rule_count(const struct vs_rule *rule)
+{
+	size_t n = 0;
+	while (n < VS_RULE_MAX_PERMISSIONS && rule->permissions[n])
+		n++;
+	return n;
+}
+
 bool vs_principal_allowed(const struct vs_principal *p, const struct vs_rule *rule)
 {
 	switch (rule->kind) {
@@ -8,8 +57,19 @@ bool vs_principal_allowed(const struct vs_principal *p, const struct vs_rule *ru
 	case VS_RULE_AUTHENTICATED:
 		return p->authenticated;
 	case VS_RULE_PERMISSION:
-	case VS_RULE_SUPERUSER:
-		return p->authenticated && p->user.is_superuser;
+		return p->authenticated &&
+		       (p->user.is_superuser ||
+			vs_permset_has_all(&p->permissions, rule->permissions, rule_count(rule)));
+	case VS_RULE_ANY_OF:
+		return p->authenticated &&
+		       (p->user.is_superuser ||
+			vs_permset_has_any(&p->permissions, rule->permissions, rule_count(rule)));
 	}
 	return false;
+}
+
+bool vs_principal_may_grant(const struct vs_principal *p, const struct vs_permset *grant)
+{
+	return p->authenticated &&
+	       (p->user.is_superuser || vs_permset_has_all(&p->permissions, grant->codes, grant->n));
 }

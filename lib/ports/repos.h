@@ -7,6 +7,8 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/uuid.h"
+#include "domain/principal.h"
+#include "domain/role.h"
 #include "domain/session.h"
 #include "domain/tenant.h"
 #include "domain/user.h"
@@ -14,10 +16,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* One unit of work. The use case that begins it commits or rolls it back. */
+/* What a transaction may see of tenant data (row-level security): the tenant in context,
+ * the principal (its own memberships), and whether the schema owner's tools ask for every
+ * tenant. Platform scope for superusers is decided by the database from the principal. */
+struct vs_scope {
+	const vs_uuid *tenant; /* NULL: none */
+	const vs_uuid *user;   /* NULL: none */
+	bool operator;
+};
+
+/* One unit of work. Transactions nest: only the outermost begin/commit reach the
+ * database, and a rollback inside makes the outermost commit roll back. A scope is
+ * given to the outermost begin; NULL means none (tenant data then cannot be touched). */
 struct vs_tx;
 struct vs_tx_ops {
-	enum vs_err (*begin)(struct vs_tx *);
+	enum vs_err (*begin)(struct vs_tx *, const struct vs_scope *scope);
 	enum vs_err (*commit)(struct vs_tx *);
 	void (*rollback)(struct vs_tx *);
 };
@@ -52,6 +65,10 @@ struct vs_user_repo_ops {
 	enum vs_err (*remove)(struct vs_user_repo *, const vs_uuid *id);
 	enum vs_err (*list)(struct vs_user_repo *, struct vs_arena *, const struct vs_user_query *q,
 			    struct vs_user_page *out);
+	/* The user with, for tenant (may be NULL), whether it exists, whether the user is a
+	 * member, and the permissions its roles there carry. Unknown user → NOTFOUND. */
+	enum vs_err (*principal)(struct vs_user_repo *, struct vs_arena *, const vs_uuid *id,
+				 const vs_uuid *tenant, struct vs_principal *out);
 };
 struct vs_user_repo {
 	const struct vs_user_repo_ops *ops;
@@ -95,11 +112,78 @@ struct vs_membership_repo_ops {
 			     const vs_uuid *role);
 	/* Removes every role of user in tenant; NOTFOUND when there was none. */
 	enum vs_err (*leave)(struct vs_membership_repo *, const vs_uuid *tenant, const vs_uuid *user);
+	/* Removes one role of user in tenant; NOTFOUND when not held. */
+	enum vs_err (*revoke)(struct vs_membership_repo *, const vs_uuid *tenant, const vs_uuid *user,
+			      const vs_uuid *role);
 	/* The id of a seeded global role by name ("Member"). */
 	enum vs_err (*system_role)(struct vs_membership_repo *, const char *name, vs_uuid *out);
 };
 struct vs_membership_repo {
 	const struct vs_membership_repo_ops *ops;
+};
+
+struct vs_role_query {
+	const vs_uuid *tenant; /* global roles and this tenant's; NULL: global roles only */
+	int64_t offset, limit;
+};
+struct vs_role_page {
+	struct vs_role *items;
+	size_t n;
+	int64_t total;
+};
+
+/* Roles and their permissions. Reads are limited to global roles and the roles of
+ * `tenant`; another tenant's role is NOTFOUND. Counts of holders are per `tenant`. */
+struct vs_role_repo;
+struct vs_role_repo_ops {
+	/* With its permissions. */
+	enum vs_err (*get)(struct vs_role_repo *, struct vs_arena *, const vs_uuid *id,
+			   const vs_uuid *tenant, struct vs_role *out);
+	enum vs_err (*list)(struct vs_role_repo *, struct vs_arena *, const struct vs_role_query *q,
+			    struct vs_role_page *out);
+	/* r->tenant_id NULL makes a global role. Duplicate name in the scope → CONFLICT. */
+	enum vs_err (*insert)(struct vs_role_repo *, struct vs_arena *, struct vs_role *r);
+	enum vs_err (*update)(struct vs_role_repo *, const vs_uuid *id,
+			      const struct vs_role_changes *c);
+	/* Still assigned → CONFLICT. */
+	enum vs_err (*remove)(struct vs_role_repo *, const vs_uuid *id);
+	/* Replaces the role's permissions with ids[0..n). */
+	enum vs_err (*set_permissions)(struct vs_role_repo *, const vs_uuid *role,
+				       const vs_uuid *ids, size_t n);
+	/* Idempotent. */
+	enum vs_err (*add_permission)(struct vs_role_repo *, const vs_uuid *role,
+				      const vs_uuid *permission);
+	/* Not held → NOTFOUND. */
+	enum vs_err (*remove_permission)(struct vs_role_repo *, const vs_uuid *role,
+					 const vs_uuid *permission);
+	/* Users holding the role in tenant. */
+	enum vs_err (*holders)(struct vs_role_repo *, struct vs_arena *, const vs_uuid *role,
+			       const vs_uuid *tenant, vs_uuid **ids, size_t *n);
+	/* Replaces the holders in tenant; an unknown user → NOTFOUND. */
+	enum vs_err (*set_holders)(struct vs_role_repo *, const vs_uuid *role, const vs_uuid *tenant,
+				   const vs_uuid *users, size_t n);
+};
+struct vs_role_repo {
+	const struct vs_role_repo_ops *ops;
+};
+
+struct vs_permission_page {
+	struct vs_permission *items;
+	size_t n;
+	int64_t total;
+};
+
+/* The permission catalogue (read-only). */
+struct vs_permission_repo;
+struct vs_permission_repo_ops {
+	enum vs_err (*list)(struct vs_permission_repo *, struct vs_arena *, int64_t offset,
+			    int64_t limit, struct vs_permission_page *out);
+	/* By UUID text or by code. Unknown → NOTFOUND. */
+	enum vs_err (*find)(struct vs_permission_repo *, struct vs_arena *, const char *id_or_code,
+			    struct vs_permission *out);
+};
+struct vs_permission_repo {
+	const struct vs_permission_repo_ops *ops;
 };
 
 /* Refresh tokens, by SHA-256 of the token. */
@@ -124,6 +208,8 @@ struct vs_repos {
 	struct vs_tenant_repo *tenants;
 	struct vs_membership_repo *memberships;
 	struct vs_session_repo *sessions;
+	struct vs_role_repo *roles;
+	struct vs_permission_repo *permissions;
 };
 
 #endif

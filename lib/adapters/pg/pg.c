@@ -270,6 +270,66 @@ enum vs_err vs_pg_scalar(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 	return rc;
 }
 
+/* Reads the results of a pipeline up to its sync point; false if any failed. */
+static bool drain_pipeline(struct vs_pg *pg, PGresult **failure)
+{
+	bool ok = true;
+	for (;;) {
+		PGresult *r = PQgetResult(pg->conn);
+		if (!r) {
+			if (PQstatus(pg->conn) != CONNECTION_OK)
+				return false;
+			continue; /* end of one query's results */
+		}
+		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			return ok;
+		}
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			if (ok && failure)
+				*failure = r;
+			else
+				PQclear(r);
+			ok = false;
+			continue;
+		}
+		PQclear(r);
+	}
+}
+
+static enum vs_err begin_with_once(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+				   const char *const *params)
+{
+	if (!pg->conn)
+		return VS_UNAVAILABLE;
+	enum vs_err rc = prepare(pg, stmt);
+	if (rc != VS_OK)
+		return rc;
+	PGresult *failure = NULL;
+	bool sent = PQenterPipelineMode(pg->conn) &&
+		    PQsendQueryParams(pg->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+		    PQsendQueryPrepared(pg->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0) &&
+		    PQpipelineSync(pg->conn);
+	bool ok = sent && drain_pipeline(pg, &failure);
+	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
+		PQexitPipelineMode(pg->conn);
+	rc = ok ? VS_OK : map_error(pg, failure, stmt->name);
+	PQclear(failure);
+	return rc;
+}
+
+enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+			     const char *const *params)
+{
+	enum vs_err rc = begin_with_once(pg, stmt, params);
+	if (rc == VS_UNAVAILABLE && vs_pg_ensure(pg) == VS_OK)
+		rc = begin_with_once(pg, stmt, params);
+	if (rc != VS_OK && pg->conn && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+		(void)vs_pg_simple(pg, "ROLLBACK");
+	return rc;
+}
+
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql)
 {
 	if (!pg->conn)

@@ -59,6 +59,12 @@ enum vs_err vs_pg_scalar(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 /* The highest migration applied (0 before the first). */
 enum vs_err vs_pg_schema_version(struct vs_pg *pg, long *version);
 
+/* BEGIN followed by stmt(params) in one round trip (libpq pipeline mode), e.g. to set the
+ * transaction's scope. A connection found dead is replaced and the pair sent again, since
+ * nothing has happened yet. */
+enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+			     const char *const *params);
+
 /* Simple statements without parameters (BEGIN, COMMIT, …), for the adapter and tools. */
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql);
 PGconn *vs_pg_conn(struct vs_pg *pg);
@@ -74,5 +80,7 @@ struct vs_pg_repos;
 struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg);
 void vs_pg_repos_free(struct vs_pg_repos *r);
 struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r);
+/* Ends whatever a request left open, so the next one starts clean. */
+void vs_pg_repos_request_done(struct vs_pg_repos *r);
 
 #endif

@@ -9,6 +9,16 @@
 struct pg_tx {
 	struct vs_tx base;
 	struct vs_pg *pg;
+	int depth;   /* nesting of begin calls; only depth 0 → 1 reaches the database */
+	bool doomed; /* an inner rollback happened: the outermost commit rolls back */
+};
+struct pg_roles {
+	struct vs_role_repo base;
+	struct vs_pg *pg;
+};
+struct pg_permissions {
+	struct vs_permission_repo base;
+	struct vs_pg *pg;
 };
 struct pg_users {
 	struct vs_user_repo base;
@@ -31,6 +41,8 @@ extern const struct vs_user_repo_ops vs__pg_user_ops;
 extern const struct vs_tenant_repo_ops vs__pg_tenant_ops;
 extern const struct vs_membership_repo_ops vs__pg_membership_ops;
 extern const struct vs_session_repo_ops vs__pg_session_ops;
+extern const struct vs_role_repo_ops vs__pg_role_ops;
+extern const struct vs_permission_repo_ops vs__pg_permission_ops;
 
 /* A UUID as a text parameter, in a caller's buffer. */
 struct pg_uuid_text {

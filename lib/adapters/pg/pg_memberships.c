@@ -12,16 +12,21 @@ static const struct vs_pg_stmt is_member_stmt = {
  * matching roles tells "no such role" from "already granted". */
 static const struct vs_pg_stmt grant_stmt = {
 	"membership_grant",
-	"WITH role AS (SELECT id FROM iam.roles WHERE id = $3 AND "
+	"WITH role AS (SELECT id, scope_tenant FROM iam.roles WHERE id = $3 AND "
 	"(tenant_id IS NULL OR tenant_id = $1)), "
-	"ins AS (INSERT INTO iam.user_tenant_roles (tenant_id, user_id, role_id) "
-	"SELECT $1, $2, id FROM role ON CONFLICT DO NOTHING) "
+	"ins AS (INSERT INTO iam.user_tenant_roles (tenant_id, user_id, role_id, role_scope) "
+	"SELECT $1, $2, id, scope_tenant FROM role ON CONFLICT DO NOTHING) "
 	"SELECT count(*) FROM role",
 	3
 };
 static const struct vs_pg_stmt leave_stmt = {
 	"membership_leave", "DELETE FROM iam.user_tenant_roles WHERE tenant_id = $1 AND user_id = $2",
 	2
+};
+static const struct vs_pg_stmt revoke_stmt = {
+	"membership_revoke",
+	"DELETE FROM iam.user_tenant_roles WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3",
+	3
 };
 static const struct vs_pg_stmt system_role_stmt = {
 	"role_system_by_name",
@@ -65,6 +70,17 @@ static enum vs_err membership_leave(struct vs_membership_repo *self, const vs_uu
 	return rc == VS_OK && rows == 0 ? VS_NOTFOUND : rc;
 }
 
+static enum vs_err membership_revoke(struct vs_membership_repo *self, const vs_uuid *tenant,
+				     const vs_uuid *user, const vs_uuid *role)
+{
+	struct pg_uuid_text t1, t2, t3;
+	const char *params[] = { pg_uuid_param(&t1, tenant), pg_uuid_param(&t2, user),
+				 pg_uuid_param(&t3, role) };
+	long rows;
+	enum vs_err rc = vs_pg_exec_affected(repo_pg(self), &revoke_stmt, params, &rows);
+	return rc == VS_OK && rows == 0 ? VS_NOTFOUND : rc;
+}
+
 static enum vs_err membership_system_role(struct vs_membership_repo *self, const char *name,
 					  vs_uuid *out)
 {
@@ -80,5 +96,6 @@ const struct vs_membership_repo_ops vs__pg_membership_ops = {
 	.is_member = membership_is_member,
 	.grant = membership_grant,
 	.leave = membership_leave,
+	.revoke = membership_revoke,
 	.system_role = membership_system_role,
 };

@@ -9,32 +9,58 @@ struct vs_pg_repos {
 	struct pg_tenants tenants;
 	struct pg_memberships memberships;
 	struct pg_sessions sessions;
+	struct pg_roles roles;
+	struct pg_permissions permissions;
 };
 
-static struct vs_pg *tx_pg(struct vs_tx *self)
-{
-	return ((struct pg_tx *)self)->pg;
-}
+static const struct vs_pg_stmt scope_stmt = {
+	"tx_enter_scope", "SELECT iam.enter_scope($1, $2, $3)", 3
+};
 
-static enum vs_err tx_begin(struct vs_tx *self)
+static enum vs_err tx_begin(struct vs_tx *self, const struct vs_scope *scope)
 {
-	struct vs_pg *pg = tx_pg(self);
-	enum vs_err rc = vs_pg_simple(pg, "BEGIN");
-	/* Nothing has happened yet, so a connection found dead here can be replaced and
-	 * BEGIN sent again: a database restart costs no failed request. */
-	if (rc == VS_UNAVAILABLE && vs_pg_ensure(pg) == VS_OK)
-		rc = vs_pg_simple(pg, "BEGIN");
+	struct pg_tx *tx = (struct pg_tx *)self;
+	if (tx->depth++ > 0)
+		return VS_OK;
+	tx->doomed = false;
+	struct pg_uuid_text t, u;
+	const char *params[] = {
+		scope ? pg_uuid_param(&t, scope->tenant) : NULL,
+		scope ? pg_uuid_param(&u, scope->user) : NULL,
+		pg_bool_param(scope && scope->operator),
+	};
+	/* Every transaction states its scope, an empty one included: nothing is inherited
+	 * from the previous transaction on this connection. */
+	enum vs_err rc = vs_pg_begin_with(tx->pg, &scope_stmt, params);
+	if (rc != VS_OK)
+		tx->depth = 0;
 	return rc;
 }
 
 static enum vs_err tx_commit(struct vs_tx *self)
 {
-	return vs_pg_simple(tx_pg(self), "COMMIT");
+	struct pg_tx *tx = (struct pg_tx *)self;
+	if (tx->depth == 0)
+		return VS_INTERNAL;
+	if (--tx->depth > 0)
+		return VS_OK;
+	if (tx->doomed) {
+		(void)vs_pg_simple(tx->pg, "ROLLBACK");
+		return VS_INTERNAL;
+	}
+	return vs_pg_simple(tx->pg, "COMMIT");
 }
 
 static void tx_rollback(struct vs_tx *self)
 {
-	(void)vs_pg_simple(tx_pg(self), "ROLLBACK");
+	struct pg_tx *tx = (struct pg_tx *)self;
+	if (tx->depth == 0)
+		return;
+	if (--tx->depth > 0) {
+		tx->doomed = true;
+		return;
+	}
+	(void)vs_pg_simple(tx->pg, "ROLLBACK");
 }
 
 static const struct vs_tx_ops tx_ops = { tx_begin, tx_commit, tx_rollback };
@@ -44,11 +70,13 @@ struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg)
 	struct vs_pg_repos *r = calloc(1, sizeof(*r));
 	if (!r)
 		abort();
-	r->tx = (struct pg_tx){ { &tx_ops }, pg };
+	r->tx = (struct pg_tx){ { &tx_ops }, pg, 0, false };
 	r->users = (struct pg_users){ { &vs__pg_user_ops }, pg };
 	r->tenants = (struct pg_tenants){ { &vs__pg_tenant_ops }, pg };
 	r->memberships = (struct pg_memberships){ { &vs__pg_membership_ops }, pg };
 	r->sessions = (struct pg_sessions){ { &vs__pg_session_ops }, pg };
+	r->roles = (struct pg_roles){ { &vs__pg_role_ops }, pg };
+	r->permissions = (struct pg_permissions){ { &vs__pg_permission_ops }, pg };
 	return r;
 }
 
@@ -65,5 +93,14 @@ struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r)
 		.tenants = &r->tenants.base,
 		.memberships = &r->memberships.base,
 		.sessions = &r->sessions.base,
+		.roles = &r->roles.base,
+		.permissions = &r->permissions.base,
 	};
+}
+
+void vs_pg_repos_request_done(struct vs_pg_repos *r)
+{
+	r->tx.depth = 0;
+	r->tx.doomed = false;
+	vs_pg_request_done(r->tx.pg);
 }

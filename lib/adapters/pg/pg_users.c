@@ -57,23 +57,40 @@ static const struct vs_pg_stmt count_stmt = {
 	"user_count", "SELECT count(*)" USER_FILTER, 2
 };
 
+/* The principal and what it holds in tenant $1, in one round trip. */
+static const struct vs_pg_stmt principal_stmt = {
+	"user_principal",
+	"SELECT " USER_COLS ", "
+	"$1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.tenants t WHERE t.id = $1), "
+	"$1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.user_tenant_roles m "
+	"WHERE m.user_id = u.id AND m.tenant_id = $1), "
+	"coalesce((SELECT json_agg(DISTINCT p.code) FROM iam.user_tenant_roles m "
+	"JOIN iam.role_permissions rp ON rp.role_id = m.role_id "
+	"JOIN iam.permissions p ON p.id = rp.permission_id "
+	"WHERE m.user_id = u.id AND m.tenant_id = $1), '[]')::text "
+	"FROM iam.users u WHERE u.id = $2",
+	2
+};
+
 static struct vs_pg *repo_pg(struct vs_user_repo *self)
 {
 	return ((struct pg_users *)self)->pg;
 }
 
-static void parse_roles(struct vs_arena *a, const char *json, struct vs_user *u)
+/* A JSON array of strings made by the database (json_agg) into an arena array. */
+static const char **parse_names(struct vs_arena *a, const char *json, size_t *count)
 {
 	struct json_object *arr = json_tokener_parse(json);
 	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-	u->roles = vs_arena_array(a, n ? n : 1, sizeof(*u->roles));
-	u->nroles = 0;
+	const char **names = vs_arena_array(a, n ? n : 1, sizeof(*names));
+	*count = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *s = json_object_array_get_idx(arr, i);
 		if (json_object_is_type(s, json_type_string))
-			u->roles[u->nroles++] = vs_arena_strdup(a, json_object_get_string(s));
+			names[(*count)++] = vs_arena_strdup(a, json_object_get_string(s));
 	}
 	json_object_put(arr);
+	return names;
 }
 
 static void row_to_user(struct vs_arena *a, const PGresult *r, int row, struct vs_user *u)
@@ -87,7 +104,7 @@ static void row_to_user(struct vs_arena *a, const PGresult *r, int row, struct v
 	u->is_superuser = vs_pg_bool(r, row, 5);
 	u->created_at = vs_pg_int64(r, row, 6);
 	u->updated_at = vs_pg_int64(r, row, 7);
-	parse_roles(a, PQgetvalue(r, row, 8), u);
+	u->roles = parse_names(a, PQgetvalue(r, row, 8), &u->nroles);
 }
 
 static enum vs_err one_user(struct vs_arena *a, enum vs_err rc, PGresult *r, struct vs_user *out)
@@ -217,6 +234,25 @@ static enum vs_err user_list(struct vs_user_repo *self, struct vs_arena *a,
 	return rc;
 }
 
+static enum vs_err user_principal(struct vs_user_repo *self, struct vs_arena *a,
+				  const vs_uuid *id, const vs_uuid *tenant, struct vs_principal *out)
+{
+	struct pg_uuid_text t1, t2;
+	const char *params[] = { pg_uuid_param(&t1, tenant), pg_uuid_param(&t2, id) };
+	PGresult *r;
+	memset(out, 0, sizeof(*out));
+	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &principal_stmt, params, &r);
+	rc = one_user(a, rc, r, &out->user);
+	if (rc != VS_OK)
+		return rc;
+	out->tenant_found = vs_pg_bool(r, 0, USER_NCOLS);
+	out->member = vs_pg_bool(r, 0, USER_NCOLS + 1);
+	out->permissions.codes = parse_names(a, PQgetvalue(r, 0, USER_NCOLS + 2),
+					     &out->permissions.n);
+	vs_permset_normalise(&out->permissions);
+	return VS_OK;
+}
+
 const struct vs_user_repo_ops vs__pg_user_ops = {
 	.get = user_get,
 	.get_by_email = user_get_by_email,
@@ -224,4 +260,5 @@ const struct vs_user_repo_ops vs__pg_user_ops = {
 	.update = user_update,
 	.remove = user_remove,
 	.list = user_list,
+	.principal = user_principal,
 };

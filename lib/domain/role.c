@@ -1,0 +1,10 @@
+#include "domain/role.h"
+
+const char *vs_role_change_refused(const struct vs_role *r, bool by_superuser)
+{
+	if (r->is_system_role)
+		return "System roles cannot be changed.";
+	if (r->global && !by_superuser)
+		return "Global roles can only be changed by a superuser.";
+	return NULL;
+}

@@ -1,0 +1,146 @@
+-- Row-level security for tenant data, and composite keys so that a row of one tenant can
+-- only point at rows of the same tenant (or at global rows).
+--
+-- Every transaction of the application declares its scope with iam.enter_scope():
+--   vs.tenant_id  the tenant in context ('' for none)
+--   vs.user_id    the principal ('' for none): a user always sees its own memberships
+--   vs.platform   'on' for an active superuser (decided here from iam.users) or for the
+--                 schema owner's tools; sees and writes everything
+-- Touching tenant data with no scope at all raises SQLSTATE 42501 instead of returning rows.
+
+-- A global role (tenant_id NULL) is in the nil scope; composite keys use this column.
+ALTER TABLE iam.roles
+	ADD COLUMN scope_tenant uuid NOT NULL
+		GENERATED ALWAYS AS (coalesce(tenant_id, '00000000-0000-0000-0000-000000000000')) STORED,
+	ADD CONSTRAINT roles_scope_id_key UNIQUE (scope_tenant, id);
+
+-- role_permissions: the scope of the role, so its rows are filtered like the role.
+ALTER TABLE iam.role_permissions ADD COLUMN role_scope uuid;
+UPDATE iam.role_permissions rp SET role_scope = r.scope_tenant FROM iam.roles r WHERE r.id = rp.role_id;
+ALTER TABLE iam.role_permissions
+	ALTER COLUMN role_scope SET NOT NULL,
+	DROP CONSTRAINT role_permissions_role_id_fkey,
+	ADD CONSTRAINT role_permissions_role_fkey FOREIGN KEY (role_scope, role_id)
+		REFERENCES iam.roles (scope_tenant, id) ON DELETE CASCADE;
+
+-- user_tenant_roles: a role held in tenant T is T's own (scope T) or global (scope nil);
+-- the composite key makes the database refuse another tenant's role id.
+ALTER TABLE iam.user_tenant_roles ADD COLUMN role_scope uuid;
+UPDATE iam.user_tenant_roles m SET role_scope = r.scope_tenant FROM iam.roles r WHERE r.id = m.role_id;
+ALTER TABLE iam.user_tenant_roles
+	ALTER COLUMN role_scope SET NOT NULL,
+	ADD CONSTRAINT user_tenant_roles_scope_check
+		CHECK (role_scope = tenant_id OR role_scope = '00000000-0000-0000-0000-000000000000'),
+	DROP CONSTRAINT user_tenant_roles_role_id_fkey,
+	ADD CONSTRAINT user_tenant_roles_role_fkey FOREIGN KEY (role_scope, role_id)
+		REFERENCES iam.roles (scope_tenant, id);
+
+-- Member and Viewer may list the users of their tenant.
+INSERT INTO iam.role_permissions (role_id, permission_id, role_scope)
+SELECT r.id, p.id, r.scope_tenant FROM iam.roles r, iam.permissions p
+WHERE r.tenant_id IS NULL AND r.is_system_role AND r.name IN ('Member', 'Viewer')
+  AND p.code = 'tenant:view_users'
+ON CONFLICT DO NOTHING;
+
+-- ---------------------------------------------------------------- scope
+
+CREATE FUNCTION iam.enter_scope(tenant uuid, principal uuid, operator boolean DEFAULT false)
+RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	platform boolean;
+BEGIN
+	IF operator THEN
+		-- Tools of the schema owner (vs-admin) may work across tenants.
+		platform := pg_has_role(current_user,
+			(SELECT relowner FROM pg_class WHERE oid = 'iam.tenants'::regclass), 'USAGE');
+	ELSE
+		platform := principal IS NOT NULL AND EXISTS (
+			SELECT 1 FROM iam.users WHERE id = principal AND is_superuser AND is_active);
+	END IF;
+	PERFORM set_config('vs.tenant_id', coalesce(tenant::text, ''), true);
+	PERFORM set_config('vs.user_id', coalesce(principal::text, ''), true);
+	PERFORM set_config('vs.platform', CASE WHEN platform THEN 'on' ELSE '' END, true);
+END $$;
+
+-- Read access: global rows (row_tenant NULL) and rows of the tenant in context, or rows
+-- of the principal itself (its memberships); everything in platform scope.
+CREATE FUNCTION iam.row_visible(row_tenant uuid, row_user uuid DEFAULT NULL)
+RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	t text := coalesce(current_setting('vs.tenant_id', true), '');
+	u text := coalesce(current_setting('vs.user_id', true), '');
+BEGIN
+	IF current_setting('vs.platform', true) = 'on' THEN
+		RETURN true;
+	END IF;
+	IF t = '' AND u = '' THEN
+		RAISE EXCEPTION 'tenant data touched with no scope set'
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN row_tenant IS NULL OR (t <> '' AND row_tenant = t::uuid)
+		OR (u <> '' AND row_user = u::uuid);
+END $$;
+
+-- Write access: rows of the tenant in context; global rows only in platform scope.
+CREATE FUNCTION iam.row_writable(row_tenant uuid)
+RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	t text := coalesce(current_setting('vs.tenant_id', true), '');
+BEGIN
+	IF current_setting('vs.platform', true) = 'on' THEN
+		RETURN true;
+	END IF;
+	IF t = '' AND coalesce(current_setting('vs.user_id', true), '') = '' THEN
+		RAISE EXCEPTION 'tenant data touched with no scope set'
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN row_tenant IS NOT NULL AND t <> '' AND row_tenant = t::uuid;
+END $$;
+
+-- Whether the principal holds a role in tenant: members see their tenants, and the roles
+-- and role permissions of them, outside that tenant's scope too (e.g. to list them).
+CREATE FUNCTION iam.principal_is_member(tenant uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM iam.user_tenant_roles m
+		WHERE m.tenant_id = tenant
+		  AND m.user_id = nullif(current_setting('vs.user_id', true), '')::uuid)
+$$;
+
+CREATE FUNCTION iam.nil_to_null(scope uuid) RETURNS uuid LANGUAGE sql IMMUTABLE AS
+$$ SELECT nullif(scope, '00000000-0000-0000-0000-000000000000'::uuid) $$;
+
+-- ---------------------------------------------------------------- policies
+
+ALTER TABLE iam.tenants ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+ALTER TABLE iam.roles ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+ALTER TABLE iam.role_permissions ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+ALTER TABLE iam.user_tenant_roles ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+
+-- A tenant is visible in its own scope and to its members.
+CREATE POLICY tenants_read ON iam.tenants FOR SELECT
+	USING (iam.row_visible(id) OR iam.principal_is_member(id));
+CREATE POLICY tenants_insert ON iam.tenants FOR INSERT WITH CHECK (iam.row_writable(NULL));
+CREATE POLICY tenants_update ON iam.tenants FOR UPDATE
+	USING (iam.row_writable(id)) WITH CHECK (iam.row_writable(id));
+CREATE POLICY tenants_delete ON iam.tenants FOR DELETE USING (iam.row_writable(id));
+
+CREATE POLICY roles_read ON iam.roles FOR SELECT
+	USING (iam.row_visible(tenant_id) OR iam.principal_is_member(tenant_id));
+CREATE POLICY roles_insert ON iam.roles FOR INSERT WITH CHECK (iam.row_writable(tenant_id));
+CREATE POLICY roles_update ON iam.roles FOR UPDATE
+	USING (iam.row_writable(tenant_id)) WITH CHECK (iam.row_writable(tenant_id));
+CREATE POLICY roles_delete ON iam.roles FOR DELETE USING (iam.row_writable(tenant_id));
+
+CREATE POLICY role_permissions_read ON iam.role_permissions FOR SELECT
+	USING (iam.row_visible(iam.nil_to_null(role_scope))
+	       OR iam.principal_is_member(iam.nil_to_null(role_scope)));
+CREATE POLICY role_permissions_insert ON iam.role_permissions FOR INSERT
+	WITH CHECK (iam.row_writable(iam.nil_to_null(role_scope)));
+CREATE POLICY role_permissions_delete ON iam.role_permissions FOR DELETE
+	USING (iam.row_writable(iam.nil_to_null(role_scope)));
+
+CREATE POLICY memberships_read ON iam.user_tenant_roles FOR SELECT
+	USING (iam.row_visible(tenant_id, user_id));
+CREATE POLICY memberships_insert ON iam.user_tenant_roles FOR INSERT
+	WITH CHECK (iam.row_writable(tenant_id));
+CREATE POLICY memberships_delete ON iam.user_tenant_roles FOR DELETE
+	USING (iam.row_writable(tenant_id));
