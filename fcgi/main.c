@@ -7,6 +7,7 @@
 #include "core/time.h"
 
 #include <fcgiapp.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,10 @@ int main(int argc, char **argv)
 
 	if (!worker_init(&w, check_only))
 		return 1;
+	/* argon2 takes 19 MiB per hash. glibc raises its mmap threshold after such a block
+	 * is freed, so later ones would come from the heap and stay resident; a fixed
+	 * threshold returns each one to the system. */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	if (check_only) {
 		vs_config_release(&w.cfg);
 		puts("configuration ok");

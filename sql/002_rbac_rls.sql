@@ -4,8 +4,9 @@
 -- Every transaction of the application declares its scope with iam.enter_scope():
 --   vs.tenant_id  the tenant in context ('' for none)
 --   vs.user_id    the principal ('' for none): a user always sees its own memberships
---   vs.platform   'on' for an active superuser (decided here from iam.users) or for the
---                 schema owner's tools; sees and writes everything
+--   vs.platform   'on' for an active superuser working without a tenant in context
+--                 (decided here from iam.users) or for the schema owner's tools; sees and
+--                 writes everything. A superuser who names a tenant is confined to it.
 -- Touching tenant data with no scope at all raises SQLSTATE 42501 instead of returning rows.
 
 -- A global role (tenant_id NULL) is in the nil scope; composite keys use this column.
@@ -54,7 +55,7 @@ BEGIN
 		platform := pg_has_role(current_user,
 			(SELECT relowner FROM pg_class WHERE oid = 'iam.tenants'::regclass), 'USAGE');
 	ELSE
-		platform := principal IS NOT NULL AND EXISTS (
+		platform := tenant IS NULL AND principal IS NOT NULL AND EXISTS (
 			SELECT 1 FROM iam.users WHERE id = principal AND is_superuser AND is_active);
 	END IF;
 	PERFORM set_config('vs.tenant_id', coalesce(tenant::text, ''), true);
@@ -62,40 +63,52 @@ BEGIN
 	PERFORM set_config('vs.platform', CASE WHEN platform THEN 'on' ELSE '' END, true);
 END $$;
 
+-- Raised when tenant data is touched with no scope at all: an error, never rows.
+CREATE FUNCTION iam.no_scope() RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RAISE EXCEPTION 'tenant data touched with no scope set'
+		USING ERRCODE = 'insufficient_privilege';
+END $$;
+
+-- The policy helpers are single-expression SQL functions so that the planner inlines them
+-- (a plpgsql call per row costs several times the row itself). CASE fixes the order of
+-- evaluation: iam.no_scope() runs only when no scope is set.
+CREATE FUNCTION iam.ctx_tenant() RETURNS uuid LANGUAGE sql STABLE AS
+$$ SELECT nullif(current_setting('vs.tenant_id', true), '')::uuid $$;
+CREATE FUNCTION iam.ctx_user() RETURNS uuid LANGUAGE sql STABLE AS
+$$ SELECT nullif(current_setting('vs.user_id', true), '')::uuid $$;
+-- Platform scope is honoured only if the database agrees: the principal is an active
+-- superuser and no tenant is in context, or the session is the schema owner's. So a
+-- worker cannot widen its own scope with set_config. The checks do not depend on the row
+-- and run once per statement (initplans).
+CREATE FUNCTION iam.ctx_platform() RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT CASE
+		WHEN current_setting('vs.platform', true) = 'on' THEN
+			(iam.ctx_tenant() IS NULL AND EXISTS (SELECT 1 FROM iam.users
+				WHERE id = iam.ctx_user() AND is_superuser AND is_active))
+			OR pg_has_role(current_user, (SELECT relowner FROM pg_class
+				WHERE oid = 'iam.tenants'::regclass), 'USAGE')
+		WHEN iam.ctx_tenant() IS NULL AND iam.ctx_user() IS NULL THEN iam.no_scope()
+		ELSE false
+	END
+$$;
+
 -- Read access: global rows (row_tenant NULL) and rows of the tenant in context, or rows
 -- of the principal itself (its memberships); everything in platform scope.
 CREATE FUNCTION iam.row_visible(row_tenant uuid, row_user uuid DEFAULT NULL)
-RETURNS boolean LANGUAGE plpgsql STABLE AS $$
-DECLARE
-	t text := coalesce(current_setting('vs.tenant_id', true), '');
-	u text := coalesce(current_setting('vs.user_id', true), '');
-BEGIN
-	IF current_setting('vs.platform', true) = 'on' THEN
-		RETURN true;
-	END IF;
-	IF t = '' AND u = '' THEN
-		RAISE EXCEPTION 'tenant data touched with no scope set'
-			USING ERRCODE = 'insufficient_privilege';
-	END IF;
-	RETURN row_tenant IS NULL OR (t <> '' AND row_tenant = t::uuid)
-		OR (u <> '' AND row_user = u::uuid);
-END $$;
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN iam.ctx_platform() THEN true
+		ELSE coalesce(row_tenant IS NULL OR row_tenant = iam.ctx_tenant()
+			      OR row_user = iam.ctx_user(), false)
+	END
+$$;
 
 -- Write access: rows of the tenant in context; global rows only in platform scope.
-CREATE FUNCTION iam.row_writable(row_tenant uuid)
-RETURNS boolean LANGUAGE plpgsql STABLE AS $$
-DECLARE
-	t text := coalesce(current_setting('vs.tenant_id', true), '');
-BEGIN
-	IF current_setting('vs.platform', true) = 'on' THEN
-		RETURN true;
-	END IF;
-	IF t = '' AND coalesce(current_setting('vs.user_id', true), '') = '' THEN
-		RAISE EXCEPTION 'tenant data touched with no scope set'
-			USING ERRCODE = 'insufficient_privilege';
-	END IF;
-	RETURN row_tenant IS NOT NULL AND t <> '' AND row_tenant = t::uuid;
-END $$;
+CREATE FUNCTION iam.row_writable(row_tenant uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN iam.ctx_platform() THEN true
+		ELSE coalesce(row_tenant = iam.ctx_tenant(), false)
+	END
+$$;
 
 -- Whether the principal holds a role in tenant: members see their tenants, and the roles
 -- and role permissions of them, outside that tenant's scope too (e.g. to list them).
@@ -144,3 +157,20 @@ CREATE POLICY memberships_insert ON iam.user_tenant_roles FOR INSERT
 	WITH CHECK (iam.row_writable(tenant_id));
 CREATE POLICY memberships_delete ON iam.user_tenant_roles FOR DELETE
 	USING (iam.row_writable(tenant_id));
+
+-- ---------------------------------------------------------------- change notification
+
+-- Workers cache effective permissions; any change to roles, their permissions or who
+-- holds them tells every worker, from the same transaction (delivered on commit).
+CREATE FUNCTION iam.notify_authz_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_notify('vs_authz', TG_TABLE_NAME);
+	RETURN NULL;
+END $$;
+
+CREATE TRIGGER roles_authz_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+	ON iam.roles FOR EACH STATEMENT EXECUTE FUNCTION iam.notify_authz_change();
+CREATE TRIGGER role_permissions_authz_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+	ON iam.role_permissions FOR EACH STATEMENT EXECUTE FUNCTION iam.notify_authz_change();
+CREATE TRIGGER user_tenant_roles_authz_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+	ON iam.user_tenant_roles FOR EACH STATEMENT EXECUTE FUNCTION iam.notify_authz_change();

@@ -32,7 +32,7 @@ static enum vs_err load_changeable(struct vs_app *app, struct vs_arena *a,
 	enum vs_err rc = load_role(app, a, id, tenant, out, e);
 	if (rc != VS_OK)
 		return rc;
-	const char *why = vs_role_change_refused(out, p->user.is_superuser);
+	const char *why = vs_role_change_refused(out, p->user.is_superuser, tenant != NULL);
 	return why ? vs_fail(e, VS_FORBIDDEN, why) : VS_OK;
 }
 
@@ -73,6 +73,28 @@ static enum vs_err resolve_permissions(struct vs_app *app, struct vs_arena *a,
 	}
 	vs_permset_normalise(&codes);
 	return require_grantable(p, &codes, e);
+}
+
+/* Only a superuser brings an outside user into a tenant; anyone else sees the users of
+ * the tenant only (others are "not found", as if missing). */
+static enum vs_err require_visible_user(struct vs_app *app, struct vs_arena *a,
+				       const struct vs_principal *p, const vs_uuid *tenant,
+				       const vs_uuid *user, struct vs_error *e)
+{
+	enum vs_err rc;
+	if (p->user.is_superuser) {
+		struct vs_user u;
+		rc = app->repos.users->ops->get(app->repos.users, a, user, NULL, &u);
+	} else {
+		bool member;
+		rc = app->repos.memberships->ops->is_member(app->repos.memberships, tenant, user,
+							    &member);
+		if (rc == VS_OK && !member)
+			rc = VS_NOTFOUND;
+	}
+	if (rc == VS_NOTFOUND)
+		return vs_fail(e, VS_NOTFOUND, VS_MSG_USER_NOT_FOUND);
+	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }
 
 enum vs_err vs_roles_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
@@ -229,6 +251,8 @@ enum vs_err vs_roles_set_holders(struct vs_app *app, struct vs_arena *a,
 	if (!tenant)
 		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
 	enum vs_err rc = vs__require_role_grantable(app, a, p, id, tenant, e);
+	for (size_t i = 0; rc == VS_OK && i < n; i++)
+		rc = require_visible_user(app, a, p, tenant, &users[i], e);
 	if (rc != VS_OK)
 		return rc;
 	if ((rc = vs__tx_begin(app)) != VS_OK)
@@ -260,17 +284,14 @@ enum vs_err vs__require_role_grantable(struct vs_app *app, struct vs_arena *a,
 	return require_grantable(p, &grant, e);
 }
 
-/* The user must exist and the role be one p could hand on in tenant. */
+/* The user must be visible and the role one p could hand on in tenant. */
 static enum vs_err check_assignment(struct vs_app *app, struct vs_arena *a,
 				    const struct vs_principal *p, const vs_uuid *tenant,
 				    const vs_uuid *user, const vs_uuid *role, struct vs_error *e)
 {
-	struct vs_user u;
-	enum vs_err rc = app->repos.users->ops->get(app->repos.users, a, user, NULL, &u);
-	if (rc == VS_NOTFOUND)
-		return vs_fail(e, VS_NOTFOUND, VS_MSG_USER_NOT_FOUND);
+	enum vs_err rc = require_visible_user(app, a, p, tenant, user, e);
 	if (rc != VS_OK)
-		return vs_fail(e, rc, NULL);
+		return rc;
 	return vs__require_role_grantable(app, a, p, role, tenant, e);
 }
 

@@ -30,8 +30,9 @@ struct vs_role_changes {
 	struct vs_opt_str name, description;
 };
 
-/* Why p may not change role r, or NULL when it may (system roles: nobody; global roles:
- * superusers only). */
-const char *vs_role_change_refused(const struct vs_role *r, bool by_superuser);
+/* Why role r may not be changed, or NULL when it may: system roles never; global roles
+ * only by a superuser working without a tenant in context (in a tenant, even a
+ * superuser's writes are confined to that tenant). */
+const char *vs_role_change_refused(const struct vs_role *r, bool by_superuser, bool in_tenant);
 
 #endif

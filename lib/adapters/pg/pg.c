@@ -19,6 +19,7 @@ struct vs_pg {
 	const struct vs_pg_stmt *prepared[MAX_PREPARED];
 	size_t nprepared;
 	struct vs_pg_stats stats;
+	uint64_t authz_generation;
 };
 
 struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms)
@@ -64,7 +65,7 @@ static bool configure_session(struct vs_pg *pg)
 	 * a tenant) is ever set at session level. */
 	snprintf(sql, sizeof(sql),
 		 "SET statement_timeout = %ld; SET idle_in_transaction_session_timeout = %ld; "
-		 "SET TimeZone = 'UTC'; SET application_name = 'vs-fcgi'",
+		 "SET TimeZone = 'UTC'; SET application_name = 'vs-fcgi'; LISTEN " VS_PG_AUTHZ_CHANNEL,
 		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2);
 	PGresult *r = PQexec(pg->conn, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -79,6 +80,7 @@ static void connect_now(struct vs_pg *pg)
 	pg->conn = PQconnectdb(pg->conninfo);
 	if (PQstatus(pg->conn) == CONNECTION_OK && configure_session(pg)) {
 		pg->stats.connects++;
+		pg->authz_generation++; /* what was cached may have changed while away */
 		pg->backoff_us = 0;
 		pg->next_attempt_us = 0;
 		vs_log(VS_LOG_INFO, "connected to the database");
@@ -98,15 +100,30 @@ static void connect_now(struct vs_pg *pg)
 	vs_log(VS_LOG_WARN, "could not connect to the database: %s", oneline);
 }
 
+/* Notifications that arrived (read while idle, or queued by libpq during queries). */
+static void take_notifications(struct vs_pg *pg)
+{
+	PGnotify *n;
+	while ((n = PQnotifies(pg->conn)) != NULL) {
+		if (strcmp(n->relname, VS_PG_AUTHZ_CHANNEL) == 0) {
+			pg->authz_generation++;
+			pg->stats.notifications++;
+		}
+		PQfreemem(n);
+	}
+}
+
 enum vs_err vs_pg_ensure(struct vs_pg *pg)
 {
 	if (pg->conn) {
-		/* A server that went away has often said so already: reading what is pending
-		 * (non-blocking) notices a dead connection before a request uses it. */
+		/* Reading what is pending (non-blocking) picks up notifications and notices a
+		 * server that went away before a request uses the connection. */
 		bool idle = PQtransactionStatus(pg->conn) == PQTRANS_IDLE;
 		if (PQstatus(pg->conn) == CONNECTION_OK && (!idle || PQconsumeInput(pg->conn)) &&
-		    PQstatus(pg->conn) == CONNECTION_OK)
+		    PQstatus(pg->conn) == CONNECTION_OK) {
+			take_notifications(pg);
 			return VS_OK;
+		}
 		vs_log(VS_LOG_WARN, "lost the database connection");
 		disconnect(pg);
 	}
@@ -129,6 +146,11 @@ void vs_pg_request_done(struct vs_pg *pg)
 		PGresult *r = PQexec(pg->conn, "ROLLBACK");
 		PQclear(r);
 	}
+}
+
+uint64_t vs_pg_authz_generation(const struct vs_pg *pg)
+{
+	return pg->authz_generation;
 }
 
 const struct vs_pg_stats *vs_pg_stats(const struct vs_pg *pg)

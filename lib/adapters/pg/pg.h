@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct vs_pg;
 
@@ -20,8 +21,12 @@ struct vs_pg_stmt {
 };
 
 struct vs_pg_stats {
-	unsigned long connects, connect_failures, query_errors;
+	unsigned long connects, connect_failures, query_errors, notifications;
 };
+
+/* The channel the database notifies on any change to roles, role permissions or
+ * assignments (sql/002_rbac_rls.sql). */
+#define VS_PG_AUTHZ_CHANNEL "vs_authz"
 
 /* Copies conninfo. Does not connect yet. */
 struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms);
@@ -35,6 +40,9 @@ int vs_pg_retry_after(const struct vs_pg *pg);
 /* Ends whatever the request left open (a transaction after an error). */
 void vs_pg_request_done(struct vs_pg *pg);
 const struct vs_pg_stats *vs_pg_stats(const struct vs_pg *pg);
+/* Changes whenever what workers may cache about authorization may have changed: on every
+ * authz notification, and on every (re)connection (notifications may have been missed). */
+uint64_t vs_pg_authz_generation(const struct vs_pg *pg);
 
 /* Runs stmt with text params (NULL = SQL NULL). On VS_OK *res (if res is not NULL) is a
  * result of status TUPLES_OK or COMMAND_OK, owned by the arena. Errors map as:

@@ -20,9 +20,11 @@ struct pg_permissions {
 	struct vs_permission_repo base;
 	struct vs_pg *pg;
 };
+struct vs_authz_cache;
 struct pg_users {
 	struct vs_user_repo base;
 	struct vs_pg *pg;
+	struct vs_authz_cache *authz; /* effective permissions per (user, tenant) */
 };
 struct pg_tenants {
 	struct vs_tenant_repo base;

@@ -1,4 +1,5 @@
 /* The tx port and the wiring of every repository over one connection. */
+#include "adapters/pg/authz_cache.h"
 #include "adapters/pg/pg_internal.h"
 
 #include <stdlib.h>
@@ -71,7 +72,7 @@ struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg)
 	if (!r)
 		abort();
 	r->tx = (struct pg_tx){ { &tx_ops }, pg, 0, false };
-	r->users = (struct pg_users){ { &vs__pg_user_ops }, pg };
+	r->users = (struct pg_users){ { &vs__pg_user_ops }, pg, vs_authz_cache_new() };
 	r->tenants = (struct pg_tenants){ { &vs__pg_tenant_ops }, pg };
 	r->memberships = (struct pg_memberships){ { &vs__pg_membership_ops }, pg };
 	r->sessions = (struct pg_sessions){ { &vs__pg_session_ops }, pg };
@@ -82,6 +83,8 @@ struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg)
 
 void vs_pg_repos_free(struct vs_pg_repos *r)
 {
+	if (r)
+		vs_authz_cache_free(r->users.authz);
 	free(r);
 }
 

@@ -1,6 +1,8 @@
 /* iam.users. Every query that returns users takes the tenant whose role names to include
  * as $1 (NULL: none). */
+#include "adapters/pg/authz_cache.h"
 #include "adapters/pg/pg_internal.h"
+#include "core/time.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -57,19 +59,25 @@ static const struct vs_pg_stmt count_stmt = {
 	"user_count", "SELECT count(*)" USER_FILTER, 2
 };
 
-/* The principal and what it holds in tenant $1, in one round trip. */
+/* The principal and what it holds in tenant $1, in one round trip; without the
+ * permissions when the worker's cache has them. */
+#define PRINCIPAL_COLS                                                                     \
+	USER_COLS ", $1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.tenants t "          \
+		  "WHERE t.id = $1), "                                                       \
+		  "$1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.user_tenant_roles m "   \
+		  "WHERE m.user_id = u.id AND m.tenant_id = $1)"
 static const struct vs_pg_stmt principal_stmt = {
 	"user_principal",
-	"SELECT " USER_COLS ", "
-	"$1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.tenants t WHERE t.id = $1), "
-	"$1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.user_tenant_roles m "
-	"WHERE m.user_id = u.id AND m.tenant_id = $1), "
+	"SELECT " PRINCIPAL_COLS ", "
 	"coalesce((SELECT json_agg(DISTINCT p.code) FROM iam.user_tenant_roles m "
 	"JOIN iam.role_permissions rp ON rp.role_id = m.role_id "
 	"JOIN iam.permissions p ON p.id = rp.permission_id "
 	"WHERE m.user_id = u.id AND m.tenant_id = $1), '[]')::text "
 	"FROM iam.users u WHERE u.id = $2",
 	2
+};
+static const struct vs_pg_stmt principal_cached_stmt = {
+	"user_principal_cached", "SELECT " PRINCIPAL_COLS " FROM iam.users u WHERE u.id = $2", 2
 };
 
 static struct vs_pg *repo_pg(struct vs_user_repo *self)
@@ -237,19 +245,30 @@ static enum vs_err user_list(struct vs_user_repo *self, struct vs_arena *a,
 static enum vs_err user_principal(struct vs_user_repo *self, struct vs_arena *a,
 				  const vs_uuid *id, const vs_uuid *tenant, struct vs_principal *out)
 {
+	struct pg_users *repo = (struct pg_users *)self;
 	struct pg_uuid_text t1, t2;
 	const char *params[] = { pg_uuid_param(&t1, tenant), pg_uuid_param(&t2, id) };
-	PGresult *r;
+	uint64_t generation = vs_pg_authz_generation(repo->pg);
+	int64_t now = vs_time_mono_us() / 1000000;
 	memset(out, 0, sizeof(*out));
-	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &principal_stmt, params, &r);
+	bool cached = tenant && vs_authz_cache_get(repo->authz, a, id, tenant, generation, now,
+						   &out->permissions);
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo->pg, a, cached ? &principal_cached_stmt : &principal_stmt,
+				    params, &r);
 	rc = one_user(a, rc, r, &out->user);
 	if (rc != VS_OK)
 		return rc;
 	out->tenant_found = vs_pg_bool(r, 0, USER_NCOLS);
 	out->member = vs_pg_bool(r, 0, USER_NCOLS + 1);
-	out->permissions.codes = parse_names(a, PQgetvalue(r, 0, USER_NCOLS + 2),
-					     &out->permissions.n);
-	vs_permset_normalise(&out->permissions);
+	if (!cached) {
+		out->permissions.codes = parse_names(a, PQgetvalue(r, 0, USER_NCOLS + 2),
+						     &out->permissions.n);
+		vs_permset_normalise(&out->permissions);
+		if (tenant)
+			vs_authz_cache_put(repo->authz, id, tenant, generation, now,
+					   &out->permissions);
+	}
 	return VS_OK;
 }
 

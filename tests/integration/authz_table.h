@@ -1,0 +1,67 @@
+/*
+ * The authorization matrix: for every route, persona and object kind, the
+ * status the server must answer. Data only; test_authz_matrix.c runs it.
+ *
+ * Path and body templates name their values in braces:
+ *   {tid}   the tenant of the row's kind: A (own, system), B (foreign), a random id (missing)
+ *   {A}     tenant A whatever the kind
+ *   {slug}  the slug of A / of B / an unknown slug
+ *   {uid}   user of A (own) / user of B (foreign) / a random id (missing)
+ *   {rid}   custom role of A / of B / a random id / the system role "Member" (system)
+ *   {xuid}  like {uid}, but a throwaway user made for this row ("Member" of A or B)
+ *   {xrid}  like {rid}, but a throwaway role made for this row (holding role:read)
+ *   {xtid}  a throwaway tenant (own, foreign) / a random id (missing)
+ *   {member} the system role "Member"; {pid} the permission role:read; {uA} the user of A
+ *   {uniq} a unique name, {uslug} a unique slug, {email} a unique e-mail, {junk} 64 hex digits
+ */
+#ifndef IT_AUTHZ_TABLE_H
+#define IT_AUTHZ_TABLE_H
+
+#include <stddef.h>
+
+#include "rbac_world.h"
+
+enum obj_kind {
+	K_NONE,    /* the route has no tenant and no object (public, /auth, GET|POST /tenants) */
+	K_OWN,     /* A's object, or A itself, in tenant context A */
+	K_FOREIGN, /* B's object in tenant context A; for collections and tenants: B itself */
+	K_MISSING, /* a random id (object or tenant) */
+	K_SYSTEM,  /* a seeded system role, in tenant context A */
+	K_NOCTX,   /* an X-Tenant-ID route called without the header */
+	K_COUNT
+};
+
+/* Where X-Tenant-ID comes from. */
+enum tenant_hdr {
+	H_NONE, /* not sent */
+	H_CTX,  /* {tid} of the kind; not sent for K_NOCTX */
+	H_A,    /* tenant A; not sent for K_NOCTX */
+};
+
+/* The rule a route declares (README, Authorization): these two words or a permission code. */
+#define RULE_PUBLIC "public"
+#define RULE_AUTHENTICATED "authenticated"
+
+/* The password of the users the matrix creates (never to appear in a log). */
+#define MATRIX_PASSWORD "Matrix-row-pw-7"
+
+/* expect == NA: this persona's status for the route and kind is in another row. */
+#define NA 0
+
+struct authz_row {
+	const char *method;
+	const char *path;
+	const char *body;
+	enum tenant_hdr hdr;
+	const char *rule;
+	enum obj_kind kind;
+	enum persona persona;
+	int expect;
+};
+
+extern const struct authz_row authz_rows[];
+extern const size_t authz_nrows;
+
+const char *kind_name(enum obj_kind k);
+
+#endif
