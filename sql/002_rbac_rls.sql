@@ -79,15 +79,19 @@ CREATE FUNCTION iam.ctx_user() RETURNS uuid LANGUAGE sql STABLE AS
 $$ SELECT nullif(current_setting('vs.user_id', true), '')::uuid $$;
 -- Platform scope is honoured only if the database agrees: the principal is an active
 -- superuser and no tenant is in context, or the session is the schema owner's. So a
--- worker cannot widen its own scope with set_config. The checks do not depend on the row
--- and run once per statement (initplans).
+-- worker cannot widen its own scope with set_config.
+CREATE FUNCTION iam.platform_verified() RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT (iam.ctx_tenant() IS NULL AND EXISTS (SELECT 1 FROM iam.users
+			WHERE id = iam.ctx_user() AND is_superuser AND is_active))
+		OR pg_has_role(current_user, (SELECT relowner FROM pg_class
+			WHERE oid = 'iam.tenants'::regclass), 'USAGE')
+$$;
+
+-- No sub-select here, so the planner inlines it into every policy; the verification
+-- above (which has sub-selects and so runs as a call) is reached only in platform scope.
 CREATE FUNCTION iam.ctx_platform() RETURNS boolean LANGUAGE sql STABLE AS $$
 	SELECT CASE
-		WHEN current_setting('vs.platform', true) = 'on' THEN
-			(iam.ctx_tenant() IS NULL AND EXISTS (SELECT 1 FROM iam.users
-				WHERE id = iam.ctx_user() AND is_superuser AND is_active))
-			OR pg_has_role(current_user, (SELECT relowner FROM pg_class
-				WHERE oid = 'iam.tenants'::regclass), 'USAGE')
+		WHEN current_setting('vs.platform', true) = 'on' THEN iam.platform_verified()
 		WHEN iam.ctx_tenant() IS NULL AND iam.ctx_user() IS NULL THEN iam.no_scope()
 		ELSE false
 	END
