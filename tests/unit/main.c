@@ -25,6 +25,9 @@ int main(void)
 	    register_crypto_tests,   register_form_tests,     register_jwt_tests,
 	    register_password_tests, register_domain_tests,   register_router_tests,
 	    register_request_tests,  register_app_auth_tests, register_app_users_tests,
+	    register_rbac_tests,     register_authorize_tests, register_fakes_tests,
+	    register_session_tests,  register_app_roles_tests, register_app_assignments_tests,
+	    register_app_users_rbac_tests, register_app_tenants_tests,
 	};
 
 	/* The use cases log expected events (a reused refresh token); keep the report clean. */

@@ -42,5 +42,13 @@ void register_router_tests(void);
 void register_request_tests(void);
 void register_app_auth_tests(void);
 void register_app_users_tests(void);
+void register_rbac_tests(void);
+void register_authorize_tests(void);
+void register_fakes_tests(void);
+void register_session_tests(void);
+void register_app_roles_tests(void);
+void register_app_assignments_tests(void);
+void register_app_users_rbac_tests(void);
+void register_app_tenants_tests(void);
 
 #endif

@@ -1,5 +1,5 @@
-/* lib/app/auth.c and lib/app/authorize.c on fake repositories: login, refresh-token
- * rotation and reuse detection, logout, bearer authentication, the authorization rule. */
+/* lib/app/auth.c on fake repositories: login, refresh-token rotation and reuse detection,
+ * logout. (Bearer tokens: test_session.c; the authorization decision: test_authorize.c.) */
 #include "suites.h"
 
 #include "app/messages.h"
@@ -86,16 +86,6 @@ static struct vs_principal principal_of(const vs_uuid *id, bool superuser)
 	p.user.id = *id;
 	p.user.is_superuser = superuser;
 	return p;
-}
-
-static const char *mint_access(struct env *x, const vs_uuid *user)
-{
-	struct vs_access_claims c = {
-	    .sub = *user, .iat = fake_now(), .exp = fake_now() + FAKE_ACCESS_TTL};
-	vs_uuid_v4(&c.jti);
-	const char *token = NULL;
-	CU_ASSERT_EQUAL_FATAL(vs_jwt_issue(x->a, fake_jwt_keys(), &c, &token), VS_OK);
-	return token;
 }
 
 /* ---- login ---- */
@@ -495,162 +485,6 @@ static void test_auth_logout_malformed_or_unknown_token_is_quietly_ok(void)
 	env_free(&x);
 }
 
-/* ---- bearer ---- */
-
-static void test_auth_bearer_valid_token_gives_principal(void)
-{
-	struct env x;
-	env_init(&x);
-	const char *token = mint_access(&x, &x.alice);
-	struct vs_principal p;
-	struct vs_error e = {0};
-	CU_ASSERT_EQUAL_FATAL(vs_auth_bearer(&x.app, x.a, token, strlen(token), &x.tenant, &p, &e),
-			      VS_OK);
-	CU_ASSERT_TRUE(p.authenticated);
-	CU_ASSERT_TRUE(vs_uuid_eq(&p.user.id, &x.alice));
-	CU_ASSERT_STRING_EQUAL(ut_str(p.user.email), "alice@example.com");
-	CU_ASSERT_FALSE(p.user.is_superuser);
-	CU_ASSERT_EQUAL_FATAL(p.user.nroles, 1);
-	CU_ASSERT_STRING_EQUAL(ut_str(p.user.roles[0]), "Member");
-	CU_ASSERT_PTR_NULL(p.user.password_hash);
-	env_free(&x);
-}
-
-static void test_auth_bearer_token_of_deleted_user_is_unauthorized(void)
-{
-	struct env x;
-	env_init(&x);
-	const char *token = mint_access(&x, &x.bob);
-	fake_drop_user(x.db, &x.bob);
-	struct vs_principal p;
-	struct vs_error e = {0};
-	CU_ASSERT_EQUAL(vs_auth_bearer(&x.app, x.a, token, strlen(token), NULL, &p, &e),
-			VS_UNAUTHORIZED);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "Could not validate credentials");
-	CU_ASSERT_FALSE(p.authenticated);
-	env_free(&x);
-}
-
-static void test_auth_bearer_inactive_user_is_unauthorized(void)
-{
-	struct env x;
-	env_init(&x);
-	const char *token = mint_access(&x, &x.carol);
-	struct vs_principal p;
-	struct vs_error e = {0};
-	CU_ASSERT_EQUAL(vs_auth_bearer(&x.app, x.a, token, strlen(token), NULL, &p, &e),
-			VS_UNAUTHORIZED);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "Inactive user");
-	CU_ASSERT_FALSE(p.authenticated);
-	env_free(&x);
-}
-
-static void test_auth_bearer_bad_or_expired_token_needs_no_lookup(void)
-{
-	struct env x;
-	env_init(&x);
-	const char *token = mint_access(&x, &x.alice);
-	struct vs_principal p;
-	struct vs_error e = {0};
-	CU_ASSERT_EQUAL(vs_auth_bearer(&x.app, x.a, "garbage", 7, NULL, &p, &e), VS_UNAUTHORIZED);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "Could not validate credentials");
-	fake_clock_advance(FAKE_ACCESS_TTL + VS_JWT_LEEWAY_SECONDS);
-	struct vs_error expired = {0};
-	CU_ASSERT_EQUAL(vs_auth_bearer(&x.app, x.a, token, strlen(token), NULL, &p, &expired),
-			VS_UNAUTHORIZED);
-	CU_ASSERT_FALSE(p.authenticated);
-	CU_ASSERT_EQUAL(x.db->calls, 0);
-	env_free(&x);
-}
-
-static void test_auth_bearer_database_fault_is_503_not_401(void)
-{
-	struct env x;
-	env_init(&x);
-	const char *token = mint_access(&x, &x.alice);
-	struct vs_principal p;
-	struct vs_error e = {0};
-	x.db->fail_after = 1;
-	CU_ASSERT_EQUAL(vs_auth_bearer(&x.app, x.a, token, strlen(token), NULL, &p, &e),
-			VS_UNAVAILABLE);
-	CU_ASSERT_EQUAL(e.code, VS_UNAVAILABLE);
-	CU_ASSERT_FALSE(p.authenticated);
-	env_free(&x);
-}
-
-/* ---- authorize ---- */
-
-static void test_authorize_rules_and_tenant_membership(void)
-{
-	struct env x;
-	env_init(&x);
-	const struct vs_rule public_rule = {VS_RULE_PUBLIC, NULL};
-	const struct vs_rule auth_rule = {VS_RULE_AUTHENTICATED, NULL};
-	const struct vs_rule perm_rule = {VS_RULE_PERMISSION, "user:read"};
-	const struct vs_principal anonymous = {0};
-	struct vs_principal alice = principal_of(&x.alice, false); /* member of the tenant */
-	struct vs_principal bob = principal_of(&x.bob, false);	   /* not a member */
-	struct vs_principal root = principal_of(&x.carol, true);   /* superuser, not a member */
-	struct vs_error e;
-
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &anonymous, &public_rule, &x.tenant, false, &e),
-			VS_OK);
-	CU_ASSERT_EQUAL(x.db->calls, 0);
-
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &anonymous, &auth_rule, NULL, false, &e),
-			VS_UNAUTHORIZED);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "Not authenticated");
-
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &alice, &auth_rule, &x.tenant, false, &e), VS_OK);
-
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &bob, &auth_rule, &x.tenant, false, &e),
-			VS_FORBIDDEN);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "You are not a member of this tenant.");
-
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &alice, &perm_rule, &x.tenant, false, &e),
-			VS_FORBIDDEN);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "Not enough permissions");
-
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &root, &perm_rule, &x.tenant, false, &e), VS_OK);
-
-	vs_uuid missing;
-	vs_uuid_v4(&missing);
-	char id[VS_UUID_STRLEN + 1], want[80];
-	vs_uuid_format(&missing, id);
-	snprintf(want, sizeof(want), "Tenant %s not found.", id);
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &root, &auth_rule, &missing, false, &e),
-			VS_NOTFOUND);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), want);
-
-	/* A permission route scoped by X-Tenant-ID, called without one. */
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &alice, &perm_rule, NULL, true, &e), VS_BADREQ);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "X-Tenant-ID header is required.");
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &root, &perm_rule, NULL, true, &e), VS_OK);
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &alice, &auth_rule, NULL, true, &e), VS_OK);
-
-	fake_reset_journal(x.db);
-	x.db->fail_after = 1;
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &alice, &auth_rule, &x.tenant, false, &e),
-			VS_UNAVAILABLE);
-	fake_reset_journal(x.db);
-	x.db->fail_after = 2;
-	e = (struct vs_error){0};
-	CU_ASSERT_EQUAL(vs_authorize(&x.app, x.a, &alice, &auth_rule, &x.tenant, false, &e),
-			VS_UNAVAILABLE);
-	env_free(&x);
-}
-
 void register_app_auth_tests(void)
 {
 	static const struct ut_test tests[] = {
@@ -672,12 +506,6 @@ void register_app_auth_tests(void)
 	    UT_TEST(test_auth_logout_revokes_own_family),
 	    UT_TEST(test_auth_logout_leaves_another_users_token_alone),
 	    UT_TEST(test_auth_logout_malformed_or_unknown_token_is_quietly_ok),
-	    UT_TEST(test_auth_bearer_valid_token_gives_principal),
-	    UT_TEST(test_auth_bearer_token_of_deleted_user_is_unauthorized),
-	    UT_TEST(test_auth_bearer_inactive_user_is_unauthorized),
-	    UT_TEST(test_auth_bearer_bad_or_expired_token_needs_no_lookup),
-	    UT_TEST(test_auth_bearer_database_fault_is_503_not_401),
-	    UT_TEST(test_authorize_rules_and_tenant_membership),
 	    UT_END,
 	};
 	ut_add_suite("app_auth", NULL, NULL, tests);

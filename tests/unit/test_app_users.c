@@ -14,7 +14,7 @@ struct env {
 	struct vs_app app;
 	struct vs_arena *a;
 	vs_uuid acme, globex;	       /* tenants */
-	vs_uuid member, viewer;	       /* global system roles */
+	vs_uuid member, viewer;	       /* global system roles (no permissions here) */
 	vs_uuid acme_ops, globex_ops;  /* each tenant's own role */
 	vs_uuid root, admin, ann, out; /* root: superuser; admin, ann: acme members; out: none */
 	struct vs_principal as_root, as_admin, as_ann;
@@ -45,8 +45,8 @@ static void env_init(struct env *x)
 	const char *hash = fake_password_hash();
 	x->acme = fake_seed_tenant(x->db, "Acme", "acme");
 	x->globex = fake_seed_tenant(x->db, "Globex", "globex");
-	x->member = fake_seed_role(x->db, "Member", NULL);
-	x->viewer = fake_seed_role(x->db, "Viewer", NULL);
+	x->member = fake_seed_role_with(x->db, "Member", NULL, true, NULL);
+	x->viewer = fake_seed_role_with(x->db, "Viewer", NULL, true, NULL);
 	x->acme_ops = fake_seed_role(x->db, "Ops", &x->acme);
 	x->globex_ops = fake_seed_role(x->db, "Globex Ops", &x->globex);
 	x->root = fake_seed_user(x->db, "root@example.com", hash, true, true);
@@ -276,8 +276,9 @@ static void test_users_create_fails_cleanly_on_each_repository_fault(void)
 	struct env x;
 	env_init(&x);
 	struct create_ctx ctx = {&x, new_user("faulty@example.com"), &x.acme};
-	/* begin, users.insert, system_role, grant, users.get, commit. */
-	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users create", create_op, &ctx), 6);
+	/* begin, users.insert, system_role, roles.get (may the creator grant it?), grant,
+	 * users.get, commit. */
+	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users create", create_op, &ctx), 7);
 	env_free(&x);
 }
 
@@ -376,8 +377,10 @@ static void test_users_update_superuser_flag_needs_a_superuser(void)
 	struct vs_error e = {0};
 	CU_ASSERT_EQUAL(vs_users_update(&x.app, x.a, &x.as_admin, &x.ann, &x.acme, &up, &u, &e),
 			VS_FORBIDDEN);
+	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "Only a superuser can change this of another user.");
 	CU_ASSERT_FALSE(user_row(&x, &x.ann)->is_superuser);
-	CU_ASSERT_EQUAL(x.db->calls, 0);
+	CU_ASSERT_EQUAL(fake_called(x.db, "users.update"), 0);
+	CU_ASSERT_EQUAL(x.db->begins, 0);
 	struct vs_error ok = {0};
 	CU_ASSERT_EQUAL(vs_users_update(&x.app, x.a, &x.as_root, &x.ann, &x.acme, &up, &u, &ok),
 			VS_OK);

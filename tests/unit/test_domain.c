@@ -167,10 +167,10 @@ static void test_domain_principal_allowed_by_rule_and_caller(void)
 	const struct vs_principal superuser = {.authenticated = true, .user.is_superuser = true};
 	/* Not authenticated, even if the struct says superuser: a half-filled principal. */
 	const struct vs_principal forged = {.user.is_superuser = true};
-	const struct vs_rule public_rule = {VS_RULE_PUBLIC, NULL};
-	const struct vs_rule auth_rule = {VS_RULE_AUTHENTICATED, NULL};
-	const struct vs_rule perm_rule = {VS_RULE_PERMISSION, "user:read"};
-	const struct vs_rule super_rule = {VS_RULE_SUPERUSER, NULL};
+	const struct vs_rule public_rule = {VS_RULE_PUBLIC, {NULL}};
+	const struct vs_rule auth_rule = {VS_RULE_AUTHENTICATED, {NULL}};
+	const struct vs_rule perm_rule = {VS_RULE_PERMISSION, {"user:read"}};
+	const struct vs_rule any_rule = {VS_RULE_ANY_OF, {"user:read", "audit:read"}};
 
 	CU_ASSERT_TRUE(vs_principal_allowed(&anonymous, &public_rule));
 	CU_ASSERT_TRUE(vs_principal_allowed(&user, &public_rule));
@@ -180,17 +180,18 @@ static void test_domain_principal_allowed_by_rule_and_caller(void)
 	CU_ASSERT_TRUE(vs_principal_allowed(&user, &auth_rule));
 	CU_ASSERT_TRUE(vs_principal_allowed(&superuser, &auth_rule));
 
+	/* A user holding nothing in the tenant in context. */
 	CU_ASSERT_FALSE(vs_principal_allowed(&anonymous, &perm_rule));
 	CU_ASSERT_FALSE(vs_principal_allowed(&user, &perm_rule));
 	CU_ASSERT_TRUE(vs_principal_allowed(&superuser, &perm_rule));
 
-	CU_ASSERT_FALSE(vs_principal_allowed(&anonymous, &super_rule));
-	CU_ASSERT_FALSE(vs_principal_allowed(&user, &super_rule));
-	CU_ASSERT_TRUE(vs_principal_allowed(&superuser, &super_rule));
+	CU_ASSERT_FALSE(vs_principal_allowed(&anonymous, &any_rule));
+	CU_ASSERT_FALSE(vs_principal_allowed(&user, &any_rule));
+	CU_ASSERT_TRUE(vs_principal_allowed(&superuser, &any_rule));
 
 	CU_ASSERT_FALSE(vs_principal_allowed(&forged, &auth_rule));
 	CU_ASSERT_FALSE(vs_principal_allowed(&forged, &perm_rule));
-	CU_ASSERT_FALSE(vs_principal_allowed(&forged, &super_rule));
+	CU_ASSERT_FALSE(vs_principal_allowed(&forged, &any_rule));
 }
 
 void register_domain_tests(void)

@@ -5,6 +5,7 @@
 #include "handlers.h"
 #include "router.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -205,14 +206,14 @@ static VS_HANDLER(dummy_handler)
 }
 
 static const struct vs_route edge_routes[] = {
-    {VS_GET, "/a/{x}/b/{y}", dummy_handler, {VS_RULE_PUBLIC, NULL}, VS_TENANT_NONE, false},
+    {VS_GET, "/a/{x}/b/{y}", dummy_handler, {VS_RULE_PUBLIC, {NULL}}, VS_TENANT_NONE, false},
     {VS_GET,
      "/p/{a}/{b}/{c}/{d}/{e}",
      dummy_handler,
-     {VS_RULE_PUBLIC, NULL},
+     {VS_RULE_PUBLIC, {NULL}},
      VS_TENANT_NONE,
      false},
-    {VS_GET, "/q/{a}/{b}/{c}/{d}", dummy_handler, {VS_RULE_PUBLIC, NULL}, VS_TENANT_NONE, false},
+    {VS_GET, "/q/{a}/{b}/{c}/{d}", dummy_handler, {VS_RULE_PUBLIC, {NULL}}, VS_TENANT_NONE, false},
 };
 
 static void test_router_param_takes_exactly_one_segment(void)
@@ -362,22 +363,49 @@ static void test_routes_patterns_are_well_formed(void)
 	}
 }
 
+static bool needs_permission(const struct vs_rule *rule)
+{
+	return rule->kind == VS_RULE_PERMISSION || rule->kind == VS_RULE_ANY_OF;
+}
+
+static size_t rule_codes(const struct vs_rule *rule)
+{
+	size_t n = 0;
+	while (n < VS_RULE_MAX_PERMISSIONS && rule->permissions[n])
+		n++;
+	return n;
+}
+
 static void test_routes_permission_codes_are_in_catalogue(void)
 {
 	size_t n;
 	const struct vs_route *routes = vs_routes(&n);
 	for (size_t i = 0; i < n; i++) {
 		const struct vs_rule *rule = &routes[i].rule;
-		if (rule->kind == VS_RULE_PERMISSION) {
-			bool ok = in_catalogue(rule->permission);
+		size_t codes = rule_codes(rule);
+		if (needs_permission(rule)) {
+			/* At least one code (all of nothing would let anyone in), each known,
+			 * each once, and nothing after the NULL that ends them. */
+			bool ok = codes > 0;
+			for (size_t c = 0; c < codes; c++) {
+				ok = ok && in_catalogue(rule->permissions[c]);
+				for (size_t d = c + 1; d < codes; d++)
+					ok = ok && strcmp(rule->permissions[c], rule->permissions[d]);
+			}
+			for (size_t c = codes; c < VS_RULE_MAX_PERMISSIONS; c++)
+				ok = ok && rule->permissions[c] == NULL;
 			if (!ok)
-				fprintf(stderr, "\n  %s names unknown permission %s\n",
+				fprintf(stderr, "\n  %s has a bad permission list (first: %s)\n",
 					routes[i].pattern,
-					rule->permission ? rule->permission : "(null)");
+					rule->permissions[0] ? rule->permissions[0] : "(null)");
 			CU_ASSERT_TRUE(ok);
 		} else {
 			/* Only a permission rule names a permission. */
-			CU_ASSERT_PTR_NULL(rule->permission);
+			CU_ASSERT_TRUE(rule->kind == VS_RULE_PUBLIC ||
+				       rule->kind == VS_RULE_AUTHENTICATED);
+			CU_ASSERT_EQUAL(codes, 0);
+			for (size_t c = 0; c < VS_RULE_MAX_PERMISSIONS; c++)
+				CU_ASSERT_PTR_NULL(rule->permissions[c]);
 		}
 	}
 }
@@ -490,6 +518,244 @@ static void test_routes_every_route_is_reachable(void)
 	vs_arena_free(a);
 }
 
+/* ---- the roles API at its two mountings ---- */
+
+#define ROLES_BY_HEADER "/api/v1/roles"
+#define ROLES_BY_PATH	"/api/v1/tenants/{tenant_id}/roles"
+
+/* What follows prefix in pattern ("" or "/…"), or NULL when pattern is not under it. */
+static const char *under(const char *pattern, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(pattern, prefix, n) != 0 || (pattern[n] != '\0' && pattern[n] != '/'))
+		return NULL;
+	return pattern + n;
+}
+
+static void test_routes_role_mountings_take_their_tenant_source(void)
+{
+	size_t n, by_header = 0, by_path = 0;
+	const struct vs_route *routes = vs_routes(&n);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = routes[i].pattern;
+		if (strncmp(p, ROLES_BY_HEADER, strlen(ROLES_BY_HEADER)) == 0) {
+			by_header++;
+			if (routes[i].tenant != VS_TENANT_HEADER)
+				fprintf(stderr, "\n  %s does not take X-Tenant-ID\n", p);
+			CU_ASSERT_EQUAL(routes[i].tenant, VS_TENANT_HEADER);
+		}
+		if (strncmp(p, ROLES_BY_PATH, strlen(ROLES_BY_PATH)) == 0) {
+			by_path++;
+			if (routes[i].tenant != VS_TENANT_PATH)
+				fprintf(stderr, "\n  %s does not take its tenant_id\n", p);
+			CU_ASSERT_EQUAL(routes[i].tenant, VS_TENANT_PATH);
+		}
+	}
+	/* CRUD (6), permissions (3), holders (2) at each. */
+	CU_ASSERT_EQUAL(by_header, 11);
+	CU_ASSERT_EQUAL(by_path, 11);
+}
+
+static bool same_rule(const struct vs_rule *a, const struct vs_rule *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	for (size_t c = 0; c < VS_RULE_MAX_PERMISSIONS; c++) {
+		const char *x = a->permissions[c], *y = b->permissions[c];
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
+			return false;
+	}
+	return true;
+}
+
+/* The route mounted under `to` with r's method and suffix under `from`, or NULL. */
+static const struct vs_route *twin(const struct vs_route *routes, size_t n,
+				   const struct vs_route *r, const char *from, const char *to)
+{
+	const char *suffix = under(r->pattern, from);
+	for (size_t i = 0; suffix && i < n; i++) {
+		const char *other = under(routes[i].pattern, to);
+		if (other && routes[i].method == r->method && strcmp(other, suffix) == 0)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+/* Checks that every route under from has its twin under to: same method and suffix, same
+ * rule (kind and codes), handler and database need. Returns how many routes it checked. */
+static size_t check_twins(const struct vs_route *routes, size_t n, const char *from,
+			  const char *to)
+{
+	size_t checked = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!under(routes[i].pattern, from))
+			continue;
+		checked++;
+		const struct vs_route *t = twin(routes, n, &routes[i], from, to);
+		if (!t || !same_rule(&t->rule, &routes[i].rule) || t->handler != routes[i].handler ||
+		    t->needs_db != routes[i].needs_db)
+			fprintf(stderr, "\n  %s has no identical twin under %s\n",
+				routes[i].pattern, to);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		CU_ASSERT_TRUE(same_rule(&t->rule, &routes[i].rule));
+		CU_ASSERT_PTR_EQUAL(t->handler, routes[i].handler);
+		CU_ASSERT_EQUAL(t->needs_db, routes[i].needs_db);
+	}
+	return checked;
+}
+
+static void test_routes_role_mountings_are_the_same_api(void)
+{
+	size_t n;
+	const struct vs_route *routes = vs_routes(&n);
+	size_t a = check_twins(routes, n, ROLES_BY_HEADER, ROLES_BY_PATH);
+	size_t b = check_twins(routes, n, ROLES_BY_PATH, ROLES_BY_HEADER);
+	CU_ASSERT_EQUAL(a, b);
+	CU_ASSERT(a > 0);
+}
+
+static void test_routes_slug_lookup_is_authenticated_only(void)
+{
+	struct vs_request req;
+	unsigned allowed;
+	const struct vs_route *r = route(&req, VS_GET, "/api/v1/tenants/slug/acme", &allowed);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	/* tenant:read is checked in the tenant the slug names, by the use case. */
+	CU_ASSERT_EQUAL(r->rule.kind, VS_RULE_AUTHENTICATED);
+	CU_ASSERT_PTR_NULL(r->rule.permissions[0]);
+	CU_ASSERT_EQUAL(r->tenant, VS_TENANT_NONE);
+}
+
+/* ---- the README's table, route by route ---- */
+
+struct expected_route {
+	enum vs_method method;
+	const char *pattern;
+	enum vs_rule_kind kind;
+	const char *code;
+	enum vs_tenant_source tenant;
+};
+
+#define PUB(m, p)     {m, p, VS_RULE_PUBLIC, NULL, VS_TENANT_NONE}
+#define AUTH(m, p, t) {m, p, VS_RULE_AUTHENTICATED, NULL, t}
+#define PERM(m, p, c, t) {m, p, VS_RULE_PERMISSION, c, t}
+#define T_ "/api/v1/tenants/{tenant_id}"
+#define U_ "/api/v1/users/{user_id}"
+
+static const struct expected_route readme_table[] = {
+    PUB(VS_GET, "/"),
+    PUB(VS_GET, "/health"),
+    PUB(VS_GET, "/api/v1/health"),
+    PUB(VS_GET, "/api/v1/health/ready"),
+    PUB(VS_POST, "/api/v1/auth/token"),
+    PUB(VS_POST, "/api/v1/auth/login/access-token"),
+    PUB(VS_POST, "/api/v1/auth/login"),
+    PUB(VS_POST, "/api/v1/auth/refresh"),
+    AUTH(VS_POST, "/api/v1/auth/logout", VS_TENANT_NONE),
+    AUTH(VS_GET, "/api/v1/users/me", VS_TENANT_HEADER),
+    AUTH(VS_PUT, "/api/v1/users/me", VS_TENANT_HEADER),
+    AUTH(VS_PATCH, "/api/v1/users/me", VS_TENANT_HEADER),
+    PERM(VS_GET, "/api/v1/users", "user:read", VS_TENANT_HEADER),
+    PERM(VS_POST, "/api/v1/users", "user:create", VS_TENANT_HEADER),
+    PERM(VS_GET, U_, "user:read", VS_TENANT_HEADER),
+    PERM(VS_PUT, U_, "user:update", VS_TENANT_HEADER),
+    PERM(VS_PATCH, U_, "user:update", VS_TENANT_HEADER),
+    PERM(VS_DELETE, U_, "user:delete", VS_TENANT_HEADER),
+    AUTH(VS_GET, "/api/v1/tenants", VS_TENANT_NONE),
+    PERM(VS_POST, "/api/v1/tenants", "tenant:create", VS_TENANT_NONE),
+    AUTH(VS_GET, "/api/v1/tenants/slug/{slug}", VS_TENANT_NONE),
+    PERM(VS_GET, T_, "tenant:read", VS_TENANT_PATH),
+    PERM(VS_PUT, T_, "tenant:update", VS_TENANT_PATH),
+    PERM(VS_PATCH, T_, "tenant:update", VS_TENANT_PATH),
+    PERM(VS_DELETE, T_, "tenant:delete", VS_TENANT_PATH),
+    PERM(VS_GET, T_ "/users", "tenant:view_users", VS_TENANT_PATH),
+    PERM(VS_GET, T_ "/users/{user_id}", "tenant:view_users", VS_TENANT_PATH),
+    PERM(VS_POST, T_ "/users/{user_id}/roles", "role:assign_users", VS_TENANT_PATH),
+    PERM(VS_DELETE, T_ "/users/{user_id}/roles/{role_id}", "role:assign_users",
+	 VS_TENANT_PATH),
+    PERM(VS_GET, "/api/v1/permissions", "permission:read", VS_TENANT_HEADER),
+};
+
+/* Under each roles mounting. */
+static const struct {
+	enum vs_method method;
+	const char *suffix, *code;
+} readme_role_table[] = {
+    {VS_GET, "", "role:read"},
+    {VS_POST, "", "role:create"},
+    {VS_GET, "/{role_id}", "role:read"},
+    {VS_PUT, "/{role_id}", "role:update"},
+    {VS_PATCH, "/{role_id}", "role:update"},
+    {VS_DELETE, "/{role_id}", "role:delete"},
+    {VS_GET, "/{role_id}/permissions", "role:read"},
+    {VS_POST, "/{role_id}/permissions", "permission:assign"},
+    {VS_DELETE, "/{role_id}/permissions/{permission_id}", "permission:assign"},
+    {VS_GET, "/{role_id}/users", "role:read"},
+    {VS_PUT, "/{role_id}/users", "role:assign_users"},
+};
+
+#define N_README (sizeof(readme_table) / sizeof(readme_table[0]))
+#define N_README_ROLES (sizeof(readme_role_table) / sizeof(readme_role_table[0]))
+
+static bool rule_is(const struct vs_route *r, enum vs_rule_kind kind, const char *code)
+{
+	if (r->rule.kind != kind)
+		return false;
+	if (!code)
+		return r->rule.permissions[0] == NULL;
+	return r->rule.permissions[0] && strcmp(r->rule.permissions[0], code) == 0 &&
+	       r->rule.permissions[1] == NULL;
+}
+
+/* Whether route r is what the README says, and which entry it matched (or none). */
+static bool as_documented(const struct vs_route *r, size_t *entry)
+{
+	for (size_t j = 0; j < N_README; j++) {
+		const struct expected_route *x = &readme_table[j];
+		if (x->method == r->method && strcmp(x->pattern, r->pattern) == 0) {
+			*entry = j;
+			return rule_is(r, x->kind, x->code) && r->tenant == x->tenant;
+		}
+	}
+	const char *mounts[] = {ROLES_BY_HEADER, ROLES_BY_PATH};
+	const enum vs_tenant_source sources[] = {VS_TENANT_HEADER, VS_TENANT_PATH};
+	for (size_t m = 0; m < 2; m++) {
+		const char *suffix = under(r->pattern, mounts[m]);
+		for (size_t j = 0; suffix && j < N_README_ROLES; j++) {
+			if (readme_role_table[j].method != r->method ||
+			    strcmp(readme_role_table[j].suffix, suffix) != 0)
+				continue;
+			*entry = N_README + m * N_README_ROLES + j;
+			return rule_is(r, VS_RULE_PERMISSION, readme_role_table[j].code) &&
+			       r->tenant == sources[m];
+		}
+	}
+	return false;
+}
+
+static void test_routes_match_the_readme_table(void)
+{
+	size_t n;
+	const struct vs_route *routes = vs_routes(&n);
+	bool seen[N_README + 2 * N_README_ROLES] = {false};
+	for (size_t i = 0; i < n; i++) {
+		size_t entry = SIZE_MAX;
+		bool ok = as_documented(&routes[i], &entry);
+		if (!ok)
+			fprintf(stderr, "\n  method %u %s is not as the README documents it\n",
+				(unsigned)routes[i].method, routes[i].pattern);
+		CU_ASSERT_TRUE(ok);
+		if (entry != SIZE_MAX) {
+			CU_ASSERT_FALSE(seen[entry]);
+			seen[entry] = true;
+		}
+	}
+	/* And nothing documented is missing. */
+	for (size_t j = 0; j < N_README + 2 * N_README_ROLES; j++)
+		CU_ASSERT_TRUE(seen[j]);
+	CU_ASSERT_EQUAL(n, N_README + 2 * N_README_ROLES);
+}
+
 void register_router_tests(void)
 {
 	static const struct ut_test tests[] = {
@@ -514,6 +780,10 @@ void register_router_tests(void)
 	    UT_TEST(test_routes_tenant_id_routes_take_tenant_from_path),
 	    UT_TEST(test_routes_no_duplicate_method_and_pattern),
 	    UT_TEST(test_routes_every_route_is_reachable),
+	    UT_TEST(test_routes_role_mountings_take_their_tenant_source),
+	    UT_TEST(test_routes_role_mountings_are_the_same_api),
+	    UT_TEST(test_routes_slug_lookup_is_authenticated_only),
+	    UT_TEST(test_routes_match_the_readme_table),
 	    UT_END,
 	};
 	ut_add_suite("router", NULL, NULL, tests);
