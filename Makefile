@@ -17,7 +17,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c17 -D_GNU_SOURCE $(WARN) -MMD -MP -Ilib -Ifcgi $(PKG_CFLAGS) \
 	-DVS_SCHEMA_VERSION=$(SCHEMA_VERSION) -fstack-protector-strong -D_FORTIFY_SOURCE=2
-LDLIBS := -lfcgi $(PKG_LIBS) -largon2 -lssl -lcrypto
+LDLIBS := -lfcgi $(PKG_LIBS) -largon2 -lz -lssl -lcrypto
 
 ifeq ($(SAN),1)
 CFLAGS := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 -fsanitize=address,undefined \

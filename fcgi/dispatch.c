@@ -68,21 +68,54 @@ static enum vs_err resolve_tenant(struct vs_request *req)
 	return VS_OK;
 }
 
-/* The bearer token of the request, or NULL. An X-API-Key wins over a bearer token: an
- * invalid key is refused even when a valid token comes with it. */
-static enum vs_err credentials(struct vs_request *req, const char **token)
+/* Which credential the request carries. An X-API-Key wins over a bearer token: an invalid
+ * key is refused even when a valid token comes with it. */
+struct credential {
+	const char *api_key, *bearer;
+};
+
+static struct credential credential_of(const struct vs_request *req)
 {
-	*token = NULL;
-	if (vs_req_header(req, "HTTP_X_API_KEY"))
-		return vs_fail(&req->error, VS_UNAUTHORIZED, "Invalid or expired API Key");
+	struct credential c = { vs_req_header(req, "HTTP_X_API_KEY"), NULL };
 	const char *auth = vs_req_header(req, "HTTP_AUTHORIZATION");
-	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
+	if (!c.api_key && auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+		c.bearer = auth + 7;
+		while (*c.bearer == ' ')
+			c.bearer++;
+	}
+	return c;
+}
+
+/* Opens the request's session for the credential; false when there is none. */
+static enum vs_err open_session(struct vs_worker *w, struct vs_request *req, bool *opened)
+{
+	struct credential c = credential_of(req);
+	*opened = false;
+	enum vs_err rc = VS_OK;
+	if (c.api_key)
+		rc = vs_session_open_key(&w->app, req->arena, c.api_key, strlen(c.api_key),
+					 &req->tenant, &req->tenant_buf, &req->principal,
+					 &req->error);
+	else if (c.bearer)
+		rc = vs_session_open(&w->app, req->arena, c.bearer, strlen(c.bearer), req->tenant,
+				     &req->principal, &req->error);
+	else
 		return VS_OK; /* anonymous; the rule decides */
-	const char *t = auth + 7;
-	while (*t == ' ')
-		t++;
-	*token = t;
-	return VS_OK;
+	*opened = rc == VS_OK;
+	return rc;
+}
+
+/* The auth_request check decides everything itself and answers only 204, 401 or 403.
+ * Reading pending notifications first makes a revocation count at once; with no
+ * database connection the caches cannot be trusted to be current, so it fails closed. */
+static void run_check(struct vs_worker *w, struct vs_request *req)
+{
+	if (vs_pg_ensure(w->pg) != VS_OK) {
+		vs_fail(&req->error, VS_UNAUTHORIZED, NULL);
+		return;
+	}
+	if (req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
+		vs_fail(&req->error, VS_UNAUTHORIZED, NULL);
 }
 
 static void run_pipeline(struct vs_worker *w, struct vs_request *req)
@@ -106,6 +139,10 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 		}
 		return;
 	}
+	if (req->route->bare) {
+		run_check(w, req);
+		return;
+	}
 	if (req->content_length > (int64_t)w->cfg.max_body_bytes) {
 		vs_fail(&req->error, VS_TOOLARGE, "Request body is too large.");
 		return;
@@ -116,17 +153,10 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 	}
 	if (resolve_tenant(req) != VS_OK)
 		return;
-	const char *token = NULL;
+	/* The whole request is one transaction scoped to the tenant and principal. */
 	bool in_session = false;
-	if (req->route->rule.kind != VS_RULE_PUBLIC) {
-		if (credentials(req, &token) != VS_OK)
-			return;
-		/* The whole request is one transaction scoped to the tenant and principal. */
-		if (token && vs_session_open(&w->app, req->arena, token, strlen(token), req->tenant,
-					     &req->principal, &req->error) != VS_OK)
-			return;
-		in_session = token != NULL;
-	}
+	if (req->route->rule.kind != VS_RULE_PUBLIC && open_session(w, req, &in_session) != VS_OK)
+		return;
 	if (vs_authorize(req->arena, &req->principal, &req->route->rule, req->tenant,
 			 req->route->tenant == VS_TENANT_HEADER, &req->error) == VS_OK &&
 	    req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
@@ -144,8 +174,17 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 void vs_dispatch(struct vs_worker *w, struct vs_request *req)
 {
 	run_pipeline(w, req);
-	if (req->error.code != VS_OK)
+	if (req->error.code != VS_OK && req->route && req->route->bare) {
+		/* nginx takes only 2xx, 401 and 403 from auth_request; no body. */
+		if (req->error.code == VS_FORBIDDEN) {
+			vs_res_empty(req, 403);
+		} else {
+			vs_res_empty(req, 401);
+			vs_res_header(req, "WWW-Authenticate", "Bearer");
+		}
+	} else if (req->error.code != VS_OK) {
 		vs_render_problem(req, vs_pg_retry_after(w->pg));
+	}
 	vs_pg_repos_request_done(w->repos);
 }
 

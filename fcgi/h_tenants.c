@@ -1,8 +1,15 @@
 /* /tenants. */
 #include "handlers.h"
 
+#include "core/time.h"
 #include "domain/tenant.h"
 #include "render.h"
+
+static const char *timezone_check(const char *s, size_t len)
+{
+	(void)len;
+	return vs_timezone_valid(s) ? NULL : "must be an IANA time zone name, e.g. Europe/Berlin";
+}
 
 #define TENANT_FIELD(name, type, flags, min, max, check)                                   \
 	{ #name, type, offsetof(struct vs_tenant_input, name), flags, min, max, check }
@@ -12,6 +19,7 @@ static const struct vs_json_field create_fields[] = {
 	TENANT_FIELD(slug, VS_JT_STRING, VS_JF_REQUIRED, 0, 0, vs_tenant_slug_check),
 	TENANT_FIELD(description, VS_JT_STRING, VS_JF_NULLABLE, 0, 1000, NULL),
 	TENANT_FIELD(is_active, VS_JT_BOOL, 0, 0, 0, NULL),
+	TENANT_FIELD(timezone, VS_JT_STRING, 0, 0, 0, timezone_check),
 };
 
 /* slug is accepted so that a client may send the object back; changing it is refused. */
@@ -20,6 +28,7 @@ static const struct vs_json_field update_fields[] = {
 	TENANT_FIELD(slug, VS_JT_STRING, 0, 0, 0, NULL),
 	TENANT_FIELD(description, VS_JT_STRING, VS_JF_NULLABLE, 0, 1000, NULL),
 	TENANT_FIELD(is_active, VS_JT_BOOL, 0, 0, 0, NULL),
+	TENANT_FIELD(timezone, VS_JT_STRING, 0, 0, 0, timezone_check),
 };
 
 VS_HANDLER(vs_h_tenants_list)

@@ -53,4 +53,15 @@ VS_HANDLER(vs_h_permissions_list);
 VS_HANDLER(vs_h_assignments_grant);
 VS_HANDLER(vs_h_assignments_revoke);
 
+/* h_api_keys.c */
+VS_HANDLER(vs_h_api_keys_list);
+VS_HANDLER(vs_h_api_keys_create);
+VS_HANDLER(vs_h_api_keys_get);
+VS_HANDLER(vs_h_api_keys_update);
+VS_HANDLER(vs_h_api_keys_delete);
+VS_HANDLER(vs_h_api_keys_rotate);
+
+/* h_auth_check.c */
+VS_HANDLER(vs_h_auth_check);
+
 #endif

@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include <stdio.h>
+
 struct json_object *vs_render_user(const struct vs_user *u)
 {
 	struct json_object *o = json_object_new_object();
@@ -25,6 +27,7 @@ struct json_object *vs_render_tenant(const struct vs_tenant *t)
 	json_object_object_add(o, "name", json_object_new_string(t->name));
 	json_object_object_add(o, "slug", json_object_new_string(t->slug));
 	json_object_object_add(o, "description", vs_json_str_or_null(t->description));
+	json_object_object_add(o, "timezone", json_object_new_string(t->timezone ? t->timezone : "UTC"));
 	json_object_object_add(o, "is_active", json_object_new_boolean(t->is_active));
 	json_object_object_add(o, "created_at", vs_json_time(t->created_at));
 	json_object_object_add(o, "updated_at", vs_json_time(t->updated_at));
@@ -49,6 +52,32 @@ struct json_object *vs_render_permission(const struct vs_permission *p)
 	json_object_object_add(o, "name", json_object_new_string(p->name));
 	json_object_object_add(o, "description", vs_json_str_or_null(p->description));
 	json_object_object_add(o, "module", json_object_new_string(p->module));
+	return o;
+}
+
+struct json_object *vs_render_api_key(const struct vs_api_key *k, const char *key_text)
+{
+	struct json_object *o = json_object_new_object(), *scopes = json_object_new_array();
+	char prefix[VS_API_KEY_PREFIX_LEN + VS_API_KEY_PUBLIC_LEN + 1];
+	snprintf(prefix, sizeof(prefix), "%s%s", VS_API_KEY_PREFIX, k->public_id);
+	for (size_t i = 0; i < k->nscopes; i++)
+		json_object_array_add(scopes, json_object_new_string(k->scopes[i]));
+	json_object_object_add(o, "id", vs_json_uuid(&k->id));
+	json_object_object_add(o, "name", json_object_new_string(k->name));
+	json_object_object_add(o, "description", vs_json_str_or_null(k->description));
+	json_object_object_add(o, "key_prefix", json_object_new_string(prefix));
+	json_object_object_add(o, "scope", json_object_new_string(k->global ? "GLOBAL" : "TENANT"));
+	json_object_object_add(o, "tenant_id", k->global ? NULL : vs_json_uuid(&k->tenant_id));
+	json_object_object_add(o, "scopes", scopes);
+	json_object_object_add(o, "is_active", json_object_new_boolean(k->is_active));
+	json_object_object_add(o, "expires_at", k->expires ? vs_json_time(k->expires_at) : NULL);
+	json_object_object_add(o, "last_used_at",
+			       k->last_used_at ? vs_json_time(k->last_used_at) : NULL);
+	json_object_object_add(o, "user_id", vs_json_uuid(&k->user_id));
+	json_object_object_add(o, "created_at", vs_json_time(k->created_at));
+	json_object_object_add(o, "updated_at", vs_json_time(k->updated_at));
+	if (key_text)
+		json_object_object_add(o, "key", json_object_new_string(key_text));
 	return o;
 }
 

@@ -11,6 +11,8 @@ struct json_object *vs_render_user(const struct vs_user *u);
 struct json_object *vs_render_tenant(const struct vs_tenant *t);
 struct json_object *vs_render_tokens(const struct vs_token_pair *p);
 struct json_object *vs_render_permission(const struct vs_permission *p);
+/* key_text: the key itself, only in the response that creates it. */
+struct json_object *vs_render_api_key(const struct vs_api_key *k, const char *key_text);
 /* with_permissions: the detail form; with_count: the list form (user_count). */
 struct json_object *vs_render_role(const struct vs_role *r, bool with_permissions,
 				   bool with_count);

@@ -25,6 +25,9 @@ struct vs_route {
 	struct vs_rule rule;
 	enum vs_tenant_source tenant;
 	bool needs_db;
+	/* nginx auth_request: answers only 204, 401 or 403, never with a body, whatever
+	 * the input (anything else would become a 500 for the protected site's client). */
+	bool bare;
 };
 
 /* The route table (routes.c). */

@@ -45,6 +45,11 @@ enum vs_err vs_auth_logout(struct vs_app *app, struct vs_arena *a, const struct 
 enum vs_err vs_session_open(struct vs_app *app, struct vs_arena *a, const char *token,
 			    size_t len, const vs_uuid *tenant, struct vs_principal *out,
 			    struct vs_error *e);
+/* The same with an API key. A TENANT key works only in its tenant: when *tenant is NULL
+ * it becomes the key's (stored in tenant_buf), another tenant is a 403. */
+enum vs_err vs_session_open_key(struct vs_app *app, struct vs_arena *a, const char *key,
+				size_t len, const vs_uuid **tenant, vs_uuid *tenant_buf,
+				struct vs_principal *out, struct vs_error *e);
 /* Commits (ok) or rolls back the request's transaction. */
 enum vs_err vs_session_close(struct vs_app *app, bool ok);
 
@@ -92,7 +97,7 @@ enum vs_err vs_users_create_superuser(struct vs_app *app, struct vs_arena *a, co
 /* ---- tenants (tenants.c) ---- */
 
 struct vs_tenant_input {
-	struct vs_opt_str name, slug, description;
+	struct vs_opt_str name, slug, description, timezone;
 	struct vs_opt_bool is_active;
 };
 
@@ -168,5 +173,64 @@ enum vs_err vs_assignments_grant(struct vs_app *app, struct vs_arena *a,
 enum vs_err vs_assignments_revoke(struct vs_app *app, struct vs_arena *a,
 				  const struct vs_principal *p, const vs_uuid *tenant,
 				  const vs_uuid *user, const vs_uuid *role, struct vs_error *e);
+
+/* ---- the auth_request check (check.c) ---- */
+
+struct vs_check_result {
+	vs_uuid user_id;
+	const vs_uuid *tenant; /* the tenant the credential acts in, or NULL */
+	vs_uuid tenant_buf;
+	bool via_key;
+	vs_uuid key_id;
+	struct vs_permset scopes; /* the key's scopes (none: not limited) */
+};
+
+/* Checks a credential for a protected request elsewhere: 401 unless it is valid, 403
+ * unless it may act in tenant (when given) and holds `required` (when given). A valid,
+ * cached API key costs no database round trip. */
+enum vs_err vs_auth_check_key(struct vs_app *app, struct vs_arena *a, const char *key,
+			      size_t len, const vs_uuid *tenant, const char *required,
+			      struct vs_check_result *out, struct vs_error *e);
+enum vs_err vs_auth_check_bearer(struct vs_app *app, struct vs_arena *a, const char *token,
+				 size_t len, const vs_uuid *tenant, const char *required,
+				 struct vs_check_result *out, struct vs_error *e);
+
+/* ---- API keys (api_keys.c) ---- */
+
+struct vs_api_key_input {
+	struct vs_opt_str name, description, scope, expires_on;
+	struct vs_opt_uuid tenant_id;
+	struct vs_opt_time expires_at;
+	struct vs_opt_bool is_active;
+	bool scopes_set;
+	const char **scopes;
+	size_t nscopes;
+};
+
+struct vs_api_key_filter {
+	const vs_uuid *user, *tenant; /* superusers only */
+	int64_t offset, limit;
+};
+
+/* *key_text is the key, shown this once. */
+enum vs_err vs_api_keys_create(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const struct vs_api_key_input *in,
+			       struct vs_api_key *out, const char **key_text, struct vs_error *e);
+enum vs_err vs_api_keys_list(struct vs_app *app, struct vs_arena *a,
+			     const struct vs_principal *p, const struct vs_api_key_filter *f,
+			     struct vs_api_key_page *out, struct vs_error *e);
+enum vs_err vs_api_keys_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, struct vs_api_key *out, struct vs_error *e);
+enum vs_err vs_api_keys_update(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *id,
+			       const struct vs_api_key_input *in, struct vs_api_key *out,
+			       struct vs_error *e);
+enum vs_err vs_api_keys_delete(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *id, struct vs_error *e);
+/* A new key with the same settings; the old one keeps working for grace_seconds only. */
+enum vs_err vs_api_keys_rotate(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *id,
+			       int64_t grace_seconds, struct vs_api_key *out, const char **key_text,
+			       struct vs_error *e);
 
 #endif

@@ -7,6 +7,32 @@
 
 #include <string.h>
 
+/* Opens the scoped transaction and loads the principal for user in tenant; an unknown
+ * or inactive user is a 401 with the given details. */
+static enum vs_err begin_as(struct vs_app *app, struct vs_arena *a, const vs_uuid *user,
+			    const vs_uuid *tenant, const char *unknown_user, const char *inactive_user,
+			    struct vs_principal *out, struct vs_error *e)
+{
+	struct vs_scope scope = { .tenant = tenant, .user = user };
+	enum vs_err rc = app->repos.tx->ops->begin(app->repos.tx, &scope);
+	if (rc != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = app->repos.users->ops->principal(app->repos.users, a, user, tenant, out);
+	if (rc == VS_OK && !out->user.is_active)
+		rc = vs_fail(e, VS_UNAUTHORIZED, inactive_user);
+	else if (rc == VS_NOTFOUND)
+		rc = vs_fail(e, VS_UNAUTHORIZED, unknown_user);
+	else if (rc != VS_OK)
+		rc = vs_fail(e, rc, NULL);
+	if (rc != VS_OK) {
+		app->repos.tx->ops->rollback(app->repos.tx);
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	out->authenticated = true;
+	return VS_OK;
+}
+
 enum vs_err vs_session_open(struct vs_app *app, struct vs_arena *a, const char *token,
 			    size_t len, const vs_uuid *tenant, struct vs_principal *out,
 			    struct vs_error *e)
@@ -16,23 +42,41 @@ enum vs_err vs_session_open(struct vs_app *app, struct vs_arena *a, const char *
 	if (vs_jwt_verify(a, app->jwt, token, len, app->now(), &claims) != VS_OK)
 		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_BAD_TOKEN);
 
-	struct vs_scope scope = { .tenant = tenant, .user = &claims.sub };
-	enum vs_err rc = app->repos.tx->ops->begin(app->repos.tx, &scope);
+	return begin_as(app, a, &claims.sub, tenant, VS_MSG_BAD_TOKEN, VS_MSG_INACTIVE_USER, out, e);
+}
+
+enum vs_err vs_session_open_key(struct vs_app *app, struct vs_arena *a, const char *key,
+				size_t len, const vs_uuid **tenant, vs_uuid *tenant_buf,
+				struct vs_principal *out, struct vs_error *e)
+{
+	char public_id[VS_API_KEY_PUBLIC_LEN + 1];
+	struct vs_api_key k;
+	memset(out, 0, sizeof(*out));
+	/* A mistyped or made-up key is refused here, without a lookup. */
+	if (len > VS_API_KEY_MAX_HEADER || !vs_api_key_parse(key, len, public_id))
+		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_BAD_API_KEY);
+	enum vs_err rc =
+		app->repos.api_keys->ops->verify(app->repos.api_keys, a, key, len, public_id, &k);
+	if (rc == VS_OK && !vs_api_key_usable(&k, app->now()))
+		rc = VS_UNAUTHORIZED;
 	if (rc != VS_OK)
-		return vs_fail(e, rc, NULL);
-	rc = app->repos.users->ops->principal(app->repos.users, a, &claims.sub, tenant, out);
-	if (rc == VS_OK && !out->user.is_active)
-		rc = vs_fail(e, VS_UNAUTHORIZED, VS_MSG_INACTIVE_USER);
-	else if (rc == VS_NOTFOUND)
-		rc = vs_fail(e, VS_UNAUTHORIZED, VS_MSG_BAD_TOKEN);
-	else if (rc != VS_OK)
-		rc = vs_fail(e, rc, NULL);
-	if (rc != VS_OK) {
-		app->repos.tx->ops->rollback(app->repos.tx);
-		memset(out, 0, sizeof(*out));
-		return rc;
+		return vs_fail(e, rc, rc == VS_UNAUTHORIZED ? VS_MSG_BAD_API_KEY : NULL);
+	if (!k.global) {
+		if (*tenant && !vs_uuid_eq(*tenant, &k.tenant_id))
+			return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_OTHER_TENANT);
+		*tenant_buf = k.tenant_id;
+		*tenant = tenant_buf;
 	}
-	out->authenticated = true;
+	app->repos.api_keys->ops->touch(app->repos.api_keys, &k.id);
+	/* A key of a deactivated owner is simply an invalid key. */
+	rc = begin_as(app, a, &k.user_id, *tenant, VS_MSG_BAD_API_KEY, VS_MSG_BAD_API_KEY, out, e);
+	if (rc != VS_OK)
+		return rc;
+	out->via_key = true;
+	out->key_id = k.id;
+	out->key_limited = k.nscopes > 0;
+	out->key_scopes = (struct vs_permset){ k.scopes, k.nscopes };
+	vs_permset_normalise(&out->key_scopes);
 	return VS_OK;
 }
 

@@ -92,6 +92,7 @@ enum vs_err vs_tenants_create(struct vs_app *app, struct vs_arena *a,
 		.name = in->name.p,
 		.slug = in->slug.p,
 		.description = vs_opt_str_or_null(&in->description),
+		.timezone = vs_opt_str_or_null(&in->timezone),
 		.is_active = in->is_active.set ? in->is_active.v : true,
 	};
 	enum vs_err rc = vs__tx_begin(app);
@@ -116,7 +117,7 @@ enum vs_err vs_tenants_update(struct vs_app *app, struct vs_arena *a,
 		return rc;
 	if (in->slug.set && (in->slug.null || strcmp(in->slug.p, current.slug) != 0))
 		return vs_fail_field(e, "slug", "cannot be changed");
-	struct vs_tenant_changes c = { in->name, in->description, in->is_active };
+	struct vs_tenant_changes c = { in->name, in->description, in->timezone, in->is_active };
 	if ((rc = vs__tx_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
 	rc = app->repos.tenants->ops->update(app->repos.tenants, a, id, &c, out);

@@ -205,12 +205,25 @@ enum vs_err vs_users_update_me(struct vs_app *app, struct vs_arena *a,
 enum vs_err vs_users_delete(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			    const vs_uuid *id, const vs_uuid *tenant, struct vs_error *e)
 {
-	(void)a;
 	enum vs_err rc;
 	if (!tenant && !p->user.is_superuser)
 		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
 	if (!tenant && vs_uuid_eq(id, &p->user.id))
 		return vs_fail(e, VS_FORBIDDEN, "You cannot delete your own account.");
+	if (tenant && !p->user.is_superuser) {
+		/* Removing a member takes away its roles: only someone who could have
+		 * granted them all may, and never a superuser's. */
+		struct vs_principal target;
+		rc = app->repos.users->ops->principal(app->repos.users, a, id, tenant, &target);
+		if (rc == VS_OK && !target.member)
+			rc = VS_NOTFOUND;
+		if (rc != VS_OK)
+			return not_found_as_user(e, rc);
+		if (target.user.is_superuser)
+			return vs_fail(e, VS_FORBIDDEN, VS_MSG_SUPERUSER_FIELD);
+		if (!vs_principal_may_grant(p, &target.permissions))
+			return vs_fail(e, VS_FORBIDDEN, VS_MSG_CANNOT_GRANT);
+	}
 	if ((rc = vs__tx_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
 	if (tenant)

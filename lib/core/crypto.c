@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 void vs_random_bytes(void *buf, size_t len)
 {
@@ -23,6 +24,11 @@ void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN])
 bool vs_ct_equal(const void *a, const void *b, size_t len)
 {
 	return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+uint32_t vs_crc32(const void *data, size_t len)
+{
+	return (uint32_t)crc32(0L, data, (uInt)len);
 }
 
 size_t vs_base64url_encode(const uint8_t *in, size_t len, char *out)

@@ -12,6 +12,8 @@
 void vs_random_bytes(void *buf, size_t len);
 void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN]);
 bool vs_ct_equal(const void *a, const void *b, size_t len);
+/* CRC32 (zlib): a checksum against typos, never a security property. */
+uint32_t vs_crc32(const void *data, size_t len);
 
 /* base64url without padding; out needs 4 * ceil(len / 3) + 1 bytes. Returns the length. */
 size_t vs_base64url_encode(const uint8_t *in, size_t len, char *out);

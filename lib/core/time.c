@@ -1,6 +1,9 @@
 #include "core/time.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 void vs_time_format(int64_t unix_seconds, char out[VS_TIME_STRLEN + 1])
@@ -76,6 +79,54 @@ bool vs_time_parse(const char *s, size_t len, int64_t *unix_seconds)
 	if (i != len)
 		return false;
 	*unix_seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+	return true;
+}
+
+bool vs_timezone_valid(const char *tz)
+{
+	size_t len = tz ? strlen(tz) : 0;
+	if (len == 0 || len > 64 || tz[0] == '/' || strstr(tz, ".."))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = tz[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '/' || c == '_' || c == '-' || c == '+'))
+			return false;
+	}
+	char path[128];
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+	FILE *f = fopen(path, "rb");
+	char magic[4] = { 0 };
+	bool ok = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+bool vs_time_end_of_day(const char *date, size_t len, const char *tz, int64_t *unix_seconds)
+{
+	int y, m, d;
+	if (len != 10 || !digits(date, 4, &y) || date[4] != '-' || !digits(date + 5, 2, &m) ||
+	    date[7] != '-' || !digits(date + 8, 2, &d) || m < 1 || m > 12 || d < 1 ||
+	    d > days_in_month(y, m) || !vs_timezone_valid(tz))
+		return false;
+
+	/* mktime reads the zone from TZ; the worker is single-threaded, and TZ is put back. */
+	char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	setenv("TZ", tz, 1);
+	tzset();
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1, .tm_isdst = -1 };
+	time_t t = mktime(&tm);
+	if (saved) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("TZ");
+	}
+	tzset();
+	if (t == (time_t)-1)
+		return false;
+	*unix_seconds = (int64_t)t;
 	return true;
 }
 

@@ -49,27 +49,45 @@ static size_t rule_count(const struct vs_rule *rule)
 	return n;
 }
 
+/* Whether p holds code: through its roles (or as superuser), and within its key's scopes. */
+static bool holds(const struct vs_principal *p, const char *code)
+{
+	if (p->key_limited && !vs_permset_has(&p->key_scopes, code))
+		return false;
+	return p->user.is_superuser || vs_permset_has(&p->permissions, code);
+}
+
 bool vs_principal_allowed(const struct vs_principal *p, const struct vs_rule *rule)
 {
+	size_t n = rule_count(rule);
 	switch (rule->kind) {
 	case VS_RULE_PUBLIC:
 		return true;
 	case VS_RULE_AUTHENTICATED:
 		return p->authenticated;
 	case VS_RULE_PERMISSION:
-		return p->authenticated &&
-		       (p->user.is_superuser ||
-			vs_permset_has_all(&p->permissions, rule->permissions, rule_count(rule)));
+		for (size_t i = 0; i < n; i++)
+			if (!holds(p, rule->permissions[i]))
+				return false;
+		return p->authenticated;
 	case VS_RULE_ANY_OF:
-		return p->authenticated &&
-		       (p->user.is_superuser ||
-			vs_permset_has_any(&p->permissions, rule->permissions, rule_count(rule)));
+		for (size_t i = 0; i < n; i++)
+			if (holds(p, rule->permissions[i]))
+				return p->authenticated;
+		return false;
 	}
 	return false;
 }
 
+bool vs_principal_holds(const struct vs_principal *p, const char *code)
+{
+	return p->authenticated && holds(p, code);
+}
+
 bool vs_principal_may_grant(const struct vs_principal *p, const struct vs_permset *grant)
 {
-	return p->authenticated &&
-	       (p->user.is_superuser || vs_permset_has_all(&p->permissions, grant->codes, grant->n));
+	for (size_t i = 0; i < grant->n; i++)
+		if (!holds(p, grant->codes[i]))
+			return false;
+	return p->authenticated;
 }

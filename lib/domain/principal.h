@@ -34,6 +34,11 @@ struct vs_principal {
 	/* About the tenant in context, when there is one: */
 	bool tenant_found, member;
 	struct vs_permset permissions; /* the union over the roles held there */
+	/* Set when the request came with an API key: what the key is limited to. A key
+	 * never has more power than its owner, and never more than its scopes. */
+	bool via_key, key_limited;
+	struct vs_permset key_scopes;
+	vs_uuid key_id;
 };
 
 bool vs_permset_has(const struct vs_permset *s, const char *code);
@@ -44,6 +49,8 @@ void vs_permset_normalise(struct vs_permset *s);
 
 /* Whether p holds what rule asks for. Superusers hold every permission. */
 bool vs_principal_allowed(const struct vs_principal *p, const struct vs_rule *rule);
+/* Whether p holds one permission (superusers hold all; a key only its scopes). */
+bool vs_principal_holds(const struct vs_principal *p, const char *code);
 /* Whether p holds every permission of `grant` (what it may hand on to others). */
 bool vs_principal_may_grant(const struct vs_principal *p, const struct vs_permset *grant);
 

@@ -12,12 +12,13 @@
 struct vs_tenant {
 	vs_uuid id;
 	const char *name, *slug, *description; /* description NULL when unset */
+	const char *timezone;		       /* IANA zone name, "UTC" by default */
 	bool is_active;
 	int64_t created_at, updated_at;
 };
 
 struct vs_tenant_changes {
-	struct vs_opt_str name, description;
+	struct vs_opt_str name, description, timezone;
 	struct vs_opt_bool is_active;
 };
 

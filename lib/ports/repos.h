@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/uuid.h"
+#include "domain/api_key.h"
 #include "domain/principal.h"
 #include "domain/role.h"
 #include "domain/session.h"
@@ -69,6 +70,10 @@ struct vs_user_repo_ops {
 	 * member, and the permissions its roles there carry. Unknown user → NOTFOUND. */
 	enum vs_err (*principal)(struct vs_user_repo *, struct vs_arena *, const vs_uuid *id,
 				 const vs_uuid *tenant, struct vs_principal *out);
+	/* Whether user is a member of tenant and what it holds there: from the worker's
+	 * cache, else one lookup in a transaction of its own (no request transaction open). */
+	enum vs_err (*permissions)(struct vs_user_repo *, struct vs_arena *, const vs_uuid *user,
+				   const vs_uuid *tenant, bool *member, struct vs_permset *out);
 };
 struct vs_user_repo {
 	const struct vs_user_repo_ops *ops;
@@ -186,6 +191,44 @@ struct vs_permission_repo {
 	const struct vs_permission_repo_ops *ops;
 };
 
+struct vs_api_key_query {
+	const vs_uuid *user;   /* NULL: every owner (platform scope only) */
+	const vs_uuid *tenant; /* NULL: any */
+	int64_t offset, limit;
+};
+struct vs_api_key_page {
+	struct vs_api_key *items;
+	size_t n;
+	int64_t total;
+};
+
+/* API keys. Reads see the caller's own keys (all in platform scope); `owner` tells a key
+ * that exists but belongs to someone else from one that does not exist. */
+struct vs_api_key_repo;
+struct vs_api_key_repo_ops {
+	/* k->hash and k->public_id set; fills id and timestamps. */
+	enum vs_err (*insert)(struct vs_api_key_repo *, struct vs_arena *, struct vs_api_key *k);
+	enum vs_err (*get)(struct vs_api_key_repo *, struct vs_arena *, const vs_uuid *id,
+			   struct vs_api_key *out);
+	/* The owner of any key, whoever may see it. Unknown → NOTFOUND. */
+	enum vs_err (*owner)(struct vs_api_key_repo *, const vs_uuid *id, vs_uuid *owner);
+	enum vs_err (*list)(struct vs_api_key_repo *, struct vs_arena *,
+			    const struct vs_api_key_query *q, struct vs_api_key_page *out);
+	enum vs_err (*update)(struct vs_api_key_repo *, struct vs_arena *, const vs_uuid *id,
+			      const struct vs_api_key_changes *c, struct vs_api_key *out);
+	enum vs_err (*remove)(struct vs_api_key_repo *, const vs_uuid *id);
+	/* The key text → its record, hash compared in constant time, from the worker's cache
+	 * or one lookup. Unknown id or wrong secret → UNAUTHORIZED. Runs outside any request
+	 * transaction. */
+	enum vs_err (*verify)(struct vs_api_key_repo *, struct vs_arena *, const char *key,
+			      size_t len, const char *public_id, struct vs_api_key *out);
+	/* Notes a use; last_used_at is written in batches, not on every request. */
+	void (*touch)(struct vs_api_key_repo *, const vs_uuid *id);
+};
+struct vs_api_key_repo {
+	const struct vs_api_key_repo_ops *ops;
+};
+
 /* Refresh tokens, by SHA-256 of the token. */
 struct vs_session_repo;
 struct vs_session_repo_ops {
@@ -210,6 +253,7 @@ struct vs_repos {
 	struct vs_session_repo *sessions;
 	struct vs_role_repo *roles;
 	struct vs_permission_repo *permissions;
+	struct vs_api_key_repo *api_keys;
 };
 
 #endif

@@ -31,6 +31,8 @@
 /* GET /tenants/slug/{slug}: a tenant the caller is not in is as if it did not exist (404) */
 #define SLUG_A 401, 200, 200, 200, 200, 404, 401, 403
 #define SLUG_B 401, 200, 404, 404, 404, 200, 401, 404
+/* another user's API key: only a superuser may touch it */
+#define KEY_FOREIGN(s) 401, s, 403, 403, 403, 403, 401, 403
 
 /* A collection, or a tenant itself: {tid} is A, B, then an unknown tenant. */
 #define COLL3(m, p, b, h, rule, own, in_b)                                                   \
@@ -46,6 +48,12 @@
 		ROWS(m, p, b, h, rule, K_MISSING, not_in_a),                                  \
 		ROWS(m, p, b, h, rule, K_SYSTEM, system)
 
+/* An API key: the persona's own, another user's, a random id. */
+#define KEY3(m, p, b, ok)                                                                    \
+	ROWS(m, p, b, H_NONE, RULE_AUTHENTICATED, K_OWN, SIGNED_IN(ok)),                      \
+		ROWS(m, p, b, H_NONE, RULE_AUTHENTICATED, K_FOREIGN, KEY_FOREIGN(ok)),        \
+		ROWS(m, p, b, H_NONE, RULE_AUTHENTICATED, K_MISSING, SIGNED_IN(404))
+
 #define FIRST_NAME "{\"first_name\":\"Matrix\"}"
 #define DESCRIPTION "{\"description\":\"authz matrix\"}"
 #define JUNK_REFRESH "{\"refresh_token\":\"{junk}\"}"
@@ -57,6 +65,8 @@
 #define ADD_PERMISSION "{\"permission_id\":\"{pid}\"}"
 #define HOLDERS "{\"user_ids\":[\"{uA}\"]}"
 #define ASSIGN "{\"role_id\":\"{rid}\"}"
+#define NEW_KEY "{\"name\":\"{uniq}\",\"scope\":\"GLOBAL\"}"
+#define KEY_NAME "{\"name\":\"matrix\"}"
 
 /* The roles API at one mounting: collection c (X-Tenant-ID ch), objects under ob (oh). */
 #define ROLE_READS(c, ch, ob, oh)                                                            \
@@ -102,9 +112,20 @@ const struct authz_row authz_rows[] = {
 	ROWS("POST", V1 "/auth/login", "{}", H_NONE, RULE_PUBLIC, K_NONE, ALL(422)),
 	ROWS("POST", V1 "/auth/refresh", JUNK_REFRESH, H_NONE, RULE_PUBLIC, K_NONE, ALL(401)),
 
+	/* the auth_request check decides itself: a signed-in user's token is 204, no body ever */
+	ROWS("GET", V1 "/auth/check", NULL, H_NONE, RULE_PUBLIC, K_NONE, SIGNED_IN(204)),
+
 	/* any signed-in user */
 	ROWS("POST", V1 "/auth/logout", JUNK_REFRESH, H_NONE, RULE_AUTHENTICATED, K_NONE,
 	     SIGNED_IN(204)),
+	/* API keys are their owner's (superusers may touch any) */
+	ROWS("GET", V1 "/api-keys", NULL, H_NONE, RULE_AUTHENTICATED, K_NONE, SIGNED_IN(200)),
+	ROWS("POST", V1 "/api-keys", NEW_KEY, H_NONE, RULE_AUTHENTICATED, K_NONE, SIGNED_IN(201)),
+	KEY3("GET", V1 "/api-keys/{xkid}", NULL, 200),
+	KEY3("PUT", V1 "/api-keys/{xkid}", KEY_NAME, 200),
+	KEY3("PATCH", V1 "/api-keys/{xkid}", KEY_NAME, 200),
+	KEY3("POST", V1 "/api-keys/{xkid}/rotate", "{}", 201),
+	KEY3("DELETE", V1 "/api-keys/{xkid}", NULL, 204),
 	ROWS("GET", V1 "/tenants", NULL, H_NONE, RULE_AUTHENTICATED, K_NONE, SIGNED_IN(200)),
 	ME("GET", NULL),
 	ME("PUT", FIRST_NAME),

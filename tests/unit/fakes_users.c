@@ -240,7 +240,22 @@ static enum vs_err user_principal(struct vs_user_repo *repo, struct vs_arena *a,
 	return VS_OK;
 }
 
+/* The pg adapter answers this from its cache; the fake recomputes it each time. */
+static enum vs_err user_permissions(struct vs_user_repo *repo, struct vs_arena *a,
+				    const vs_uuid *user, const vs_uuid *tenant, bool *member,
+				    struct vs_permset *out)
+{
+	struct vs_principal p;
+	enum vs_err rc = user_principal(repo, a, user, tenant, &p);
+	if (rc == VS_OK) {
+		*member = p.member;
+		*out = p.permissions;
+	}
+	return rc;
+}
+
 const struct vs_user_repo_ops fake__user_ops = {
-    user_get, user_get_by_email, user_insert, user_update, user_remove, user_list, user_principal,
+    user_get,	  user_get_by_email, user_insert,     user_update,
+    user_remove, user_list,	     user_principal, user_permissions,
 };
 

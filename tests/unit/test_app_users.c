@@ -1,5 +1,6 @@
 /* lib/app/users.c on fake repositories: creation with a tenant role, the superuser rules,
  * self-service limits, deletion, and a clean rollback on every repository fault. */
+#include "app/messages.h"
 #include "suites.h"
 
 #include "fakes.h"
@@ -377,7 +378,7 @@ static void test_users_update_superuser_flag_needs_a_superuser(void)
 	struct vs_error e = {0};
 	CU_ASSERT_EQUAL(vs_users_update(&x.app, x.a, &x.as_admin, &x.ann, &x.acme, &up, &u, &e),
 			VS_FORBIDDEN);
-	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "Only a superuser can change this of another user.");
+	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), VS_MSG_SUPERUSER_FIELD);
 	CU_ASSERT_FALSE(user_row(&x, &x.ann)->is_superuser);
 	CU_ASSERT_EQUAL(fake_called(x.db, "users.update"), 0);
 	CU_ASSERT_EQUAL(x.db->begins, 0);

@@ -1,6 +1,7 @@
 /* lib/app/users.c under RBAC: what a tenant admin (not a superuser) may change of other
  * users (names only; nothing of a superuser), and user creation with a role the creator
  * could not grant. Each call runs inside a request session (world.h). */
+#include "app/messages.h"
 #include "suites.h"
 
 #include "world.h"
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUPERUSER_FIELD "Only a superuser can change this of another user."
+#define SUPERUSER_FIELD VS_MSG_SUPERUSER_FIELD
 
 static struct vs_opt_str opt(const char *s)
 {

@@ -206,14 +206,11 @@ static VS_HANDLER(dummy_handler)
 }
 
 static const struct vs_route edge_routes[] = {
-    {VS_GET, "/a/{x}/b/{y}", dummy_handler, {VS_RULE_PUBLIC, {NULL}}, VS_TENANT_NONE, false},
-    {VS_GET,
-     "/p/{a}/{b}/{c}/{d}/{e}",
-     dummy_handler,
-     {VS_RULE_PUBLIC, {NULL}},
-     VS_TENANT_NONE,
+    {VS_GET, "/a/{x}/b/{y}", dummy_handler, {VS_RULE_PUBLIC, {NULL}}, VS_TENANT_NONE, false, false},
+    {VS_GET, "/p/{a}/{b}/{c}/{d}/{e}", dummy_handler, {VS_RULE_PUBLIC, {NULL}}, VS_TENANT_NONE,
+     false, false},
+    {VS_GET, "/q/{a}/{b}/{c}/{d}", dummy_handler, {VS_RULE_PUBLIC, {NULL}}, VS_TENANT_NONE, false,
      false},
-    {VS_GET, "/q/{a}/{b}/{c}/{d}", dummy_handler, {VS_RULE_PUBLIC, {NULL}}, VS_TENANT_NONE, false},
 };
 
 static void test_router_param_takes_exactly_one_segment(void)
@@ -300,6 +297,7 @@ static const struct {
     {VS_POST, "/api/v1/auth/login/access-token"},
     {VS_POST, "/api/v1/auth/login"},
     {VS_POST, "/api/v1/auth/refresh"},
+    {VS_GET, "/api/v1/auth/check"},
 };
 #define PUBLIC_LEN (sizeof(public_allow_list) / sizeof(public_allow_list[0]))
 
@@ -651,7 +649,15 @@ static const struct expected_route readme_table[] = {
     PUB(VS_POST, "/api/v1/auth/login/access-token"),
     PUB(VS_POST, "/api/v1/auth/login"),
     PUB(VS_POST, "/api/v1/auth/refresh"),
+    PUB(VS_GET, "/api/v1/auth/check"),
     AUTH(VS_POST, "/api/v1/auth/logout", VS_TENANT_NONE),
+    AUTH(VS_GET, "/api/v1/api-keys", VS_TENANT_NONE),
+    AUTH(VS_POST, "/api/v1/api-keys", VS_TENANT_NONE),
+    AUTH(VS_GET, "/api/v1/api-keys/{key_id}", VS_TENANT_NONE),
+    AUTH(VS_PUT, "/api/v1/api-keys/{key_id}", VS_TENANT_NONE),
+    AUTH(VS_PATCH, "/api/v1/api-keys/{key_id}", VS_TENANT_NONE),
+    AUTH(VS_DELETE, "/api/v1/api-keys/{key_id}", VS_TENANT_NONE),
+    AUTH(VS_POST, "/api/v1/api-keys/{key_id}/rotate", VS_TENANT_NONE),
     AUTH(VS_GET, "/api/v1/users/me", VS_TENANT_HEADER),
     AUTH(VS_PUT, "/api/v1/users/me", VS_TENANT_HEADER),
     AUTH(VS_PATCH, "/api/v1/users/me", VS_TENANT_HEADER),

@@ -4,7 +4,7 @@
 #include <string.h>
 
 struct entry {
-	bool used;
+	bool used, member;
 	vs_uuid user, tenant;
 	uint64_t generation;
 	int64_t expires;
@@ -14,6 +14,7 @@ struct entry {
 
 /* Permission codes are few (the catalogue); each is kept once for the worker's life. */
 struct vs_authz_cache {
+	uint64_t generation; /* bumped to forget everything at once */
 	struct entry slots[VS_AUTHZ_CACHE_SLOTS];
 	char **interned;
 	size_t ninterned, cap;
@@ -68,23 +69,36 @@ static struct entry *slot(struct vs_authz_cache *c, const vs_uuid *user, const v
 	return &c->slots[h % VS_AUTHZ_CACHE_SLOTS];
 }
 
+uint64_t vs_authz_cache_generation(const struct vs_authz_cache *c)
+{
+	return c->generation;
+}
+
+void vs_authz_cache_forget_all(void *cache, const char *payload)
+{
+	(void)payload;
+	((struct vs_authz_cache *)cache)->generation++;
+}
+
 bool vs_authz_cache_get(struct vs_authz_cache *c, struct vs_arena *a, const vs_uuid *user,
-			const vs_uuid *tenant, uint64_t generation, int64_t now,
-			struct vs_permset *out)
+			const vs_uuid *tenant, int64_t now, bool *member, struct vs_permset *out)
 {
 	struct entry *e = slot(c, user, tenant);
-	if (!e->used || e->generation != generation || now >= e->expires ||
+	if (!e->used || e->generation != c->generation || now >= e->expires ||
 	    !vs_uuid_eq(&e->user, user) || !vs_uuid_eq(&e->tenant, tenant))
 		return false;
 	out->codes = vs_arena_array(a, e->n + 1, sizeof(*out->codes));
 	memcpy(out->codes, e->codes, e->n * sizeof(*e->codes));
 	out->n = e->n;
+	*member = e->member;
 	return true;
 }
 
 void vs_authz_cache_put(struct vs_authz_cache *c, const vs_uuid *user, const vs_uuid *tenant,
-			uint64_t generation, int64_t now, const struct vs_permset *perms)
+			uint64_t since, int64_t now, bool member, const struct vs_permset *perms)
 {
+	if (since != c->generation)
+		return; /* forgotten while the database was asked: may be stale already */
 	struct entry *e = slot(c, user, tenant);
 	free(e->codes);
 	e->codes = malloc((perms->n + 1) * sizeof(*e->codes));
@@ -93,9 +107,10 @@ void vs_authz_cache_put(struct vs_authz_cache *c, const vs_uuid *user, const vs_
 	for (size_t i = 0; i < perms->n; i++)
 		e->codes[i] = intern(c, perms->codes[i]);
 	e->n = perms->n;
+	e->member = member;
 	e->used = true;
 	e->user = *user;
 	e->tenant = *tenant;
-	e->generation = generation;
+	e->generation = since;
 	e->expires = now + VS_AUTHZ_CACHE_TTL_SECONDS;
 }

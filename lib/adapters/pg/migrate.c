@@ -170,8 +170,9 @@ static bool grant_app_role(PGconn *conn, const char *role, char *err, size_t err
 		 "GRANT USAGE ON SCHEMA iam, vs_meta TO %s; "
 		 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA iam TO %s; "
 		 "REVOKE INSERT, UPDATE, DELETE ON iam.permissions FROM %s; "
+		 "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA iam TO %s; "
 		 "GRANT SELECT ON vs_meta.schema_migrations TO %s;",
-		 ident, ident, ident, ident);
+		 ident, ident, ident, ident, ident);
 	PQfreemem(ident);
 	return exec_ok(conn, sql, err, errlen);
 }

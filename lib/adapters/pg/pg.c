@@ -10,6 +10,13 @@
 #define BACKOFF_MIN_US 50000	/* first retry after 50 ms */
 #define BACKOFF_MAX_US 2000000	/* then doubling up to 2 s */
 #define MAX_PREPARED 256
+#define MAX_LISTENERS 4
+
+struct listener {
+	const char *channel;
+	vs_pg_notify_fn fn;
+	void *ctx;
+};
 
 struct vs_pg {
 	char *conninfo;
@@ -19,7 +26,8 @@ struct vs_pg {
 	const struct vs_pg_stmt *prepared[MAX_PREPARED];
 	size_t nprepared;
 	struct vs_pg_stats stats;
-	uint64_t authz_generation;
+	struct listener listeners[MAX_LISTENERS];
+	size_t nlisteners;
 };
 
 struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms)
@@ -65,11 +73,18 @@ static bool configure_session(struct vs_pg *pg)
 	 * a tenant) is ever set at session level. */
 	snprintf(sql, sizeof(sql),
 		 "SET statement_timeout = %ld; SET idle_in_transaction_session_timeout = %ld; "
-		 "SET TimeZone = 'UTC'; SET application_name = 'vs-fcgi'; LISTEN " VS_PG_AUTHZ_CHANNEL,
+		 "SET TimeZone = 'UTC'; SET application_name = 'vs-fcgi'",
 		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2);
 	PGresult *r = PQexec(pg->conn, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
+	for (size_t i = 0; ok && i < pg->nlisteners; i++) {
+		/* Channel names are our constants, not input. */
+		snprintf(sql, sizeof(sql), "LISTEN %s", pg->listeners[i].channel);
+		r = PQexec(pg->conn, sql);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+	}
 	return ok;
 }
 
@@ -80,7 +95,9 @@ static void connect_now(struct vs_pg *pg)
 	pg->conn = PQconnectdb(pg->conninfo);
 	if (PQstatus(pg->conn) == CONNECTION_OK && configure_session(pg)) {
 		pg->stats.connects++;
-		pg->authz_generation++; /* what was cached may have changed while away */
+		/* What was cached may have changed while away. */
+		for (size_t i = 0; i < pg->nlisteners; i++)
+			pg->listeners[i].fn(pg->listeners[i].ctx, NULL);
 		pg->backoff_us = 0;
 		pg->next_attempt_us = 0;
 		vs_log(VS_LOG_INFO, "connected to the database");
@@ -105,12 +122,21 @@ static void take_notifications(struct vs_pg *pg)
 {
 	PGnotify *n;
 	while ((n = PQnotifies(pg->conn)) != NULL) {
-		if (strcmp(n->relname, VS_PG_AUTHZ_CHANNEL) == 0) {
-			pg->authz_generation++;
-			pg->stats.notifications++;
+		for (size_t i = 0; i < pg->nlisteners; i++) {
+			if (strcmp(n->relname, pg->listeners[i].channel) == 0) {
+				pg->listeners[i].fn(pg->listeners[i].ctx, n->extra);
+				pg->stats.notifications++;
+			}
 		}
 		PQfreemem(n);
 	}
+}
+
+void vs_pg_listen(struct vs_pg *pg, const char *channel, vs_pg_notify_fn fn, void *ctx)
+{
+	if (pg->nlisteners == MAX_LISTENERS)
+		abort(); /* a programming error: raise MAX_LISTENERS */
+	pg->listeners[pg->nlisteners++] = (struct listener){ channel, fn, ctx };
 }
 
 enum vs_err vs_pg_ensure(struct vs_pg *pg)
@@ -148,11 +174,6 @@ void vs_pg_request_done(struct vs_pg *pg)
 	}
 }
 
-uint64_t vs_pg_authz_generation(const struct vs_pg *pg)
-{
-	return pg->authz_generation;
-}
-
 const struct vs_pg_stats *vs_pg_stats(const struct vs_pg *pg)
 {
 	return &pg->stats;
@@ -184,8 +205,10 @@ static enum vs_err map_error(struct vs_pg *pg, const PGresult *r, const char *wh
 		if (strcmp(state, "57014") == 0 || strncmp(state, "08", 2) == 0 ||
 		    strncmp(state, "57P", 3) == 0 || strcmp(state, "53300") == 0)
 			return VS_UNAVAILABLE;
+		/* Serialization failure or deadlock: nothing conflicts with the request
+		 * itself, so the client is told to retry (503 + Retry-After). */
 		if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
-			return VS_CONFLICT;
+			return VS_UNAVAILABLE;
 	}
 	pg->stats.query_errors++;
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;

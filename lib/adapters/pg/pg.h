@@ -24,9 +24,14 @@ struct vs_pg_stats {
 	unsigned long connects, connect_failures, query_errors, notifications;
 };
 
-/* The channel the database notifies on any change to roles, role permissions or
- * assignments (sql/002_rbac_rls.sql). */
+/* Channels the database notifies on (sql/002_rbac_rls.sql, sql/003_api_keys.sql):
+ * roles, role permissions or assignments changed; a key, a user or a tenant changed. */
 #define VS_PG_AUTHZ_CHANNEL "vs_authz"
+#define VS_PG_KEYS_CHANNEL "vs_keys"
+
+/* Called for each notification on a channel; payload NULL means "anything may have
+ * changed" (a reconnection: notifications may have been missed). */
+typedef void (*vs_pg_notify_fn)(void *ctx, const char *payload);
 
 /* Copies conninfo. Does not connect yet. */
 struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms);
@@ -40,9 +45,9 @@ int vs_pg_retry_after(const struct vs_pg *pg);
 /* Ends whatever the request left open (a transaction after an error). */
 void vs_pg_request_done(struct vs_pg *pg);
 const struct vs_pg_stats *vs_pg_stats(const struct vs_pg *pg);
-/* Changes whenever what workers may cache about authorization may have changed: on every
- * authz notification, and on every (re)connection (notifications may have been missed). */
-uint64_t vs_pg_authz_generation(const struct vs_pg *pg);
+/* LISTENs on channel on every connection and hands its notifications to fn. Register
+ * before the first vs_pg_ensure. */
+void vs_pg_listen(struct vs_pg *pg, const char *channel, vs_pg_notify_fn fn, void *ctx);
 
 /* Runs stmt with text params (NULL = SQL NULL). On VS_OK *res (if res is not NULL) is a
  * result of status TUPLES_OK or COMMAND_OK, owned by the arena. Errors map as:
@@ -88,6 +93,7 @@ struct vs_pg_repos;
 struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg);
 void vs_pg_repos_free(struct vs_pg_repos *r);
 struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r);
+size_t vs_pg_repos_cached_keys(const struct vs_pg_repos *r);
 /* Ends whatever a request left open, so the next one starts clean. */
 void vs_pg_repos_request_done(struct vs_pg_repos *r);
 

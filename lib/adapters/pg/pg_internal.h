@@ -20,6 +20,16 @@ struct pg_permissions {
 	struct vs_permission_repo base;
 	struct vs_pg *pg;
 };
+struct vs_key_cache;
+#define PG_TOUCH_BATCH 256
+struct pg_api_keys {
+	struct vs_api_key_repo base;
+	struct vs_pg *pg;
+	struct vs_key_cache *cache;
+	vs_uuid touched[PG_TOUCH_BATCH]; /* keys used since the last flush */
+	size_t ntouched;
+	int64_t last_flush;
+};
 struct vs_authz_cache;
 struct pg_users {
 	struct vs_user_repo base;
@@ -45,6 +55,7 @@ extern const struct vs_membership_repo_ops vs__pg_membership_ops;
 extern const struct vs_session_repo_ops vs__pg_session_ops;
 extern const struct vs_role_repo_ops vs__pg_role_ops;
 extern const struct vs_permission_repo_ops vs__pg_permission_ops;
+extern const struct vs_api_key_repo_ops vs__pg_api_key_ops;
 
 /* A UUID as a text parameter, in a caller's buffer. */
 struct pg_uuid_text {

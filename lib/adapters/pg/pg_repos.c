@@ -1,5 +1,6 @@
 /* The tx port and the wiring of every repository over one connection. */
 #include "adapters/pg/authz_cache.h"
+#include "adapters/pg/key_cache.h"
 #include "adapters/pg/pg_internal.h"
 
 #include <stdlib.h>
@@ -12,6 +13,7 @@ struct vs_pg_repos {
 	struct pg_sessions sessions;
 	struct pg_roles roles;
 	struct pg_permissions permissions;
+	struct pg_api_keys api_keys;
 };
 
 static const struct vs_pg_stmt scope_stmt = {
@@ -73,18 +75,30 @@ struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg)
 		abort();
 	r->tx = (struct pg_tx){ { &tx_ops }, pg, 0, false };
 	r->users = (struct pg_users){ { &vs__pg_user_ops }, pg, vs_authz_cache_new() };
+	vs_pg_listen(pg, VS_PG_AUTHZ_CHANNEL, vs_authz_cache_forget_all, r->users.authz);
 	r->tenants = (struct pg_tenants){ { &vs__pg_tenant_ops }, pg };
 	r->memberships = (struct pg_memberships){ { &vs__pg_membership_ops }, pg };
 	r->sessions = (struct pg_sessions){ { &vs__pg_session_ops }, pg };
 	r->roles = (struct pg_roles){ { &vs__pg_role_ops }, pg };
 	r->permissions = (struct pg_permissions){ { &vs__pg_permission_ops }, pg };
+	r->api_keys.base.ops = &vs__pg_api_key_ops;
+	r->api_keys.pg = pg;
+	r->api_keys.cache = vs_key_cache_new();
+	vs_pg_listen(pg, VS_PG_KEYS_CHANNEL, vs_key_cache_forget, r->api_keys.cache);
 	return r;
+}
+
+size_t vs_pg_repos_cached_keys(const struct vs_pg_repos *r)
+{
+	return vs_key_cache_count(r->api_keys.cache);
 }
 
 void vs_pg_repos_free(struct vs_pg_repos *r)
 {
-	if (r)
+	if (r) {
 		vs_authz_cache_free(r->users.authz);
+		vs_key_cache_free(r->api_keys.cache);
+	}
 	free(r);
 }
 
@@ -98,6 +112,7 @@ struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r)
 		.sessions = &r->sessions.base,
 		.roles = &r->roles.base,
 		.permissions = &r->permissions.base,
+		.api_keys = &r->api_keys.base,
 	};
 }
 

@@ -6,8 +6,9 @@
 
 #define TENANT_COLS                                                                        \
 	"t.id, t.name, t.slug, t.description, t.is_active, "                               \
-	"extract(epoch FROM t.created_at)::bigint, extract(epoch FROM t.updated_at)::bigint"
-#define TENANT_NCOLS 7
+	"extract(epoch FROM t.created_at)::bigint, extract(epoch FROM t.updated_at)::bigint, " \
+	"t.timezone"
+#define TENANT_NCOLS 8
 
 static const struct vs_pg_stmt get_stmt = {
 	"tenant_get", "SELECT " TENANT_COLS " FROM iam.tenants t WHERE t.id = $1", 1
@@ -17,9 +18,9 @@ static const struct vs_pg_stmt get_by_slug_stmt = {
 };
 static const struct vs_pg_stmt insert_stmt = {
 	"tenant_insert",
-	"INSERT INTO iam.tenants AS t (name, slug, description, is_active) "
-	"VALUES ($1, $2, $3, $4) RETURNING " TENANT_COLS,
-	4
+	"INSERT INTO iam.tenants AS t (name, slug, description, is_active, timezone) "
+	"VALUES ($1, $2, $3, $4, coalesce($5, 'UTC')) RETURNING " TENANT_COLS,
+	5
 };
 static const struct vs_pg_stmt update_stmt = {
 	"tenant_update",
@@ -27,8 +28,9 @@ static const struct vs_pg_stmt update_stmt = {
 	"name = CASE WHEN $2::boolean THEN $3::text ELSE t.name END, "
 	"description = CASE WHEN $4::boolean THEN $5::text ELSE t.description END, "
 	"is_active = CASE WHEN $6::boolean THEN $7::boolean ELSE t.is_active END, "
+	"timezone = coalesce($8::text, t.timezone), "
 	"updated_at = now() WHERE t.id = $1 RETURNING " TENANT_COLS,
-	7
+	8
 };
 static const struct vs_pg_stmt delete_stmt = {
 	"tenant_delete", "DELETE FROM iam.tenants WHERE id = $1", 1
@@ -61,6 +63,7 @@ static void row_to_tenant(struct vs_arena *a, const PGresult *r, int row, struct
 	t->is_active = vs_pg_bool(r, row, 4);
 	t->created_at = vs_pg_int64(r, row, 5);
 	t->updated_at = vs_pg_int64(r, row, 6);
+	t->timezone = vs_pg_text(a, r, row, 7);
 }
 
 static enum vs_err one_tenant(struct vs_arena *a, enum vs_err rc, PGresult *r,
@@ -96,7 +99,8 @@ static enum vs_err tenant_get_by_slug(struct vs_tenant_repo *self, struct vs_are
 static enum vs_err tenant_insert(struct vs_tenant_repo *self, struct vs_arena *a,
 				 struct vs_tenant *t)
 {
-	const char *params[] = { t->name, t->slug, t->description, pg_bool_param(t->is_active) };
+	const char *params[] = { t->name, t->slug, t->description, pg_bool_param(t->is_active),
+				 t->timezone };
 	PGresult *r;
 	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &insert_stmt, params, &r);
 	return one_tenant(a, rc, r, t);
@@ -111,7 +115,7 @@ static enum vs_err tenant_update(struct vs_tenant_repo *self, struct vs_arena *a
 		pg_uuid_param(&t, id),		   pg_bool_param(c->name.set),
 		vs_opt_str_or_null(&c->name),	   pg_bool_param(c->description.set),
 		vs_opt_str_or_null(&c->description), pg_bool_param(c->is_active.set),
-		pg_bool_param(c->is_active.v),
+		pg_bool_param(c->is_active.v),	   vs_opt_str_or_null(&c->timezone),
 	};
 	PGresult *r;
 	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &update_stmt, params, &r);

@@ -248,10 +248,11 @@ static enum vs_err user_principal(struct vs_user_repo *self, struct vs_arena *a,
 	struct pg_users *repo = (struct pg_users *)self;
 	struct pg_uuid_text t1, t2;
 	const char *params[] = { pg_uuid_param(&t1, tenant), pg_uuid_param(&t2, id) };
-	uint64_t generation = vs_pg_authz_generation(repo->pg);
+	uint64_t generation = vs_authz_cache_generation(repo->authz);
 	int64_t now = vs_time_mono_us() / 1000000;
 	memset(out, 0, sizeof(*out));
-	bool cached = tenant && vs_authz_cache_get(repo->authz, a, id, tenant, generation, now,
+	bool member;
+	bool cached = tenant && vs_authz_cache_get(repo->authz, a, id, tenant, now, &member,
 						   &out->permissions);
 	PGresult *r;
 	enum vs_err rc = vs_pg_exec(repo->pg, a, cached ? &principal_cached_stmt : &principal_stmt,
@@ -266,10 +267,41 @@ static enum vs_err user_principal(struct vs_user_repo *self, struct vs_arena *a,
 						     &out->permissions.n);
 		vs_permset_normalise(&out->permissions);
 		if (tenant)
-			vs_authz_cache_put(repo->authz, id, tenant, generation, now,
+			vs_authz_cache_put(repo->authz, id, tenant, generation, now, out->member,
 					   &out->permissions);
 	}
 	return VS_OK;
+}
+
+static const struct vs_pg_stmt scope_stmt = {
+	"user_permissions_scope", "SELECT iam.enter_scope($1, $2)", 2
+};
+
+static enum vs_err user_permissions(struct vs_user_repo *self, struct vs_arena *a,
+				    const vs_uuid *user, const vs_uuid *tenant, bool *member,
+				    struct vs_permset *out)
+{
+	struct pg_users *repo = (struct pg_users *)self;
+	int64_t now = vs_time_mono_us() / 1000000;
+	if (vs_authz_cache_get(repo->authz, a, user, tenant, now, member, out))
+		return VS_OK;
+	struct pg_uuid_text t, u;
+	const char *params[] = { pg_uuid_param(&t, tenant), pg_uuid_param(&u, user) };
+	enum vs_err rc = vs_pg_ensure(repo->pg);
+	if (rc == VS_OK)
+		rc = vs_pg_begin_with(repo->pg, &scope_stmt, params);
+	if (rc != VS_OK)
+		return rc;
+	struct vs_principal p;
+	rc = user_principal(self, a, user, tenant, &p); /* fills the cache */
+	enum vs_err end = vs_pg_simple(repo->pg, rc == VS_OK ? "COMMIT" : "ROLLBACK");
+	if (rc == VS_OK && end != VS_OK)
+		rc = end;
+	if (rc == VS_OK) {
+		*member = p.member;
+		*out = p.permissions;
+	}
+	return rc;
 }
 
 const struct vs_user_repo_ops vs__pg_user_ops = {
@@ -280,4 +312,5 @@ const struct vs_user_repo_ops vs__pg_user_ops = {
 	.remove = user_remove,
 	.list = user_list,
 	.principal = user_principal,
+	.permissions = user_permissions,
 };

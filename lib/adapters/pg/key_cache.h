@@ -1,0 +1,38 @@
+/* A worker's cache of verified API keys by public id, and of recently rejected ids.
+ * Bounded (direct-mapped: a new entry replaces the old one in its slot), aged out after a
+ * TTL, and emptied by the database's notifications: one key when the payload names it,
+ * everything when it does not (a user or tenant changed, or a reconnection). */
+#ifndef VS_ADAPTERS_PG_KEY_CACHE_H
+#define VS_ADAPTERS_PG_KEY_CACHE_H
+
+#include "core/arena.h"
+#include "domain/api_key.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VS_KEY_CACHE_SLOTS (1u << 17)	  /* ≥ 100k keys */
+#define VS_KEY_CACHE_REJECTED_SLOTS 8192
+#define VS_KEY_CACHE_TTL_SECONDS 300
+
+struct vs_key_cache;
+
+struct vs_key_cache *vs_key_cache_new(void);
+void vs_key_cache_free(struct vs_key_cache *c);
+
+/* A verified key's record (scopes copied into the arena), or false. */
+bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *public_id,
+		      int64_t now, struct vs_api_key *out);
+/* Whether the id was recently looked up and not found. */
+bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_t now);
+uint64_t vs_key_cache_generation(const struct vs_key_cache *c);
+/* `since`: the generation read before the database was asked (see authz_cache.h). */
+void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint64_t since,
+		      int64_t now);
+void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, uint64_t since,
+			       int64_t now);
+/* A vs_pg_notify_fn. */
+void vs_key_cache_forget(void *cache, const char *public_id);
+size_t vs_key_cache_count(const struct vs_key_cache *c);
+
+#endif

@@ -1,0 +1,321 @@
+/* iam.api_keys. Verification is the hot path: the worker's cache answers it, and a miss
+ * costs one lookup in a transaction whose scope is exactly the key presented. */
+#include "adapters/pg/key_cache.h"
+#include "adapters/pg/pg_internal.h"
+#include "core/crypto.h"
+#include "core/time.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#define KEY_COLS                                                                           \
+	"k.id, k.user_id, k.tenant_id, k.name, k.description, k.key_prefix, "               \
+	"array_to_json(k.scopes)::text, k.is_active, "                                      \
+	"extract(epoch FROM k.expires_at)::bigint, extract(epoch FROM k.last_used_at)::bigint, " \
+	"extract(epoch FROM k.created_at)::bigint, extract(epoch FROM k.updated_at)::bigint"
+#define KEY_NCOLS 12
+
+static const struct vs_pg_stmt insert_stmt = {
+	"api_key_insert",
+	"INSERT INTO iam.api_keys AS k (user_id, tenant_id, name, description, key_prefix, "
+	"key_hash, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7::text[], "
+	"to_timestamp($8)) RETURNING " KEY_COLS,
+	8
+};
+static const struct vs_pg_stmt get_stmt = {
+	"api_key_get", "SELECT " KEY_COLS " FROM iam.api_keys k WHERE k.id = $1", 1
+};
+static const struct vs_pg_stmt owner_stmt = {
+	"api_key_owner", "SELECT iam.api_key_owner($1)", 1
+};
+static const struct vs_pg_stmt list_stmt = {
+	"api_key_list",
+	"SELECT " KEY_COLS ", count(*) OVER () FROM iam.api_keys k "
+	"WHERE ($1::uuid IS NULL OR k.user_id = $1) AND ($2::uuid IS NULL OR k.tenant_id = $2) "
+	"ORDER BY k.created_at, k.id OFFSET $3 LIMIT $4",
+	4
+};
+static const struct vs_pg_stmt update_stmt = {
+	"api_key_update",
+	"UPDATE iam.api_keys AS k SET "
+	"name = CASE WHEN $2::boolean THEN $3::text ELSE k.name END, "
+	"description = CASE WHEN $4::boolean THEN $5::text ELSE k.description END, "
+	"is_active = CASE WHEN $6::boolean THEN $7::boolean ELSE k.is_active END, "
+	"expires_at = CASE WHEN $8::boolean THEN to_timestamp($9) ELSE k.expires_at END, "
+	"scopes = CASE WHEN $10::boolean THEN $11::text[] ELSE k.scopes END, "
+	"updated_at = now() WHERE k.id = $1 RETURNING " KEY_COLS,
+	11
+};
+static const struct vs_pg_stmt delete_stmt = {
+	"api_key_delete", "DELETE FROM iam.api_keys WHERE id = $1", 1
+};
+static const struct vs_pg_stmt key_scope_stmt = {
+	"api_key_scope", "SELECT iam.enter_key_scope($1)", 1
+};
+static const struct vs_pg_stmt lookup_stmt = {
+	"api_key_lookup",
+	"SELECT " KEY_COLS ", encode(k.key_hash, 'hex'), u.is_active, u.is_superuser "
+	"FROM iam.api_keys k "
+	"JOIN iam.users u ON u.id = k.user_id WHERE k.key_prefix = $1",
+	1
+};
+static const struct vs_pg_stmt touch_stmt = {
+	"api_key_touch", "SELECT iam.touch_api_keys($1::uuid[])", 1
+};
+
+#define TOUCH_INTERVAL_SECONDS 60
+
+static struct pg_api_keys *repo_of(struct vs_api_key_repo *self)
+{
+	return (struct pg_api_keys *)self;
+}
+
+/* '{"a","b"}' for a text[] parameter; codes are [a-z_:] only, checked by the caller. */
+static const char *text_array_param(struct vs_arena *a, const char **items, size_t n)
+{
+	size_t len = 3;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i]) + 3;
+	char *s = vs_arena_alloc(a, len), *p = s;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s\"%s\"", i ? "," : "", items[i]);
+	*p++ = '}';
+	*p = '\0';
+	return s;
+}
+
+static void row_to_key(struct vs_arena *a, const PGresult *r, int row, struct vs_api_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	vs_pg_uuid(r, row, 0, &k->id);
+	vs_pg_uuid(r, row, 1, &k->user_id);
+	k->global = PQgetisnull(r, row, 2);
+	if (!k->global)
+		vs_pg_uuid(r, row, 2, &k->tenant_id);
+	k->name = vs_pg_text(a, r, row, 3);
+	k->description = vs_pg_text(a, r, row, 4);
+	snprintf(k->public_id, sizeof(k->public_id), "%s", PQgetvalue(r, row, 5));
+	struct json_object *arr = json_tokener_parse(PQgetvalue(r, row, 6));
+	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	k->scopes = vs_arena_array(a, n + 1, sizeof(*k->scopes));
+	for (size_t i = 0; i < n; i++)
+		k->scopes[k->nscopes++] =
+			vs_arena_strdup(a, json_object_get_string(json_object_array_get_idx(arr, i)));
+	json_object_put(arr);
+	k->is_active = vs_pg_bool(r, row, 7);
+	k->expires = !PQgetisnull(r, row, 8);
+	k->expires_at = k->expires ? vs_pg_int64(r, row, 8) : 0;
+	k->last_used_at = PQgetisnull(r, row, 9) ? 0 : vs_pg_int64(r, row, 9);
+	k->created_at = vs_pg_int64(r, row, 10);
+	k->updated_at = vs_pg_int64(r, row, 11);
+}
+
+static enum vs_err one_key(struct vs_arena *a, enum vs_err rc, PGresult *r, struct vs_api_key *out)
+{
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) == 0)
+		return VS_NOTFOUND;
+	row_to_key(a, r, 0, out);
+	return VS_OK;
+}
+
+static enum vs_err key_insert(struct vs_api_key_repo *self, struct vs_arena *a,
+			      struct vs_api_key *k)
+{
+	struct pg_uuid_text u, t;
+	char expires[24];
+	snprintf(expires, sizeof(expires), "%lld", (long long)k->expires_at);
+	const char *params[] = { pg_uuid_param(&u, &k->user_id),
+				 k->global ? NULL : pg_uuid_param(&t, &k->tenant_id),
+				 k->name,
+				 k->description,
+				 k->public_id,
+				 (const char *)k->hash,
+				 text_array_param(a, k->scopes, k->nscopes),
+				 k->expires ? expires : NULL };
+	const int lengths[] = { 0, 0, 0, 0, 0, 32, 0, 0 };
+	const int formats[] = { 0, 0, 0, 0, 0, 1, 0, 0 };
+	uint8_t hash[32];
+	memcpy(hash, k->hash, sizeof(hash));
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec_ex(repo_of(self)->pg, a, &insert_stmt, params, lengths, formats,
+				       &r);
+	rc = one_key(a, rc, r, k);
+	memcpy(k->hash, hash, sizeof(hash));
+	return rc;
+}
+
+static enum vs_err key_get(struct vs_api_key_repo *self, struct vs_arena *a, const vs_uuid *id,
+			   struct vs_api_key *out)
+{
+	struct pg_uuid_text t;
+	const char *params[] = { pg_uuid_param(&t, id) };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_of(self)->pg, a, &get_stmt, params, &r);
+	return one_key(a, rc, r, out);
+}
+
+static enum vs_err key_owner(struct vs_api_key_repo *self, const vs_uuid *id, vs_uuid *owner)
+{
+	struct pg_uuid_text t;
+	const char *params[] = { pg_uuid_param(&t, id) };
+	char v[VS_UUID_STRLEN + 1];
+	enum vs_err rc = vs_pg_scalar(repo_of(self)->pg, &owner_stmt, params, v, sizeof(v));
+	if (rc == VS_OK && !vs_uuid_parse(v, strlen(v), owner))
+		rc = VS_INTERNAL;
+	return rc;
+}
+
+static enum vs_err key_list(struct vs_api_key_repo *self, struct vs_arena *a,
+			    const struct vs_api_key_query *q, struct vs_api_key_page *out)
+{
+	struct pg_uuid_text u, t;
+	char offset[24], limit[24];
+	snprintf(offset, sizeof(offset), "%lld", (long long)q->offset);
+	snprintf(limit, sizeof(limit), "%lld", (long long)q->limit);
+	const char *params[] = { pg_uuid_param(&u, q->user), pg_uuid_param(&t, q->tenant), offset,
+				 limit };
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_of(self)->pg, a, &list_stmt, params, &r);
+	if (rc != VS_OK)
+		return rc;
+	int n = PQntuples(r);
+	out->n = (size_t)n;
+	out->total = n ? vs_pg_int64(r, 0, KEY_NCOLS) : 0;
+	out->items = vs_arena_array(a, n ? (size_t)n : 1, sizeof(*out->items));
+	for (int i = 0; i < n; i++)
+		row_to_key(a, r, i, &out->items[i]);
+	return VS_OK;
+}
+
+static enum vs_err key_update(struct vs_api_key_repo *self, struct vs_arena *a, const vs_uuid *id,
+			      const struct vs_api_key_changes *c, struct vs_api_key *out)
+{
+	struct pg_uuid_text t;
+	char expires[24];
+	snprintf(expires, sizeof(expires), "%lld", (long long)c->expires_at.v);
+	const char *params[] = {
+		pg_uuid_param(&t, id),
+		pg_bool_param(c->name.set),
+		vs_opt_str_or_null(&c->name),
+		pg_bool_param(c->description.set),
+		vs_opt_str_or_null(&c->description),
+		pg_bool_param(c->is_active.set),
+		pg_bool_param(c->is_active.v),
+		pg_bool_param(c->expires_at.set),
+		c->expires_at.set && !c->expires_at.null ? expires : NULL,
+		pg_bool_param(c->scopes_set),
+		text_array_param(a, c->scopes, c->nscopes),
+	};
+	PGresult *r;
+	enum vs_err rc = vs_pg_exec(repo_of(self)->pg, a, &update_stmt, params, &r);
+	return one_key(a, rc, r, out);
+}
+
+static enum vs_err key_remove(struct vs_api_key_repo *self, const vs_uuid *id)
+{
+	struct pg_uuid_text t;
+	const char *params[] = { pg_uuid_param(&t, id) };
+	long rows;
+	enum vs_err rc = vs_pg_exec_affected(repo_of(self)->pg, &delete_stmt, params, &rows);
+	return rc == VS_OK && rows == 0 ? VS_NOTFOUND : rc;
+}
+
+/* One lookup in a transaction that can see exactly this key. */
+static enum vs_err lookup(struct pg_api_keys *repo, struct vs_arena *a, const char *public_id,
+			  struct vs_api_key *out)
+{
+	const char *params[] = { public_id };
+	PGresult *r;
+	enum vs_err rc = vs_pg_begin_with(repo->pg, &key_scope_stmt, params);
+	if (rc != VS_OK)
+		return rc;
+	rc = vs_pg_exec(repo->pg, a, &lookup_stmt, params, &r);
+	enum vs_err end = vs_pg_simple(repo->pg, rc == VS_OK ? "COMMIT" : "ROLLBACK");
+	rc = one_key(a, rc != VS_OK ? rc : end, r, out);
+	if (rc != VS_OK)
+		return rc;
+	const char *hex = PQgetvalue(r, 0, KEY_NCOLS);
+	if (strlen(hex) != 2 * sizeof(out->hash))
+		return VS_INTERNAL;
+	for (size_t i = 0; i < sizeof(out->hash); i++) {
+		unsigned byte;
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return VS_INTERNAL;
+		out->hash[i] = (uint8_t)byte;
+	}
+	out->owner_active = vs_pg_bool(r, 0, KEY_NCOLS + 1);
+	out->owner_superuser = vs_pg_bool(r, 0, KEY_NCOLS + 2);
+	return VS_OK;
+}
+
+static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, const char *key,
+			      size_t len, const char *public_id, struct vs_api_key *out)
+{
+	struct pg_api_keys *repo = repo_of(self);
+	int64_t now = vs_time_mono_us() / 1000000;
+	uint8_t digest[VS_SHA256_LEN];
+	vs_sha256(key, len, digest);
+
+	if (!vs_key_cache_get(repo->cache, a, public_id, now, out)) {
+		if (vs_key_cache_rejected(repo->cache, public_id, now))
+			return VS_UNAUTHORIZED;
+		uint64_t since = vs_key_cache_generation(repo->cache);
+		enum vs_err rc = vs_pg_ensure(repo->pg);
+		if (rc == VS_OK)
+			rc = lookup(repo, a, public_id, out);
+		if (rc == VS_NOTFOUND) {
+			vs_key_cache_put_rejected(repo->cache, public_id, since, now);
+			return VS_UNAUTHORIZED;
+		}
+		if (rc != VS_OK)
+			return rc;
+		vs_key_cache_put(repo->cache, out, since, now);
+	}
+	return vs_ct_equal(digest, out->hash, sizeof(digest)) ? VS_OK : VS_UNAUTHORIZED;
+}
+
+static void key_touch(struct vs_api_key_repo *self, const vs_uuid *id)
+{
+	struct pg_api_keys *repo = repo_of(self);
+	int64_t now = vs_time_mono_us() / 1000000;
+	bool seen = false;
+	for (size_t i = 0; i < repo->ntouched && !seen; i++)
+		seen = vs_uuid_eq(&repo->touched[i], id);
+	if (!seen && repo->ntouched < PG_TOUCH_BATCH)
+		repo->touched[repo->ntouched++] = *id;
+	if (repo->ntouched == 0 ||
+	    (now - repo->last_flush < TOUCH_INTERVAL_SECONDS && repo->ntouched < PG_TOUCH_BATCH))
+		return;
+	/* One write per worker per minute at most; a failure only loses a timestamp. */
+	struct vs_arena *a = vs_arena_new();
+	char *ids = vs_arena_alloc(a, repo->ntouched * (VS_UUID_STRLEN + 1) + 3), *p = ids;
+	*p++ = '{';
+	for (size_t i = 0; i < repo->ntouched; i++) {
+		if (i)
+			*p++ = ',';
+		vs_uuid_format(&repo->touched[i], p);
+		p += VS_UUID_STRLEN;
+	}
+	*p++ = '}';
+	*p = '\0';
+	const char *params[] = { ids };
+	(void)vs_pg_exec(repo->pg, a, &touch_stmt, params, NULL);
+	vs_arena_free(a);
+	repo->ntouched = 0;
+	repo->last_flush = now;
+}
+
+const struct vs_api_key_repo_ops vs__pg_api_key_ops = {
+	.insert = key_insert,
+	.get = key_get,
+	.owner = key_owner,
+	.list = key_list,
+	.update = key_update,
+	.remove = key_remove,
+	.verify = key_verify,
+	.touch = key_touch,
+};

@@ -1,0 +1,255 @@
+/* API keys: owned by a user, GLOBAL or bound to one tenant, limited by scopes, shown once.
+ * A key never carries a permission its owner lacks in its tenant (checked here when the
+ * tenant is known, and on every use). */
+#include "app/app.h"
+
+#include "app/internal.h"
+#include "app/messages.h"
+#include "core/crypto.h"
+#include "core/time.h"
+
+#include <string.h>
+
+#define RANDOM_DRAW 64 /* bytes; enough for 34 base62 characters with rejections */
+
+static enum vs_err key_error(struct vs_error *e, enum vs_err rc)
+{
+	if (rc == VS_NOTFOUND)
+		return vs_fail(e, VS_NOTFOUND, VS_MSG_KEY_NOT_FOUND);
+	return vs_fail(e, rc, NULL);
+}
+
+/* Visible → the key; someone else's → 403; none → 404 (API.md). */
+static enum vs_err load_key(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, struct vs_api_key *out, struct vs_error *e)
+{
+	enum vs_err rc = app->repos.api_keys->ops->get(app->repos.api_keys, a, id, out);
+	if (rc == VS_OK && (p->user.is_superuser || vs_uuid_eq(&out->user_id, &p->user.id)))
+		return VS_OK;
+	if (rc != VS_OK && rc != VS_NOTFOUND)
+		return vs_fail(e, rc, NULL);
+	vs_uuid owner;
+	rc = app->repos.api_keys->ops->owner(app->repos.api_keys, id, &owner);
+	if (rc == VS_OK)
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_NOT_YOURS);
+	return key_error(e, rc);
+}
+
+/* Scopes must be catalogue codes the owner holds in the key's tenant (when it has one). */
+static enum vs_err check_scopes(struct vs_app *app, struct vs_arena *a,
+				const struct vs_principal *p, const vs_uuid *tenant,
+				const char **scopes, size_t n, struct vs_error *e)
+{
+	struct vs_principal there = { .authenticated = true, .user = p->user };
+	if (tenant) {
+		enum vs_err rc = app->repos.users->ops->principal(app->repos.users, a, &p->user.id,
+								  tenant, &there);
+		if (rc != VS_OK)
+			return vs_fail(e, rc, NULL);
+		there.authenticated = true;
+		if (!there.tenant_found || (!there.member && !p->user.is_superuser))
+			return vs_fail(e, VS_FORBIDDEN, VS_MSG_NOT_MEMBER);
+		if (!vs_principal_holds(&there, "api_key:create"))
+			return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct vs_permission perm;
+		enum vs_err rc = app->repos.permissions->ops->find(app->repos.permissions, a,
+								   scopes[i], &perm);
+		if (rc == VS_NOTFOUND)
+			return vs_fail_field(e, "scopes", "names a permission that does not exist");
+		if (rc != VS_OK)
+			return vs_fail(e, rc, NULL);
+		if (tenant && !vs_principal_holds(&there, scopes[i]))
+			return vs_fail(e, VS_FORBIDDEN, VS_MSG_CANNOT_GRANT);
+	}
+	return VS_OK;
+}
+
+/* expires_at (any offset) or expires_on (end of that day in the tenant's zone). */
+static enum vs_err resolve_expiry(struct vs_app *app, struct vs_arena *a,
+				  const struct vs_api_key_input *in, const vs_uuid *tenant,
+				  bool *expires, int64_t *at, struct vs_error *e)
+{
+	*expires = false;
+	if (in->expires_at.set && in->expires_on.set)
+		return vs_fail_field(e, "expires_on", "give expires_at or expires_on, not both");
+	if (in->expires_at.set && !in->expires_at.null) {
+		*expires = true;
+		*at = in->expires_at.v;
+	} else if (in->expires_on.set && !in->expires_on.null) {
+		const char *zone = "UTC";
+		if (tenant) {
+			struct vs_tenant t;
+			enum vs_err rc = app->repos.tenants->ops->get(app->repos.tenants, a, tenant, &t);
+			if (rc != VS_OK)
+				return vs_fail(e, rc, NULL);
+			zone = t.timezone;
+		}
+		if (!vs_time_end_of_day(in->expires_on.p, in->expires_on.len, zone, at))
+			return vs_fail_field(e, "expires_on", "must be a date YYYY-MM-DD");
+		*expires = true;
+	}
+	if (*expires && *at <= app->now())
+		return vs_fail_field(e, in->expires_at.set ? "expires_at" : "expires_on",
+				     "must be in the future");
+	return VS_OK;
+}
+
+/* Draws random bytes until they make a key (rejection sampling rarely needs a second). */
+static void new_key_text(char out[VS_API_KEY_LEN + 1])
+{
+	uint8_t random[RANDOM_DRAW];
+	do
+		vs_random_bytes(random, sizeof(random));
+	while (!vs_api_key_compose(random, sizeof(random), out));
+	memset(random, 0, sizeof(random));
+}
+
+static enum vs_err insert_new_key(struct vs_app *app, struct vs_arena *a, struct vs_api_key *k,
+				  const char **key_text)
+{
+	char *text = vs_arena_alloc(a, VS_API_KEY_LEN + 1);
+	new_key_text(text);
+	memcpy(k->public_id, text + VS_API_KEY_PREFIX_LEN, VS_API_KEY_PUBLIC_LEN);
+	k->public_id[VS_API_KEY_PUBLIC_LEN] = '\0';
+	vs_sha256(text, VS_API_KEY_LEN, k->hash);
+	*key_text = text;
+	return app->repos.api_keys->ops->insert(app->repos.api_keys, a, k);
+}
+
+enum vs_err vs_api_keys_create(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const struct vs_api_key_input *in,
+			       struct vs_api_key *out, const char **key_text, struct vs_error *e)
+{
+	bool global = in->scope.set && !in->scope.null && strcmp(in->scope.p, "GLOBAL") == 0;
+	const vs_uuid *tenant = in->tenant_id.set && !in->tenant_id.null ? &in->tenant_id.v : NULL;
+	if (!global && !tenant)
+		return vs_fail(e, VS_BADREQ, "A TENANT key needs a tenant_id.");
+	if (global && tenant)
+		return vs_fail_field(e, "tenant_id", "must be absent for a GLOBAL key");
+	enum vs_err rc = check_scopes(app, a, p, tenant, in->scopes, in->nscopes, e);
+	if (rc != VS_OK)
+		return rc;
+	struct vs_api_key k = {
+		.user_id = p->user.id,
+		.global = global,
+		.tenant_id = tenant ? *tenant : (vs_uuid){ { 0 } },
+		.name = in->name.p,
+		.description = vs_opt_str_or_null(&in->description),
+		.scopes = in->scopes,
+		.nscopes = in->nscopes,
+		.is_active = true,
+	};
+	if ((rc = resolve_expiry(app, a, in, tenant, &k.expires, &k.expires_at, e)) != VS_OK)
+		return rc;
+	if ((rc = vs__tx_begin(app)) != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = vs__tx_end(app, insert_new_key(app, a, &k, key_text));
+	if (rc != VS_OK)
+		return key_error(e, rc);
+	*out = k;
+	return VS_OK;
+}
+
+enum vs_err vs_api_keys_list(struct vs_app *app, struct vs_arena *a,
+			     const struct vs_principal *p, const struct vs_api_key_filter *f,
+			     struct vs_api_key_page *out, struct vs_error *e)
+{
+	struct vs_api_key_query q = { &p->user.id, NULL, f->offset, f->limit };
+	if (p->user.is_superuser) {
+		q.user = f->user;
+		q.tenant = f->tenant;
+		if (!f->user && !f->tenant)
+			q.user = &p->user.id; /* one's own unless asked otherwise */
+	} else if (f->user || f->tenant) {
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
+	}
+	enum vs_err rc = app->repos.api_keys->ops->list(app->repos.api_keys, a, &q, out);
+	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
+}
+
+enum vs_err vs_api_keys_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *id, struct vs_api_key *out, struct vs_error *e)
+{
+	return load_key(app, a, p, id, out, e);
+}
+
+enum vs_err vs_api_keys_update(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *id,
+			       const struct vs_api_key_input *in, struct vs_api_key *out,
+			       struct vs_error *e)
+{
+	struct vs_api_key current;
+	enum vs_err rc = load_key(app, a, p, id, &current, e);
+	if (rc != VS_OK)
+		return rc;
+	if (in->scope.set || in->tenant_id.set)
+		return vs_fail_field(e, in->scope.set ? "scope" : "tenant_id",
+				     "cannot be changed; create a new key");
+	const vs_uuid *tenant = current.global ? NULL : &current.tenant_id;
+	if (in->scopes_set &&
+	    (rc = check_scopes(app, a, p, tenant, in->scopes, in->nscopes, e)) != VS_OK)
+		return rc;
+	struct vs_api_key_changes c = {
+		.name = in->name,
+		.description = in->description,
+		.is_active = in->is_active,
+		.scopes_set = in->scopes_set,
+		.scopes = in->scopes,
+		.nscopes = in->nscopes,
+	};
+	bool expires = false;
+	int64_t at = 0;
+	if (in->expires_at.set || in->expires_on.set) {
+		if ((rc = resolve_expiry(app, a, in, tenant, &expires, &at, e)) != VS_OK)
+			return rc;
+		c.expires_at = (struct vs_opt_time){ .set = true, .null = !expires, .v = at };
+	}
+	if ((rc = vs__tx_begin(app)) != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = app->repos.api_keys->ops->update(app->repos.api_keys, a, id, &c, out);
+	rc = vs__tx_end(app, rc);
+	return rc == VS_OK ? VS_OK : key_error(e, rc);
+}
+
+enum vs_err vs_api_keys_delete(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *id, struct vs_error *e)
+{
+	struct vs_api_key current;
+	enum vs_err rc = load_key(app, a, p, id, &current, e);
+	if (rc != VS_OK)
+		return rc;
+	if ((rc = vs__tx_begin(app)) != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = vs__tx_end(app, app->repos.api_keys->ops->remove(app->repos.api_keys, id));
+	return rc == VS_OK ? VS_OK : key_error(e, rc);
+}
+
+enum vs_err vs_api_keys_rotate(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *id,
+			       int64_t grace_seconds, struct vs_api_key *out, const char **key_text,
+			       struct vs_error *e)
+{
+	struct vs_api_key old;
+	enum vs_err rc = load_key(app, a, p, id, &old, e);
+	if (rc != VS_OK)
+		return rc;
+	int64_t until = app->now() + grace_seconds;
+	struct vs_api_key_changes retire = {
+		.expires_at = { .set = true,
+				.v = old.expires && old.expires_at < until ? old.expires_at : until },
+	};
+	struct vs_api_key fresh = old;
+	fresh.last_used_at = 0;
+	if ((rc = vs__tx_begin(app)) != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = app->repos.api_keys->ops->update(app->repos.api_keys, a, id, &retire, &old);
+	if (rc == VS_OK)
+		rc = insert_new_key(app, a, &fresh, key_text);
+	rc = vs__tx_end(app, rc);
+	if (rc != VS_OK)
+		return key_error(e, rc);
+	*out = fresh;
+	return VS_OK;
+}
