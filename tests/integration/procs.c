@@ -134,7 +134,12 @@ void proc_comm(pid_t pid, char *buf, size_t size)
 
 int run_stack(const char *subcmd)
 {
-	char *script = xasprintf("%s/scripts/stack", fx.cfg.repo_root);
+	return run_script("stack", subcmd);
+}
+
+int run_script(const char *name, const char *subcmd)
+{
+	char *script = xasprintf("%s/scripts/%s", fx.cfg.repo_root, name);
 	char *argv[] = { script, (char *)subcmd, NULL };
 	pid_t pid;
 	int st, rc;
@@ -144,7 +149,7 @@ int run_stack(const char *subcmd)
 	rc = posix_spawn(&pid, script, NULL, NULL, argv, environ);
 	free(script);
 	if (rc != 0) {
-		fprintf(stderr, "could not run scripts/stack %s: %s\n", subcmd,
+		fprintf(stderr, "could not run scripts/%s %s: %s\n", name, subcmd,
 			strerror(rc));
 		return -1;
 	}

@@ -22,5 +22,7 @@ bool pid_in(pid_t pid, const pid_t *set, size_t n);
 void proc_comm(pid_t pid, char *buf, size_t size);
 /* Runs "scripts/stack <subcmd>" from the repo root, with our environment. Its exit status, or -1. */
 int run_stack(const char *subcmd);
+/* Runs scripts/<name> <subcmd> of the repository with this process's environment. */
+int run_script(const char *name, const char *subcmd);
 
 #endif
