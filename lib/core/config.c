@@ -127,7 +127,10 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 		      errlen) ||
 	    !env_long("VS_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024, &max_body, err,
 		      errlen) ||
-	    !env_long("VS_MAX_REQUESTS", 0, 0, 1L << 40, &c->max_requests, err, errlen))
+	    !env_long("VS_MAX_REQUESTS", 0, 0, 1L << 40, &c->max_requests, err, errlen) ||
+	    !env_long("VS_KEY_CACHE_SIZE", 131072, 16, 4194304, &c->key_cache_size, err,
+		      errlen) ||
+	    !env_long("VS_KEY_CACHE_TTL", 300, 1, 86400, &c->key_cache_ttl, err, errlen))
 		goto fail;
 	c->access_ttl = access_ttl;
 	c->refresh_ttl = refresh_ttl;

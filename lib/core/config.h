@@ -17,6 +17,7 @@ struct vs_config {
 	long statement_timeout_ms;
 	size_t max_body_bytes;
 	long max_requests; /* 0 = no limit */
+	long key_cache_size, key_cache_ttl; /* verified API keys kept per worker, seconds */
 	enum vs_log_level log_level;
 };
 

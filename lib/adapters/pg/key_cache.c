@@ -3,33 +3,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Only what a check needs, packed: 100k entries must fit a worker in well under 32 MiB. */
 struct entry {
-	bool used;
-	uint64_t generation;
-	int64_t expires;
-	struct vs_api_key key; /* name/description not kept; scopes owned by the entry */
+	uint8_t hash[32];
+	vs_uuid id, user_id, tenant_id;
+	int64_t key_expires_at; /* the key's own expiry */
+	int64_t cached_until;	/* the TTL of this entry */
+	uint32_t generation;
+	uint16_t nscopes;
+	bool used, global, is_active, expires, owner_active, owner_superuser;
+	char public_id[VS_API_KEY_PUBLIC_LEN + 1];
+	char **scopes; /* owned */
 };
 
 struct rejected {
 	bool used;
-	uint64_t generation;
+	uint32_t generation;
 	int64_t expires;
 	char public_id[VS_API_KEY_PUBLIC_LEN + 1];
 };
 
 struct vs_key_cache {
-	uint64_t generation;
-	size_t count;
-	struct entry *slots;	   /* VS_KEY_CACHE_SLOTS, touched pages only count in RSS */
+	uint32_t generation;
+	size_t count, nslots;
+	int64_t ttl;
+	struct entry *slots;	   /* touched pages only count in RSS */
 	struct rejected *rejected; /* VS_KEY_CACHE_REJECTED_SLOTS */
 };
 
-struct vs_key_cache *vs_key_cache_new(void)
+struct vs_key_cache *vs_key_cache_new(size_t slots, int64_t ttl)
 {
 	struct vs_key_cache *c = calloc(1, sizeof(*c));
-	if (!c || !(c->slots = calloc(VS_KEY_CACHE_SLOTS, sizeof(*c->slots))) ||
+	if (!c || !(c->slots = calloc(slots, sizeof(*c->slots))) ||
 	    !(c->rejected = calloc(VS_KEY_CACHE_REJECTED_SLOTS, sizeof(*c->rejected))))
 		abort();
+	c->nslots = slots;
+	c->ttl = ttl;
 	return c;
 }
 
@@ -37,9 +46,9 @@ static void clear_entry(struct vs_key_cache *c, struct entry *e)
 {
 	if (!e->used)
 		return;
-	for (size_t i = 0; i < e->key.nscopes; i++)
-		free((char *)e->key.scopes[i]);
-	free(e->key.scopes);
+	for (size_t i = 0; i < e->nscopes; i++)
+		free(e->scopes[i]);
+	free(e->scopes);
 	memset(e, 0, sizeof(*e));
 	c->count--;
 }
@@ -48,7 +57,7 @@ void vs_key_cache_free(struct vs_key_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < VS_KEY_CACHE_SLOTS; i++)
+	for (size_t i = 0; i < c->nslots; i++)
 		clear_entry(c, &c->slots[i]);
 	free(c->slots);
 	free(c->rejected);
@@ -66,7 +75,7 @@ static uint32_t hash_id(const char *id)
 
 static struct entry *slot(struct vs_key_cache *c, const char *id)
 {
-	return &c->slots[hash_id(id) % VS_KEY_CACHE_SLOTS];
+	return &c->slots[hash_id(id) % c->nslots];
 }
 
 static struct rejected *rejected_slot(struct vs_key_cache *c, const char *id)
@@ -78,13 +87,25 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 		      int64_t now, struct vs_api_key *out)
 {
 	struct entry *e = slot(c, public_id);
-	if (!e->used || e->generation != c->generation || now >= e->expires ||
-	    strcmp(e->key.public_id, public_id) != 0)
+	if (!e->used || e->generation != c->generation || now >= e->cached_until ||
+	    strcmp(e->public_id, public_id) != 0)
 		return false;
-	*out = e->key;
-	out->scopes = vs_arena_array(a, e->key.nscopes + 1, sizeof(*out->scopes));
-	for (size_t i = 0; i < e->key.nscopes; i++)
-		out->scopes[i] = vs_arena_strdup(a, e->key.scopes[i]);
+	memset(out, 0, sizeof(*out));
+	memcpy(out->hash, e->hash, sizeof(out->hash));
+	memcpy(out->public_id, e->public_id, sizeof(out->public_id));
+	out->id = e->id;
+	out->user_id = e->user_id;
+	out->tenant_id = e->tenant_id;
+	out->global = e->global;
+	out->is_active = e->is_active;
+	out->expires = e->expires;
+	out->expires_at = e->key_expires_at;
+	out->owner_active = e->owner_active;
+	out->owner_superuser = e->owner_superuser;
+	out->nscopes = e->nscopes;
+	out->scopes = vs_arena_array(a, e->nscopes + 1, sizeof(*out->scopes));
+	for (size_t i = 0; i < e->nscopes; i++)
+		out->scopes[i] = vs_arena_strdup(a, e->scopes[i]);
 	return true;
 }
 
@@ -95,33 +116,46 @@ bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_
 	       strcmp(r->public_id, public_id) == 0;
 }
 
-uint64_t vs_key_cache_generation(const struct vs_key_cache *c)
+uint32_t vs_key_cache_generation(const struct vs_key_cache *c)
 {
 	return c->generation;
 }
 
-void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint64_t since,
+void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32_t since,
 		      int64_t now)
 {
-	if (since != c->generation)
+	if (since != c->generation || k->nscopes > UINT16_MAX)
 		return;
 	struct entry *e = slot(c, k->public_id);
 	clear_entry(c, e);
-	e->key = *k;
-	e->key.name = e->key.description = NULL;
-	e->key.scopes = calloc(k->nscopes + 1, sizeof(*e->key.scopes));
-	if (!e->key.scopes)
-		abort();
-	for (size_t i = 0; i < k->nscopes; i++)
-		if (!(e->key.scopes[i] = strdup(k->scopes[i])))
+	memcpy(e->hash, k->hash, sizeof(e->hash));
+	memcpy(e->public_id, k->public_id, sizeof(e->public_id));
+	e->id = k->id;
+	e->user_id = k->user_id;
+	e->tenant_id = k->tenant_id;
+	e->global = k->global;
+	e->is_active = k->is_active;
+	e->expires = k->expires;
+	e->key_expires_at = k->expires_at;
+	e->owner_active = k->owner_active;
+	e->owner_superuser = k->owner_superuser;
+	e->nscopes = (uint16_t)k->nscopes;
+	e->scopes = NULL;
+	if (k->nscopes) {
+		e->scopes = calloc(k->nscopes, sizeof(*e->scopes));
+		if (!e->scopes)
 			abort();
+		for (size_t i = 0; i < k->nscopes; i++)
+			if (!(e->scopes[i] = strdup(k->scopes[i])))
+				abort();
+	}
 	e->used = true;
 	e->generation = since;
-	e->expires = now + VS_KEY_CACHE_TTL_SECONDS;
+	e->cached_until = now + c->ttl;
 	c->count++;
 }
 
-void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, uint64_t since,
+void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, uint32_t since,
 			       int64_t now)
 {
 	if (since != c->generation)
@@ -129,7 +163,7 @@ void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, ui
 	struct rejected *r = rejected_slot(c, public_id);
 	r->used = true;
 	r->generation = since;
-	r->expires = now + VS_KEY_CACHE_TTL_SECONDS;
+	r->expires = now + c->ttl;
 	strncpy(r->public_id, public_id, VS_API_KEY_PUBLIC_LEN);
 	r->public_id[VS_API_KEY_PUBLIC_LEN] = '\0';
 }
@@ -142,7 +176,7 @@ void vs_key_cache_forget(void *cache, const char *public_id)
 		return;
 	}
 	struct entry *e = slot(c, public_id);
-	if (e->used && strcmp(e->key.public_id, public_id) == 0)
+	if (e->used && strcmp(e->public_id, public_id) == 0)
 		clear_entry(c, e);
 	struct rejected *r = rejected_slot(c, public_id);
 	if (r->used && strcmp(r->public_id, public_id) == 0)

@@ -11,13 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VS_KEY_CACHE_SLOTS (1u << 17)	  /* ≥ 100k keys */
 #define VS_KEY_CACHE_REJECTED_SLOTS 8192
-#define VS_KEY_CACHE_TTL_SECONDS 300
 
 struct vs_key_cache;
 
-struct vs_key_cache *vs_key_cache_new(void);
+/* slots: how many keys at most (VS_KEY_CACHE_SIZE); ttl: seconds (VS_KEY_CACHE_TTL). */
+struct vs_key_cache *vs_key_cache_new(size_t slots, int64_t ttl);
 void vs_key_cache_free(struct vs_key_cache *c);
 
 /* A verified key's record (scopes copied into the arena), or false. */
@@ -25,11 +24,11 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 		      int64_t now, struct vs_api_key *out);
 /* Whether the id was recently looked up and not found. */
 bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_t now);
-uint64_t vs_key_cache_generation(const struct vs_key_cache *c);
+uint32_t vs_key_cache_generation(const struct vs_key_cache *c);
 /* `since`: the generation read before the database was asked (see authz_cache.h). */
-void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint64_t since,
+void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32_t since,
 		      int64_t now);
-void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, uint64_t since,
+void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, uint32_t since,
 			       int64_t now);
 /* A vs_pg_notify_fn. */
 void vs_key_cache_forget(void *cache, const char *public_id);

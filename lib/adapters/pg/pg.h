@@ -90,7 +90,8 @@ void vs_pg_uuid(const PGresult *r, int row, int col, vs_uuid *out);
 
 /* The tx port, and the repositories, over this connection. */
 struct vs_pg_repos;
-struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg);
+/* key_cache_size, key_cache_ttl: VS_KEY_CACHE_SIZE and VS_KEY_CACHE_TTL. */
+struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int64_t key_cache_ttl);
 void vs_pg_repos_free(struct vs_pg_repos *r);
 struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r);
 size_t vs_pg_repos_cached_keys(const struct vs_pg_repos *r);

@@ -263,7 +263,7 @@ static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, 
 	if (!vs_key_cache_get(repo->cache, a, public_id, now, out)) {
 		if (vs_key_cache_rejected(repo->cache, public_id, now))
 			return VS_UNAUTHORIZED;
-		uint64_t since = vs_key_cache_generation(repo->cache);
+		uint32_t since = vs_key_cache_generation(repo->cache);
 		enum vs_err rc = vs_pg_ensure(repo->pg);
 		if (rc == VS_OK)
 			rc = lookup(repo, a, public_id, out);

@@ -68,7 +68,7 @@ static void tx_rollback(struct vs_tx *self)
 
 static const struct vs_tx_ops tx_ops = { tx_begin, tx_commit, tx_rollback };
 
-struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg)
+struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int64_t key_cache_ttl)
 {
 	struct vs_pg_repos *r = calloc(1, sizeof(*r));
 	if (!r)
@@ -83,7 +83,7 @@ struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg)
 	r->permissions = (struct pg_permissions){ { &vs__pg_permission_ops }, pg };
 	r->api_keys.base.ops = &vs__pg_api_key_ops;
 	r->api_keys.pg = pg;
-	r->api_keys.cache = vs_key_cache_new();
+	r->api_keys.cache = vs_key_cache_new(key_cache_size, key_cache_ttl);
 	vs_pg_listen(pg, VS_PG_KEYS_CHANNEL, vs_key_cache_forget, r->api_keys.cache);
 	return r;
 }
