@@ -37,7 +37,7 @@ ADMIN_OBJ := $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 INTEG_OBJ := $(INTEG_SRC:%.c=$(BUILD)/obj/%.o)
 
-PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin
+PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin $(BUILD)/bench/noop-fcgi
 TESTS := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests
 
 .PHONY: all asan test test-unit test-integration run stop bench format clean
@@ -52,6 +52,11 @@ $(BUILD)/vs-fcgi: $(BUILD)/obj/fcgi/main.o $(FCGI_OBJ) $(BUILD)/libvs.a
 
 $(BUILD)/vs-admin: $(ADMIN_OBJ) $(BUILD)/libvs.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The benchmark's do-nothing worker (scripts/bench).
+$(BUILD)/bench/noop-fcgi: tests/bench/noop_fcgi.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lfcgi
 
 # Unit tests link the handlers' library code too (router, request parsing), never a socket.
 $(BUILD)/tests/unit_tests: $(UNIT_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a

@@ -270,7 +270,7 @@ static void access_log(const struct vs_request *req)
 	json_object_put(line);
 }
 
-void vs_respond(struct vs_request *req)
+void vs_respond(struct vs_request *req, bool log)
 {
 	size_t len = 0;
 	const char *body = req->json ? vs_json_text(req->arena, req->json, &len) : NULL;
@@ -289,6 +289,7 @@ void vs_respond(struct vs_request *req)
 	FCGX_PutS("\r\n", out);
 	if (body && req->method != VS_HEAD)
 		FCGX_PutStr(body, (int)len, out);
-	access_log(req);
+	if (log)
+		access_log(req);
 	vs_log_set_request(NULL);
 }

@@ -12,7 +12,7 @@ void vs_request_init(struct vs_request *req, FCGX_Request *fcgi, struct vs_arena
 void vs_dispatch(struct vs_worker *w, struct vs_request *req);
 /* Turns req->error into the problem+json response (RFC 9457). */
 void vs_render_problem(struct vs_request *req, int retry_after);
-/* Writes the response to FastCGI and the access-log line to stderr. */
-void vs_respond(struct vs_request *req);
+/* Writes the response to FastCGI and, when log is set, the access-log line to stderr. */
+void vs_respond(struct vs_request *req, bool log);
 
 #endif

@@ -1,6 +1,7 @@
 /* vs-fcgi: one FastCGI worker. spawn-fcgi hands it the listening socket on fd 0 and
  * multiwatch keeps N of them alive. One request at a time, one PostgreSQL connection. */
 #include "dispatch.h"
+#include "router.h"
 #include "worker.h"
 
 #include "core/log.h"
@@ -116,7 +117,10 @@ int main(int argc, char **argv)
 		struct vs_request req;
 		vs_request_init(&req, &fcgi, arena);
 		vs_dispatch(&w, &req);
-		vs_respond(&req);
+		/* Passed auth checks come by the ten thousand a second and nginx logs them
+		 * already: they get a line only with VS_LOG_CHECKS=all; refusals always do. */
+		bool passed_check = req.route && req.route->bare && req.status < 300;
+		vs_respond(&req, !passed_check || w.cfg.log_checks);
 		finish(&fcgi);
 		vs_arena_reset(arena);
 		w.requests++;

@@ -9,6 +9,11 @@
 #include "domain/tenant.h"
 #include "domain/user.h"
 
+#include "core/crypto.h"
+#include "domain/api_key.h"
+
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@ static void usage(FILE *to)
 	fputs("usage: vs-admin migrate\n"
 	      "       vs-admin create-superuser --email EMAIL [--password-stdin]\n"
 	      "       vs-admin create-tenant --name NAME --slug SLUG [--description TEXT]\n"
+	      "       vs-admin create-api-keys --email EMAIL --count N --out FILE   (benchmarks)\n"
 	      "environment: VS_DATABASE_URL (required), VS_SQL_DIR (sql), VS_APP_ROLE (vs_app),\n"
 	      "             VS_ADMIN_PASSWORD (create-superuser without --password-stdin)\n",
 	      to);
@@ -183,6 +189,82 @@ static int cmd_create_tenant(const char *url, const char *name, const char *slug
 	return status;
 }
 
+/* N GLOBAL keys for the user with that email, written one per line to a new 0600 file:
+ * the benchmark's cold-cache case needs many real keys. Inserted in batches. */
+static int cmd_create_api_keys(const char *url, const char *email, long count, const char *path)
+{
+	if (!email || count < 1 || count > 1000000 || !path) {
+		fprintf(stderr, "vs-admin: create-api-keys needs --email, --count 1..1000000, --out\n");
+		return 2;
+	}
+	FILE *out = NULL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+		fprintf(stderr, "vs-admin: could not create %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	PGconn *conn = PQconnectdb(url);
+	int status = 1;
+	const long batch = 5000;
+	char *prefixes = malloc((size_t)batch * (VS_API_KEY_PUBLIC_LEN + 3) + 3);
+	char *hashes = malloc((size_t)batch * (2 * VS_SHA256_LEN + 3) + 3);
+	if (PQstatus(conn) != CONNECTION_OK || !prefixes || !hashes) {
+		fprintf(stderr, "vs-admin: could not connect: %s", PQerrorMessage(conn));
+		goto out;
+	}
+	for (long done = 0; done < count;) {
+		long n = count - done < batch ? count - done : batch;
+		char *p = prefixes, *h = hashes;
+		*p++ = '{';
+		*h++ = '{';
+		for (long i = 0; i < n; i++) {
+			char key[VS_API_KEY_LEN + 1];
+			uint8_t random[64], digest[VS_SHA256_LEN];
+			do
+				vs_random_bytes(random, sizeof(random));
+			while (!vs_api_key_compose(random, sizeof(random), key));
+			vs_sha256(key, VS_API_KEY_LEN, digest);
+			fprintf(out, "%s\n", key);
+			if (i) {
+				*p++ = ',';
+				*h++ = ',';
+			}
+			memcpy(p, key + VS_API_KEY_PREFIX_LEN, VS_API_KEY_PUBLIC_LEN);
+			p += VS_API_KEY_PUBLIC_LEN;
+			vs_hex_encode(digest, sizeof(digest), h);
+			h += 2 * VS_SHA256_LEN;
+		}
+		strcpy(p, "}");
+		strcpy(h, "}");
+		const char *params[] = { email, prefixes, hashes };
+		/* The schema owner's tool works across users in operator scope. */
+		PGresult *r = PQexec(conn, "BEGIN; SELECT iam.enter_scope(NULL, NULL, true)");
+		PQclear(r);
+		r = PQexecParams(conn,
+				 "INSERT INTO iam.api_keys (user_id, name, key_prefix, key_hash) "
+				 "SELECT u.id, 'bench', t.p, decode(t.h, 'hex') FROM iam.users u, "
+				 "unnest($2::text[], $3::text[]) AS t (p, h) WHERE u.email = lower($1)",
+				 3, NULL, params, NULL, NULL, 0);
+		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK && atol(PQcmdTuples(r)) == n;
+		if (!ok)
+			fprintf(stderr, "vs-admin: could not insert keys: %s", PQerrorMessage(conn));
+		PQclear(r);
+		r = PQexec(conn, ok ? "COMMIT" : "ROLLBACK");
+		PQclear(r);
+		if (!ok)
+			goto out;
+		done += n;
+	}
+	printf("created %ld keys for %s in %s\n", count, email, path);
+	status = 0;
+out:
+	free(prefixes);
+	free(hashes);
+	PQfinish(conn);
+	fclose(out);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -191,7 +273,8 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	const char *url = getenv("VS_DATABASE_URL");
-	const char *email = NULL, *name = NULL, *slug = NULL, *description = NULL;
+	const char *email = NULL, *name = NULL, *slug = NULL, *description = NULL, *out = NULL;
+	long count = 0;
 	bool password_stdin = false;
 	static const struct option options[] = {
 		{ "email", required_argument, NULL, 'e' },
@@ -199,6 +282,8 @@ int main(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "slug", required_argument, NULL, 's' },
 		{ "description", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -210,6 +295,8 @@ int main(int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 's': slug = optarg; break;
 		case 'd': description = optarg; break;
+		case 'c': count = atol(optarg); break;
+		case 'o': out = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -224,6 +311,8 @@ int main(int argc, char **argv)
 		return cmd_create_superuser(url, email, password_stdin);
 	if (strcmp(cmd, "create-tenant") == 0)
 		return cmd_create_tenant(url, name, slug, description);
+	if (strcmp(cmd, "create-api-keys") == 0)
+		return cmd_create_api_keys(url, email, count, out);
 	fprintf(stderr, "vs-admin: unknown command %s\n", cmd);
 	usage(stderr);
 	return 2;

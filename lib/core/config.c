@@ -132,6 +132,12 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 		      errlen) ||
 	    !env_long("VS_KEY_CACHE_TTL", 300, 1, 86400, &c->key_cache_ttl, err, errlen))
 		goto fail;
+	const char *checks = getenv("VS_LOG_CHECKS");
+	if (checks && *checks && strcmp(checks, "all") != 0 && strcmp(checks, "failures") != 0) {
+		snprintf(err, errlen, "VS_LOG_CHECKS must be all or failures");
+		goto fail;
+	}
+	c->log_checks = checks && strcmp(checks, "all") == 0;
 	c->access_ttl = access_ttl;
 	c->refresh_ttl = refresh_ttl;
 	c->max_body_bytes = (size_t)max_body;

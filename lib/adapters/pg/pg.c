@@ -375,6 +375,75 @@ enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 	return rc;
 }
 
+static void clear_result_cb(void *r)
+{
+	PQclear(r);
+}
+
+enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
+			      const struct vs_pg_stmt *query, const char *const *params,
+			      PGresult **res)
+{
+	*res = NULL;
+	if (!pg->conn)
+		return VS_UNAVAILABLE;
+	enum vs_err rc = prepare(pg, scope);
+	if (rc == VS_OK)
+		rc = prepare(pg, query);
+	if (rc != VS_OK)
+		return rc;
+	bool sent = PQenterPipelineMode(pg->conn) &&
+		    PQsendQueryParams(pg->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+		    PQsendQueryPrepared(pg->conn, scope->name, scope->nparams, params, NULL, NULL, 0) &&
+		    PQsendQueryPrepared(pg->conn, query->name, query->nparams, params, NULL, NULL, 0) &&
+		    PQsendQueryParams(pg->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+		    PQpipelineSync(pg->conn);
+	/* Results arrive in order: BEGIN, scope, query, COMMIT, then the sync point. */
+	PGresult *failure = NULL, *result = NULL;
+	int index = 0;
+	bool ok = sent;
+	while (sent) {
+		PGresult *r = PQgetResult(pg->conn);
+		if (!r) {
+			if (PQstatus(pg->conn) != CONNECTION_OK) {
+				ok = false;
+				break;
+			}
+			index++;
+			continue;
+		}
+		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			if (ok)
+				failure = r;
+			else
+				PQclear(r);
+			ok = false;
+		} else if (index == 2 && !result) {
+			result = r;
+		} else {
+			PQclear(r);
+		}
+	}
+	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
+		PQexitPipelineMode(pg->conn);
+	if (!ok) {
+		rc = map_error(pg, failure, query->name);
+		PQclear(failure);
+		PQclear(result);
+		if (pg->conn && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+			(void)vs_pg_simple(pg, "ROLLBACK");
+		return rc;
+	}
+	vs_arena_defer(a, clear_result_cb, result);
+	*res = result;
+	return VS_OK;
+}
+
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql)
 {
 	if (!pg->conn)

@@ -78,6 +78,13 @@ enum vs_err vs_pg_schema_version(struct vs_pg *pg, long *version);
 enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 			     const char *const *params);
 
+/* BEGIN, scope(params), query(params), COMMIT as one pipeline: one round trip for a
+ * read that needs its own scoped transaction. On VS_OK *res is the query's result, owned
+ * by the arena. Both statements take the same parameters. */
+enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
+			      const struct vs_pg_stmt *query, const char *const *params,
+			      PGresult **res);
+
 /* Simple statements without parameters (BEGIN, COMMIT, …), for the adapter and tools. */
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql);
 PGconn *vs_pg_conn(struct vs_pg *pg);

@@ -224,18 +224,16 @@ static enum vs_err key_remove(struct vs_api_key_repo *self, const vs_uuid *id)
 	return rc == VS_OK && rows == 0 ? VS_NOTFOUND : rc;
 }
 
-/* One lookup in a transaction that can see exactly this key. */
+/* One lookup in a transaction that can see exactly this key: one round trip. */
 static enum vs_err lookup(struct pg_api_keys *repo, struct vs_arena *a, const char *public_id,
 			  struct vs_api_key *out)
 {
 	const char *params[] = { public_id };
 	PGresult *r;
-	enum vs_err rc = vs_pg_begin_with(repo->pg, &key_scope_stmt, params);
-	if (rc != VS_OK)
-		return rc;
-	rc = vs_pg_exec(repo->pg, a, &lookup_stmt, params, &r);
-	enum vs_err end = vs_pg_simple(repo->pg, rc == VS_OK ? "COMMIT" : "ROLLBACK");
-	rc = one_key(a, rc != VS_OK ? rc : end, r, out);
+	enum vs_err rc = vs_pg_scoped_read(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, &r);
+	if (rc == VS_UNAVAILABLE && vs_pg_ensure(repo->pg) == VS_OK) /* a stale connection */
+		rc = vs_pg_scoped_read(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, &r);
+	rc = one_key(a, rc, r, out);
 	if (rc != VS_OK)
 		return rc;
 	const char *hex = PQgetvalue(r, 0, KEY_NCOLS);
