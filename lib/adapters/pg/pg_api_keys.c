@@ -36,6 +36,12 @@ static const struct vs_pg_stmt list_stmt = {
 	"ORDER BY k.created_at, k.id OFFSET $3 LIMIT $4",
 	4
 };
+static const struct vs_pg_stmt count_stmt = {
+	"api_key_count",
+	"SELECT count(*) FROM iam.api_keys k "
+	"WHERE ($1::uuid IS NULL OR k.user_id = $1) AND ($2::uuid IS NULL OR k.tenant_id = $2)",
+	2
+};
 static const struct vs_pg_stmt update_stmt = {
 	"api_key_update",
 	"UPDATE iam.api_keys AS k SET "
@@ -173,21 +179,16 @@ static enum vs_err key_list(struct vs_api_key_repo *self, struct vs_arena *a,
 			    const struct vs_api_key_query *q, struct vs_api_key_page *out)
 {
 	struct pg_uuid_text u, t;
-	char offset[24], limit[24];
-	snprintf(offset, sizeof(offset), "%lld", (long long)q->offset);
-	snprintf(limit, sizeof(limit), "%lld", (long long)q->limit);
-	const char *params[] = { pg_uuid_param(&u, q->user), pg_uuid_param(&t, q->tenant), offset,
-				 limit };
+	const char *params[4] = { pg_uuid_param(&u, q->user), pg_uuid_param(&t, q->tenant) };
 	PGresult *r;
-	enum vs_err rc = vs_pg_exec(repo_of(self)->pg, a, &list_stmt, params, &r);
+	enum vs_err rc = vs__pg_page(repo_of(self)->pg, a, &list_stmt, &count_stmt, params, 2,
+				     q->offset, q->limit, &r, &out->total);
 	if (rc != VS_OK)
 		return rc;
-	int n = PQntuples(r);
-	out->n = (size_t)n;
-	out->total = n ? vs_pg_int64(r, 0, KEY_NCOLS) : 0;
-	out->items = vs_arena_array(a, n ? (size_t)n : 1, sizeof(*out->items));
-	for (int i = 0; i < n; i++)
-		row_to_key(a, r, i, &out->items[i]);
+	out->n = (size_t)PQntuples(r);
+	out->items = vs_arena_array(a, out->n + 1, sizeof(*out->items));
+	for (size_t i = 0; i < out->n; i++)
+		row_to_key(a, r, (int)i, &out->items[i]);
 	return VS_OK;
 }
 

@@ -40,27 +40,17 @@ static void row_to_permission(struct vs_arena *a, const PGresult *r, int row,
 static enum vs_err permission_list(struct vs_permission_repo *self, struct vs_arena *a,
 				   int64_t offset, int64_t limit, struct vs_permission_page *out)
 {
-	char o[24], l[24];
-	snprintf(o, sizeof(o), "%lld", (long long)offset);
-	snprintf(l, sizeof(l), "%lld", (long long)limit);
-	const char *params[] = { o, l };
+	const char *params[2];
 	PGresult *r;
-	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &list_stmt, params, &r);
+	enum vs_err rc = vs__pg_page(repo_pg(self), a, &list_stmt, &count_stmt, params, 0, offset,
+				     limit, &r, &out->total);
 	if (rc != VS_OK)
 		return rc;
-	int n = PQntuples(r);
-	out->n = (size_t)n;
-	out->items = vs_arena_array(a, n ? (size_t)n : 1, sizeof(*out->items));
-	for (int i = 0; i < n; i++)
-		row_to_permission(a, r, i, &out->items[i]);
-	if (n > 0) {
-		out->total = vs_pg_int64(r, 0, 5);
-		return VS_OK;
-	}
-	rc = vs_pg_exec(repo_pg(self), a, &count_stmt, NULL, &r);
-	if (rc == VS_OK)
-		out->total = vs_pg_int64(r, 0, 0);
-	return rc;
+	out->n = (size_t)PQntuples(r);
+	out->items = vs_arena_array(a, out->n + 1, sizeof(*out->items));
+	for (size_t i = 0; i < out->n; i++)
+		row_to_permission(a, r, (int)i, &out->items[i]);
+	return VS_OK;
 }
 
 static enum vs_err permission_find(struct vs_permission_repo *self, struct vs_arena *a,

@@ -122,3 +122,22 @@ void vs_pg_repos_request_done(struct vs_pg_repos *r)
 	r->tx.doomed = false;
 	vs_pg_request_done(r->tx.pg);
 }
+
+enum vs_err vs__pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
+			const struct vs_pg_stmt *count, const char **params, int nfilter,
+			int64_t offset, int64_t limit, PGresult **res, int64_t *total)
+{
+	params[nfilter] = vs_arena_printf(a, "%lld", (long long)offset);
+	params[nfilter + 1] = vs_arena_printf(a, "%lld", (long long)limit);
+	enum vs_err rc = vs_pg_exec(pg, a, list, params, res);
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(*res) > 0) {
+		*total = vs_pg_int64(*res, 0, PQnfields(*res) - 1);
+		return VS_OK;
+	}
+	PGresult *c;
+	rc = vs_pg_exec(pg, a, count, params, &c);
+	*total = rc == VS_OK ? vs_pg_int64(c, 0, 0) : 0;
+	return rc;
+}

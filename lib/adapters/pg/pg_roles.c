@@ -167,29 +167,19 @@ static enum vs_err role_list(struct vs_role_repo *self, struct vs_arena *a,
 			     const struct vs_role_query *q, struct vs_role_page *out)
 {
 	struct pg_uuid_text t;
-	char offset[24], limit[24];
-	snprintf(offset, sizeof(offset), "%lld", (long long)q->offset);
-	snprintf(limit, sizeof(limit), "%lld", (long long)q->limit);
-	const char *params[] = { pg_uuid_param(&t, q->tenant), offset, limit };
+	const char *params[3] = { pg_uuid_param(&t, q->tenant) };
 	PGresult *r;
-	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &list_stmt, params, &r);
+	enum vs_err rc = vs__pg_page(repo_pg(self), a, &list_stmt, &count_stmt, params, 1,
+				     q->offset, q->limit, &r, &out->total);
 	if (rc != VS_OK)
 		return rc;
-	int n = PQntuples(r);
-	out->n = (size_t)n;
-	out->items = vs_arena_array(a, n ? (size_t)n : 1, sizeof(*out->items));
-	for (int i = 0; i < n; i++) {
-		row_to_role(a, r, i, &out->items[i]);
-		out->items[i].user_count = vs_pg_int64(r, i, ROLE_NCOLS);
+	out->n = (size_t)PQntuples(r);
+	out->items = vs_arena_array(a, out->n + 1, sizeof(*out->items));
+	for (size_t i = 0; i < out->n; i++) {
+		row_to_role(a, r, (int)i, &out->items[i]);
+		out->items[i].user_count = vs_pg_int64(r, (int)i, ROLE_NCOLS);
 	}
-	if (n > 0) {
-		out->total = vs_pg_int64(r, 0, ROLE_NCOLS + 1);
-		return VS_OK;
-	}
-	rc = vs_pg_exec(repo_pg(self), a, &count_stmt, params, &r);
-	if (rc == VS_OK)
-		out->total = vs_pg_int64(r, 0, 0);
-	return rc;
+	return VS_OK;
 }
 
 static enum vs_err role_insert(struct vs_role_repo *self, struct vs_arena *a, struct vs_role *role)

@@ -135,27 +135,17 @@ static enum vs_err tenant_list(struct vs_tenant_repo *self, struct vs_arena *a,
 			       const struct vs_tenant_query *q, struct vs_tenant_page *out)
 {
 	struct pg_uuid_text t;
-	char offset[24], limit[24];
-	snprintf(offset, sizeof(offset), "%lld", (long long)q->offset);
-	snprintf(limit, sizeof(limit), "%lld", (long long)q->limit);
-	const char *params[] = { pg_uuid_param(&t, q->member_id), offset, limit };
+	const char *params[3] = { pg_uuid_param(&t, q->member_id) };
 	PGresult *r;
-	enum vs_err rc = vs_pg_exec(repo_pg(self), a, &list_stmt, params, &r);
+	enum vs_err rc = vs__pg_page(repo_pg(self), a, &list_stmt, &count_stmt, params, 1,
+				     q->offset, q->limit, &r, &out->total);
 	if (rc != VS_OK)
 		return rc;
-	int n = PQntuples(r);
-	out->n = (size_t)n;
-	out->items = vs_arena_array(a, n ? (size_t)n : 1, sizeof(*out->items));
-	for (int i = 0; i < n; i++)
-		row_to_tenant(a, r, i, &out->items[i]);
-	if (n > 0) {
-		out->total = vs_pg_int64(r, 0, TENANT_NCOLS);
-		return VS_OK;
-	}
-	rc = vs_pg_exec(repo_pg(self), a, &count_stmt, params, &r);
-	if (rc == VS_OK)
-		out->total = vs_pg_int64(r, 0, 0);
-	return rc;
+	out->n = (size_t)PQntuples(r);
+	out->items = vs_arena_array(a, out->n + 1, sizeof(*out->items));
+	for (size_t i = 0; i < out->n; i++)
+		row_to_tenant(a, r, (int)i, &out->items[i]);
+	return VS_OK;
 }
 
 const struct vs_tenant_repo_ops vs__pg_tenant_ops = {
