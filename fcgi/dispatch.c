@@ -110,12 +110,19 @@ static enum vs_err open_session(struct vs_worker *w, struct vs_request *req, boo
  * database connection the caches cannot be trusted to be current, so it fails closed. */
 static void run_check(struct vs_worker *w, struct vs_request *req)
 {
-	if (vs_pg_ensure(w->pg) != VS_OK) {
+	/* VS_CHECK_MODE=prefilter is set only by the project's own nginx (a FastCGI param,
+	 * which no client header can become): there the request goes on to a worker that
+	 * checks the key again, so "cannot tell now" defers to it and it answers 503. */
+	const char *mode = vs_req_param_env(req, "VS_CHECK_MODE");
+	bool prefilter = mode && strcmp(mode, "prefilter") == 0;
+	if (vs_pg_ensure(w->pg) != VS_OK)
+		vs_fail(&req->error, VS_UNAVAILABLE, NULL);
+	else if (req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
 		vs_fail(&req->error, VS_UNAUTHORIZED, NULL);
-		return;
+	if (req->error.code == VS_UNAVAILABLE && prefilter) {
+		req->error = (struct vs_error){ 0 };
+		vs_res_empty(req, 204);
 	}
-	if (req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
-		vs_fail(&req->error, VS_UNAUTHORIZED, NULL);
 }
 
 static void run_pipeline(struct vs_worker *w, struct vs_request *req)

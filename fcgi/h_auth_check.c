@@ -55,7 +55,7 @@ VS_HANDLER(vs_h_auth_check)
 		while (*token == ' ')
 			token++;
 		if (vs_pg_ensure(w->pg) != VS_OK)
-			return vs_fail(&req->error, VS_UNAUTHORIZED, NULL);
+			return vs_fail(&req->error, VS_UNAVAILABLE, NULL);
 		rc = vs_auth_check_bearer(&w->app, req->arena, token, strlen(token), tenant,
 					  required, &result, &req->error);
 	} else {

@@ -165,9 +165,19 @@ CREATE POLICY memberships_delete ON iam.user_tenant_roles FOR DELETE
 -- ---------------------------------------------------------------- change notification
 
 -- Workers cache effective permissions; any change to roles, their permissions or who
--- holds them tells every worker, from the same transaction (delivered on commit).
+-- holds them tells every worker, from the same transaction (delivered on commit). A
+-- notification may reach a worker a moment after its next request has begun, so the
+-- change also bumps a version that a request's own principal query reads: a cached entry
+-- of another version is not used, and a change counts from the very next request.
+CREATE TABLE iam.authz_version (
+	singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+	version   bigint NOT NULL
+);
+INSERT INTO iam.authz_version (version) VALUES (0);
+
 CREATE FUNCTION iam.notify_authz_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+	UPDATE iam.authz_version SET version = version + 1;
 	PERFORM pg_notify('vs_authz', TG_TABLE_NAME);
 	RETURN NULL;
 END $$;

@@ -12,6 +12,26 @@
 
 #define RANDOM_DRAW 64 /* bytes; enough for 34 base62 characters with rejections */
 
+/* A request made with a limited key manages keys only with the matching scope, and only
+ * makes keys limited to (a subset of) its own scopes: a key never mints a stronger one. */
+static enum vs_err check_calling_key(const struct vs_principal *p, const char *needed,
+				     const char **scopes, size_t nscopes, bool new_scopes,
+				     struct vs_error *e)
+{
+	if (!p->key_limited)
+		return VS_OK;
+	if (!vs_permset_has(&p->key_scopes, needed))
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
+	if (!new_scopes)
+		return VS_OK;
+	if (nscopes == 0)
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_BEYOND_SCOPES);
+	for (size_t i = 0; i < nscopes; i++)
+		if (!vs_permset_has(&p->key_scopes, scopes[i]))
+			return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_BEYOND_SCOPES);
+	return VS_OK;
+}
+
 static enum vs_err key_error(struct vs_error *e, enum vs_err rc)
 {
 	if (rc == VS_NOTFOUND)
@@ -128,7 +148,9 @@ enum vs_err vs_api_keys_create(struct vs_app *app, struct vs_arena *a,
 		return vs_fail(e, VS_BADREQ, "A TENANT key needs a tenant_id.");
 	if (global && tenant)
 		return vs_fail_field(e, "tenant_id", "must be absent for a GLOBAL key");
-	enum vs_err rc = check_scopes(app, a, p, tenant, in->scopes, in->nscopes, e);
+	enum vs_err rc = check_calling_key(p, "api_key:create", in->scopes, in->nscopes, true, e);
+	if (rc == VS_OK)
+		rc = check_scopes(app, a, p, tenant, in->scopes, in->nscopes, e);
 	if (rc != VS_OK)
 		return rc;
 	struct vs_api_key k = {
@@ -181,7 +203,10 @@ enum vs_err vs_api_keys_update(struct vs_app *app, struct vs_arena *a,
 			       struct vs_error *e)
 {
 	struct vs_api_key current;
-	enum vs_err rc = load_key(app, a, p, id, &current, e);
+	enum vs_err rc = check_calling_key(p, "api_key:update", in->scopes, in->nscopes,
+					   in->scopes_set, e);
+	if (rc == VS_OK)
+		rc = load_key(app, a, p, id, &current, e);
 	if (rc != VS_OK)
 		return rc;
 	if (in->scope.set || in->tenant_id.set)
@@ -217,7 +242,9 @@ enum vs_err vs_api_keys_delete(struct vs_app *app, struct vs_arena *a,
 			       const struct vs_principal *p, const vs_uuid *id, struct vs_error *e)
 {
 	struct vs_api_key current;
-	enum vs_err rc = load_key(app, a, p, id, &current, e);
+	enum vs_err rc = check_calling_key(p, "api_key:delete", NULL, 0, false, e);
+	if (rc == VS_OK)
+		rc = load_key(app, a, p, id, &current, e);
 	if (rc != VS_OK)
 		return rc;
 	if ((rc = vs__tx_begin(app)) != VS_OK)
@@ -233,6 +260,11 @@ enum vs_err vs_api_keys_rotate(struct vs_app *app, struct vs_arena *a,
 {
 	struct vs_api_key old;
 	enum vs_err rc = load_key(app, a, p, id, &old, e);
+	/* The new key has the old one's scopes: a limited caller may only renew keys
+	 * within its own. */
+	if (rc == VS_OK)
+		rc = check_calling_key(p, "api_key:update", (const char **)old.scopes, old.nscopes,
+				       true, e);
 	if (rc != VS_OK)
 		return rc;
 	int64_t until = app->now() + grace_seconds;

@@ -30,8 +30,9 @@ enum vs_err vs_auth_check_key(struct vs_app *app, struct vs_arena *a, const char
 		app->repos.api_keys->ops->verify(app->repos.api_keys, a, key, len, public_id, &k);
 	if (rc == VS_OK && !vs_api_key_usable(&k, app->now()))
 		rc = VS_UNAUTHORIZED;
-	if (rc != VS_OK) /* a database away is no reason to let anyone in */
-		return vs_fail(e, VS_UNAUTHORIZED, rc == VS_UNAUTHORIZED ? VS_MSG_BAD_API_KEY : NULL);
+	if (rc != VS_OK) /* the caller fails closed when the database is away */
+		return vs_fail(e, rc == VS_UNAUTHORIZED ? VS_UNAUTHORIZED : VS_UNAVAILABLE,
+			       rc == VS_UNAUTHORIZED ? VS_MSG_BAD_API_KEY : NULL);
 	if (!k.global) {
 		if (tenant && !vs_uuid_eq(tenant, &k.tenant_id))
 			return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_OTHER_TENANT);
@@ -50,7 +51,7 @@ enum vs_err vs_auth_check_key(struct vs_app *app, struct vs_arena *a, const char
 		rc = app->repos.users->ops->permissions(app->repos.users, a, &k.user_id, tenant,
 							&p.member, &p.permissions);
 		if (rc != VS_OK)
-			return vs_fail(e, VS_UNAUTHORIZED, NULL);
+			return vs_fail(e, VS_UNAVAILABLE, NULL);
 	}
 	if ((rc = decide(&p, tenant, required, e)) != VS_OK)
 		return rc;

@@ -23,6 +23,8 @@
 #define VS_MSG_KEY_OTHER_TENANT "This API key is restricted to another tenant."
 #define VS_MSG_KEY_NOT_FOUND "API key not found"
 #define VS_MSG_KEY_NOT_YOURS "You do not have permission to access this API key."
+#define VS_MSG_KEY_NO_CREDENTIALS "An API key cannot change its owner's email or password."
+#define VS_MSG_KEY_BEYOND_SCOPES "A limited API key can only make keys within its own scopes."
 #define VS_MSG_EMAIL_TAKEN "A user with this email already exists."
 #define VS_MSG_TENANT_TAKEN "A tenant with this name or slug already exists."
 

@@ -195,6 +195,11 @@ enum vs_err vs_users_update_me(struct vs_app *app, struct vs_arena *a,
 			       struct vs_error *e)
 {
 	struct vs_user_input mine = *in;
+	/* A leaked key must not become the account: credentials need the owner's login. */
+	if (p->via_key && (mine.email.set || mine.password.set))
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_NO_CREDENTIALS);
+	if (p->key_limited && !vs_permset_has(&p->key_scopes, "user:update"))
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
 	if (mine.is_superuser.set && mine.is_superuser.v != p->user.is_superuser)
 		return vs_fail(e, VS_FORBIDDEN, "You cannot change your own superuser status.");
 	mine.is_superuser.set = false;

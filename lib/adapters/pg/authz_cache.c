@@ -5,6 +5,7 @@
 
 struct entry {
 	bool used, member;
+	int64_t version; /* iam.authz_version when read */
 	vs_uuid user, tenant;
 	uint64_t generation;
 	int64_t expires;
@@ -81,7 +82,8 @@ void vs_authz_cache_forget_all(void *cache, const char *payload)
 }
 
 bool vs_authz_cache_get(struct vs_authz_cache *c, struct vs_arena *a, const vs_uuid *user,
-			const vs_uuid *tenant, int64_t now, bool *member, struct vs_permset *out)
+			const vs_uuid *tenant, int64_t now, bool *member, struct vs_permset *out,
+			int64_t *version)
 {
 	struct entry *e = slot(c, user, tenant);
 	if (!e->used || e->generation != c->generation || now >= e->expires ||
@@ -91,11 +93,13 @@ bool vs_authz_cache_get(struct vs_authz_cache *c, struct vs_arena *a, const vs_u
 	memcpy(out->codes, e->codes, e->n * sizeof(*e->codes));
 	out->n = e->n;
 	*member = e->member;
+	*version = e->version;
 	return true;
 }
 
 void vs_authz_cache_put(struct vs_authz_cache *c, const vs_uuid *user, const vs_uuid *tenant,
-			uint64_t since, int64_t now, bool member, const struct vs_permset *perms)
+			uint64_t since, int64_t now, bool member, const struct vs_permset *perms,
+			int64_t version)
 {
 	if (since != c->generation)
 		return; /* forgotten while the database was asked: may be stale already */
@@ -108,6 +112,7 @@ void vs_authz_cache_put(struct vs_authz_cache *c, const vs_uuid *user, const vs_
 		e->codes[i] = intern(c, perms->codes[i]);
 	e->n = perms->n;
 	e->member = member;
+	e->version = version;
 	e->used = true;
 	e->user = *user;
 	e->tenant = *tenant;

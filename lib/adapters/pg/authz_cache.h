@@ -19,12 +19,15 @@ struct vs_authz_cache *vs_authz_cache_new(void);
 void vs_authz_cache_free(struct vs_authz_cache *c);
 
 /* On a hit fills out (codes in the arena) and returns true. */
+/* version: the database's authz version the entry was read at (out). */
 bool vs_authz_cache_get(struct vs_authz_cache *c, struct vs_arena *a, const vs_uuid *user,
-			const vs_uuid *tenant, int64_t now, bool *member, struct vs_permset *out);
+			const vs_uuid *tenant, int64_t now, bool *member, struct vs_permset *out,
+			int64_t *version);
 /* `since` is the generation read before the database was asked: an entry is stored only
  * if nothing was forgotten meanwhile. */
 void vs_authz_cache_put(struct vs_authz_cache *c, const vs_uuid *user, const vs_uuid *tenant,
-			uint64_t since, int64_t now, bool member, const struct vs_permset *perms);
+			uint64_t since, int64_t now, bool member, const struct vs_permset *perms,
+			int64_t version);
 uint64_t vs_authz_cache_generation(const struct vs_authz_cache *c);
 /* A vs_pg_notify_fn: any change to roles or assignments drops every entry. */
 void vs_authz_cache_forget_all(void *cache, const char *payload);

@@ -65,7 +65,8 @@ static const struct vs_pg_stmt count_stmt = {
 	USER_COLS ", $1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.tenants t "          \
 		  "WHERE t.id = $1), "                                                       \
 		  "$1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.user_tenant_roles m "   \
-		  "WHERE m.user_id = u.id AND m.tenant_id = $1)"
+		  "WHERE m.user_id = u.id AND m.tenant_id = $1), "                            \
+		  "(SELECT version FROM iam.authz_version)"
 static const struct vs_pg_stmt principal_stmt = {
 	"user_principal",
 	"SELECT " PRINCIPAL_COLS ", "
@@ -240,23 +241,30 @@ static enum vs_err user_principal(struct vs_user_repo *self, struct vs_arena *a,
 	int64_t now = vs_time_mono_us() / 1000000;
 	memset(out, 0, sizeof(*out));
 	bool member;
+	int64_t cached_version = 0;
 	bool cached = tenant && vs_authz_cache_get(repo->authz, a, id, tenant, now, &member,
-						   &out->permissions);
+						   &out->permissions, &cached_version);
 	PGresult *r;
 	enum vs_err rc = vs_pg_exec(repo->pg, a, cached ? &principal_cached_stmt : &principal_stmt,
 				    params, &r);
+	/* A change this worker has not been notified of yet: read the permissions too. */
+	if (rc == VS_OK && cached && PQntuples(r) == 1 &&
+	    vs_pg_int64(r, 0, USER_NCOLS + 2) != cached_version) {
+		cached = false;
+		rc = vs_pg_exec(repo->pg, a, &principal_stmt, params, &r);
+	}
 	rc = one_user(a, rc, r, &out->user);
 	if (rc != VS_OK)
 		return rc;
 	out->tenant_found = vs_pg_bool(r, 0, USER_NCOLS);
 	out->member = vs_pg_bool(r, 0, USER_NCOLS + 1);
 	if (!cached) {
-		out->permissions.codes = parse_names(a, PQgetvalue(r, 0, USER_NCOLS + 2),
+		out->permissions.codes = parse_names(a, PQgetvalue(r, 0, USER_NCOLS + 3),
 						     &out->permissions.n);
 		vs_permset_normalise(&out->permissions);
 		if (tenant)
 			vs_authz_cache_put(repo->authz, id, tenant, generation, now, out->member,
-					   &out->permissions);
+					   &out->permissions, vs_pg_int64(r, 0, USER_NCOLS + 2));
 	}
 	return VS_OK;
 }
@@ -270,8 +278,9 @@ static enum vs_err user_permissions(struct vs_user_repo *self, struct vs_arena *
 				    struct vs_permset *out)
 {
 	struct pg_users *repo = (struct pg_users *)self;
-	int64_t now = vs_time_mono_us() / 1000000;
-	if (vs_authz_cache_get(repo->authz, a, user, tenant, now, member, out))
+	int64_t now = vs_time_mono_us() / 1000000, version;
+	/* The check's hot path trusts the notifications (no query to compare versions). */
+	if (vs_authz_cache_get(repo->authz, a, user, tenant, now, member, out, &version))
 		return VS_OK;
 	struct pg_uuid_text t, u;
 	const char *params[] = { pg_uuid_param(&t, tenant), pg_uuid_param(&u, user) };
