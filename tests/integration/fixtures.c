@@ -336,3 +336,76 @@ void fx_delete_user(const char *id)
 	resp_free(req("DELETE", path, fx.admin.access, NULL, NULL));
 	free(path);
 }
+
+/* "Name: value" into hdrs[*n] (and into owned[] for freeing) when value is not NULL. */
+static void add_header(const char **hdrs, char **owned, size_t *n, const char *name,
+		       const char *value)
+{
+	if (!value)
+		return;
+	owned[*n] = xasprintf("%s: %s", name, value);
+	hdrs[*n] = owned[*n];
+	(*n)++;
+}
+
+struct resp *fx_key_req(const char *method, const char *path, const char *key,
+			const char *token, const char *tenant_id, const char *json_body)
+{
+	const char *hdrs[5] = { NULL };
+	char *owned[5] = { NULL }, *bearer = token ? xasprintf("Bearer %s", token) : NULL;
+	size_t n = 0;
+	struct resp *r;
+
+	add_header(hdrs, owned, &n, "X-API-Key", key);
+	add_header(hdrs, owned, &n, "Authorization", bearer);
+	add_header(hdrs, owned, &n, "X-Tenant-ID", tenant_id);
+	if (json_body)
+		hdrs[n++] = "Content-Type: application/json";
+	r = http_do(method, path, hdrs, json_body, json_body ? strlen(json_body) : 0, 0);
+	for (size_t i = 0; i < 5; i++)
+		free(owned[i]);
+	free(bearer);
+	return r;
+}
+
+char *fx_create_key(const char *token, const char *body, char **id)
+{
+	struct resp *r = req("POST", "/api/v1/api-keys", token, NULL, body);
+	struct json_object *o = EXPECT_JSON(r, 201);
+	const char *key = jstr(o, "key"), *kid = jstr(o, "id");
+	char *out = NULL;
+
+	if (id)
+		*id = NULL;
+	if (o && EXPECT(key && *key && is_uuid(kid), "POST /api-keys %s: no key or id: %s", body,
+			resp_summary(r))) {
+		out = xstrdup(key);
+		fx_remember_secret(out);
+		if (id)
+			*id = xstrdup(kid);
+	}
+	resp_free(r);
+	return out;
+}
+
+struct resp *fx_auth_check(const char *key, const char *token, const char *tenant_id,
+			   const char *required, const char *const *extra)
+{
+	const char *hdrs[32] = { "X-Original-URI: /protected/resource?x=1",
+				 "X-Original-Method: GET" };
+	char *owned[32] = { NULL }, *bearer = token ? xasprintf("Bearer %s", token) : NULL;
+	size_t n = 2;
+	struct resp *r;
+
+	add_header(hdrs, owned, &n, "X-API-Key", key);
+	add_header(hdrs, owned, &n, "Authorization", bearer);
+	add_header(hdrs, owned, &n, "X-Tenant-ID", tenant_id);
+	add_header(hdrs, owned, &n, "X-VS-Required-Permission", required);
+	for (size_t i = 0; extra && extra[i] && n < 31; i++)
+		hdrs[n++] = extra[i];
+	r = http_do("GET", "/api/v1/auth/check", hdrs, NULL, 0, 0);
+	for (size_t i = 0; i < 32; i++)
+		free(owned[i]);
+	free(bearer);
+	return r;
+}

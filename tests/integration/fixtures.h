@@ -105,4 +105,25 @@ bool fx_new_member(const char *tenant_id, struct it_user *u);
 void fx_delete_user(const char *id);
 void fx_user_release(struct it_user *u);
 
+/*
+ * API keys. fx_key_req is req() with an X-API-Key (key) and/or a bearer token
+ * (token); either may be NULL.
+ */
+struct resp *fx_key_req(const char *method, const char *path, const char *key,
+			const char *token, const char *tenant_id, const char *json_body);
+/*
+ * POST /api/v1/api-keys with body as the holder of token. Asserts a 201 with a
+ * "key" and an "id"; returns the key text (remembered as a secret, free it) and
+ * the id into *id when id is not NULL. NULL on failure.
+ */
+char *fx_create_key(const char *token, const char *body, char **id);
+/*
+ * GET /api/v1/auth/check as nginx's auth_request sends it (X-Original-URI,
+ * X-Original-Method), with X-API-Key, Authorization: Bearer, X-Tenant-ID and
+ * X-VS-Required-Permission for each argument that is not NULL, then the
+ * NULL-terminated extra header lines (may be NULL).
+ */
+struct resp *fx_auth_check(const char *key, const char *token, const char *tenant_id,
+			   const char *required, const char *const *extra);
+
 #endif

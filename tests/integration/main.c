@@ -48,7 +48,8 @@ int main(void)
 	int (*const adders[])(void) = {
 		add_health_suite,     add_auth_suite,   add_tokens_suite,
 		add_tenants_suite,    add_users_suite,  add_errors_suite,
-		add_authz_matrix_suite, add_authz_escalation_suite, add_rls_suite, add_example_site_suite,
+		add_authz_matrix_suite, add_authz_escalation_suite, add_rls_suite,
+		add_api_keys_suite,   add_auth_check_suite, add_example_site_suite,
 		add_resilience_suite, add_rate_limit_suite, add_logs_suite,
 	};
 	CU_pRunSummary sum;

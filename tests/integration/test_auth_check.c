@@ -1,0 +1,558 @@
+/*
+ * GET /api/v1/auth/check, the nginx auth_request endpoint (DESIGN.md §6): 204 with the
+ * identity headers, 401 or 403, never a body and never another status; client-sent X-VS-*
+ * headers change nothing; a revoked key is refused by the very next check on every worker
+ * (the propagation time is measured and printed); with the database down it fails closed.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check.h"
+#include "fixtures.h"
+#include "http.h"
+#include "json_util.h"
+#include "procs.h"
+#include "rbac_world.h"
+#include "suites.h"
+#include "util.h"
+
+#define BURST 30 /* concurrent checks: several workers answer at once */
+
+static struct rbac_world world;
+static bool world_tried, world_ok;
+
+static struct rbac_world *get_world(void)
+{
+	if (!world_tried) {
+		world_tried = true;
+		world_ok = rw_build(&world);
+	}
+	EXPECT(world_ok, "could not build the tenants and users of this suite "
+			 "(the first failure above says why)");
+	return world_ok ? &world : NULL;
+}
+
+static int suite_cleanup(void)
+{
+	if (world_tried)
+		rw_free(&world);
+	world_tried = world_ok = false;
+	return 0;
+}
+
+/* Sequential checks enough to reach every worker (each answers one request at a time). */
+static int fan_out(void)
+{
+	return (int)(fx.cfg.workers > 0 ? 6 * fx.cfg.workers : 18) + 2;
+}
+
+/* How many headers of that name the response has. */
+static size_t header_count(const struct resp *r, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nhdrs; i++)
+		n += strcasecmp(r->hdrs[i].name, name) == 0;
+	return n;
+}
+
+/* status is want (one of 204/401/403), no body, Content-Length absent or 0, X-Request-Id. */
+#define EXPECT_CHECK(r, want) expect_check((r), (want), __FILE__, __LINE__)
+static bool expect_check(struct resp *r, long want, const char *file, int line)
+{
+	const char *cl = resp_header(r, "Content-Length");
+	bool ok = chk_status(r, want, file, line);
+
+	ok &= chk(r->status == 204 || r->status == 401 || r->status == 403, file, line,
+		  "auth/check answered a status nginx cannot use: %s", resp_summary(r));
+	ok &= chk(r->len == 0 && (!cl || strcmp(cl, "0") == 0), file, line,
+		  "auth/check must not have a body (Content-Length %s): %s", cl ? cl : "absent",
+		  resp_summary(r));
+	return ok;
+}
+
+/* The header is exactly once there and equals want (absent when want is NULL). */
+#define EXPECT_HEADER(r, name, want) expect_header((r), (name), (want), __FILE__, __LINE__)
+static bool expect_header(struct resp *r, const char *name, const char *want,
+			  const char *file, int line)
+{
+	const char *v = resp_header(r, name);
+	size_t n = header_count(r, name);
+
+	if (!want)
+		return chk(n == 0, file, line, "%s should be absent, is \"%s\"", name, v ? v : "");
+	return chk(n == 1 && v && strcmp(v, want) == 0, file, line,
+		   "%s should be once \"%s\"; found %zu, first \"%s\"", name, want, n,
+		   v ? v : "(none)");
+}
+
+/* X-VS-Scopes as a set: every code of want (space-separated) and nothing else. */
+static bool scopes_are(const struct resp *r, const char *want)
+{
+	const char *v = resp_header(r, "X-VS-Scopes");
+	char *copy = xstrdup(v ? v : ""), *save = NULL, *tok;
+	size_t n = 0, m = 0;
+	bool ok = v != NULL;
+
+	for (tok = strtok_r(copy, ",", &save); tok && ok; tok = strtok_r(NULL, ",", &save)) {
+		char *needle = xasprintf(" %s ", tok), *hay = xasprintf(" %s ", want);
+
+		ok = strstr(hay, needle) != NULL;
+		n++;
+		free(needle);
+		free(hay);
+	}
+	for (const char *p = want; *p; p++)
+		m += (p == want || p[-1] == ' ') && *p != ' ';
+	free(copy);
+	return ok && n == m;
+}
+
+static char *new_key(const char *token, const char *tenant, const char *scopes, char **id)
+{
+	char *name = fx_unique("chk");
+	char *body = tenant ? xasprintf("{\"name\":\"%s\",\"tenant_id\":\"%s\",\"scopes\":%s}",
+					name, tenant, scopes ? scopes : "[]")
+			    : xasprintf("{\"name\":\"%s\",\"scope\":\"GLOBAL\",\"scopes\":%s}", name,
+					scopes ? scopes : "[]");
+	char *key = fx_create_key(token, body, id);
+
+	free(body);
+	free(name);
+	return key;
+}
+
+/* n sequential checks with key; how many answered want. */
+static int checks(const char *key, const char *token, int n, long want)
+{
+	int good = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct resp *r = fx_auth_check(key, token, NULL, NULL, NULL);
+
+		good += r->status == want && r->len == 0;
+		resp_free(r);
+	}
+	return good;
+}
+
+/* BURST concurrent checks with key; how many answered want. */
+static int burst(const char *key, long want)
+{
+	char *h = xasprintf("X-API-Key: %s", key);
+	const char *hdrs[] = { h, "X-Original-URI: /burst", "X-Original-Method: GET", NULL };
+	struct resp *out[BURST];
+	int good = 0;
+
+	http_burst("GET", "/api/v1/auth/check", hdrs, NULL, BURST, out);
+	for (int i = 0; i < BURST; i++) {
+		good += out[i]->status == want && out[i]->len == 0;
+		resp_free(out[i]);
+	}
+	free(h);
+	return good;
+}
+
+static void test_identity_headers(void)
+{
+	struct rbac_world *w = get_world();
+	char *key = NULL, *id = NULL, *gkey = NULL, *gid = NULL;
+	struct resp *r;
+
+	if (!w || !(key = new_key(rw_token(w, P_TADMIN), w->tenant_a,
+				  "[\"user:read\",\"role:read\"]", &id)))
+		goto out;
+	for (int with_tenant = 0; with_tenant < 2; with_tenant++) {
+		r = fx_auth_check(key, NULL, with_tenant ? w->tenant_a : NULL, NULL, NULL);
+		if (EXPECT_CHECK(r, 204)) {
+			EXPECT_HEADER(r, "X-VS-User-Id", rw_user_id(w, P_TADMIN));
+			EXPECT_HEADER(r, "X-VS-Tenant-Id", w->tenant_a);
+			EXPECT_HEADER(r, "X-VS-Key-Id", id);
+			EXPECT(scopes_are(r, "user:read role:read"),
+			       "X-VS-Scopes should list user:read and role:read, is \"%s\"",
+			       resp_header(r, "X-VS-Scopes") ? resp_header(r, "X-VS-Scopes") : "(none)");
+		}
+		resp_free(r);
+	}
+	/* a GLOBAL key: the tenant is the one asked for, or none */
+	if (!(gkey = new_key(rw_token(w, P_MEMBER), NULL, NULL, &gid)))
+		goto out;
+	r = fx_auth_check(gkey, NULL, w->tenant_a, NULL, NULL);
+	if (EXPECT_CHECK(r, 204)) {
+		EXPECT_HEADER(r, "X-VS-User-Id", rw_user_id(w, P_MEMBER));
+		EXPECT_HEADER(r, "X-VS-Tenant-Id", w->tenant_a);
+		EXPECT_HEADER(r, "X-VS-Key-Id", gid);
+	}
+	resp_free(r);
+	r = fx_auth_check(gkey, NULL, NULL, NULL, NULL);
+	if (EXPECT_CHECK(r, 204)) {
+		EXPECT_HEADER(r, "X-VS-User-Id", rw_user_id(w, P_MEMBER));
+		EXPECT_HEADER(r, "X-VS-Tenant-Id", NULL);
+	}
+	resp_free(r);
+out:
+	free(key);
+	free(id);
+	free(gkey);
+	free(gid);
+}
+
+static void test_required_permission(void)
+{
+	struct rbac_world *w = get_world();
+	static const struct {
+		const char *perm;
+		long want;
+	} scoped[] = { { "user:read", 204 },   { "role:read", 204 }, { "role:create", 403 },
+		       { "user:create", 403 }, { "tenant:delete", 403 }, { "nope:nothing", 403 } },
+	  member[] = { { "user:read", 204 },   { "api_key:create", 204 }, { "role:create", 403 },
+		       { "user:delete", 403 } };
+	char *key = NULL, *gkey = NULL;
+	struct resp *r;
+
+	if (!w || !(key = new_key(rw_token(w, P_TADMIN), w->tenant_a,
+				  "[\"user:read\",\"role:read\"]", NULL)))
+		goto out;
+	/* the owner (Tenant Admin) holds all but tenant:delete; the key only its scopes */
+	for (size_t i = 0; i < sizeof(scoped) / sizeof(scoped[0]); i++) {
+		chk_context("scoped key, X-VS-Required-Permission: %s", scoped[i].perm);
+		r = fx_auth_check(key, NULL, w->tenant_a, scoped[i].perm, NULL);
+		EXPECT_CHECK(r, scoped[i].want);
+		resp_free(r);
+	}
+	if (!(gkey = new_key(rw_token(w, P_MEMBER), NULL, NULL, NULL)))
+		goto out;
+	for (size_t i = 0; i < sizeof(member) / sizeof(member[0]); i++) {
+		chk_context("Member's unscoped key, X-VS-Required-Permission: %s", member[i].perm);
+		r = fx_auth_check(gkey, NULL, w->tenant_a, member[i].perm, NULL);
+		EXPECT_CHECK(r, member[i].want);
+		resp_free(r);
+	}
+	chk_context(NULL);
+	r = fx_auth_check(gkey, NULL, w->tenant_b, "user:read", NULL); /* not a member of B */
+	EXPECT_CHECK(r, 403);
+	resp_free(r);
+out:
+	chk_context(NULL);
+	free(key);
+	free(gkey);
+}
+
+static void test_bearer_token(void)
+{
+	struct rbac_world *w = get_world();
+	struct resp *r;
+
+	if (!w)
+		return;
+	r = fx_auth_check(NULL, rw_token(w, P_MEMBER), NULL, NULL, NULL);
+	if (EXPECT_CHECK(r, 204)) {
+		EXPECT_HEADER(r, "X-VS-User-Id", rw_user_id(w, P_MEMBER));
+		EXPECT_HEADER(r, "X-VS-Key-Id", NULL);
+		EXPECT_HEADER(r, "X-VS-Tenant-Id", NULL);
+	}
+	resp_free(r);
+	r = fx_auth_check(NULL, rw_token(w, P_MEMBER), w->tenant_a, "user:read", NULL);
+	if (EXPECT_CHECK(r, 204)) {
+		EXPECT_HEADER(r, "X-VS-User-Id", rw_user_id(w, P_MEMBER));
+		EXPECT_HEADER(r, "X-VS-Tenant-Id", w->tenant_a);
+		EXPECT_HEADER(r, "X-VS-Key-Id", NULL);
+	}
+	resp_free(r);
+	r = fx_auth_check(NULL, rw_token(w, P_MEMBER), w->tenant_a, "role:create", NULL);
+	EXPECT_CHECK(r, 403);
+	resp_free(r);
+	r = fx_auth_check(NULL, rw_token(w, P_MEMBER), w->tenant_b, NULL, NULL);
+	EXPECT_CHECK(r, 403);
+	resp_free(r);
+	r = fx_auth_check(NULL, "not.a.token", NULL, NULL, NULL);
+	EXPECT_CHECK(r, 401);
+	resp_free(r);
+	r = fx_auth_check(NULL, rw_token(w, P_INACTIVE), NULL, NULL, NULL);
+	EXPECT_CHECK(r, 401);
+	resp_free(r);
+}
+
+static void test_refusals(void)
+{
+	struct rbac_world *w = get_world();
+	static const char *const bad_tenants[] = { "not-a-uuid", "1234", "' OR 1=1 --" };
+	char *key = NULL, *gkey = NULL, unknown[37];
+	struct resp *r;
+
+	if (!w)
+		return;
+	r = fx_auth_check(NULL, NULL, NULL, NULL, NULL);
+	EXPECT_CHECK(r, 401);
+	resp_free(r);
+	r = fx_auth_check(NULL, NULL, w->tenant_a, "user:read", NULL);
+	EXPECT_CHECK(r, 401);
+	resp_free(r);
+	r = fx_auth_check("vsak_nonsense", NULL, NULL, NULL, NULL);
+	EXPECT_CHECK(r, 401);
+	resp_free(r);
+	if (!(key = new_key(rw_token(w, P_TADMIN), w->tenant_a, NULL, NULL)) ||
+	    !(gkey = new_key(rw_token(w, P_MEMBER), NULL, NULL, NULL)))
+		goto out;
+	/* a malformed X-Tenant-ID is a refusal here, never a 400 */
+	for (size_t i = 0; i < sizeof(bad_tenants) / sizeof(bad_tenants[0]); i++) {
+		chk_context("X-Tenant-ID: %s", bad_tenants[i]);
+		r = fx_auth_check(gkey, NULL, bad_tenants[i], NULL, NULL);
+		EXPECT_CHECK(r, 403);
+		resp_free(r);
+		r = fx_auth_check(NULL, rw_token(w, P_MEMBER), bad_tenants[i], NULL, NULL);
+		EXPECT_CHECK(r, 403);
+		resp_free(r);
+	}
+	chk_context(NULL);
+	random_uuid(unknown);
+	r = fx_auth_check(gkey, NULL, unknown, NULL, NULL);
+	EXPECT_CHECK(r, 403);
+	resp_free(r);
+	r = fx_auth_check(key, NULL, w->tenant_b, NULL, NULL); /* a TENANT key of A in B */
+	EXPECT_CHECK(r, 403);
+	resp_free(r);
+out:
+	free(key);
+	free(gkey);
+}
+
+static void test_spoofed_identity_headers(void)
+{
+	struct rbac_world *w = get_world();
+	char *key = NULL, *id = NULL, fake[37], *h[3] = { NULL };
+	const char *extra[6] = { NULL };
+	struct resp *r;
+
+	if (!w || !(key = new_key(rw_token(w, P_MEMBER), w->tenant_a, "[\"user:read\"]", &id)))
+		goto out;
+	random_uuid(fake);
+	extra[0] = h[0] = xasprintf("X-VS-User-Id: %s", fake);
+	extra[1] = h[1] = xasprintf("X-VS-Tenant-Id: %s", w->tenant_b);
+	extra[2] = h[2] = xasprintf("X-VS-Key-Id: %s", fake);
+	extra[3] = "X-VS-Scopes: role:create";
+	extra[4] = "X_VS_User_Id: spoof";
+
+	r = fx_auth_check(key, NULL, NULL, NULL, extra);
+	if (EXPECT_CHECK(r, 204)) {
+		EXPECT_HEADER(r, "X-VS-User-Id", rw_user_id(w, P_MEMBER));
+		EXPECT_HEADER(r, "X-VS-Tenant-Id", w->tenant_a);
+		EXPECT_HEADER(r, "X-VS-Key-Id", id);
+		EXPECT_HEADER(r, "X-VS-Scopes", "user:read");
+	}
+	resp_free(r);
+	r = fx_auth_check(key, NULL, NULL, "role:create", extra);
+	EXPECT_CHECK(r, 403);
+	resp_free(r);
+	r = fx_auth_check(NULL, NULL, NULL, NULL, extra);
+	EXPECT_CHECK(r, 401);
+	resp_free(r);
+	r = fx_auth_check(NULL, rw_token(w, P_VIEWER), NULL, NULL, extra);
+	if (EXPECT_CHECK(r, 204)) {
+		EXPECT_HEADER(r, "X-VS-User-Id", rw_user_id(w, P_VIEWER));
+		EXPECT_HEADER(r, "X-VS-Key-Id", NULL);
+		EXPECT_HEADER(r, "X-VS-Tenant-Id", NULL);
+	}
+	resp_free(r);
+out:
+	for (int i = 0; i < 3; i++)
+		free(h[i]);
+	free(key);
+	free(id);
+}
+
+static void test_scope_change_reaches_every_worker(void)
+{
+	struct rbac_world *w = get_world();
+	const char *tok;
+	char *key = NULL, *id = NULL, *path = NULL;
+	int n = fan_out(), good[2] = { 0, 0 };
+	struct resp *r;
+
+	if (!w || !(key = new_key((tok = rw_token(w, P_TADMIN)), w->tenant_a, "[\"user:read\"]",
+				  &id)))
+		goto out;
+	for (int i = 0; i < n; i++) { /* warm every worker's cache */
+		r = fx_auth_check(key, NULL, NULL, "user:read", NULL);
+		good[0] += r->status == 204;
+		resp_free(r);
+	}
+	EXPECT(good[0] == n, "only %d of %d checks for user:read passed before the change",
+	       good[0], n);
+	path = xasprintf("/api/v1/api-keys/%s", id);
+	r = req("PATCH", path, tok, NULL, "{\"scopes\":[\"role:read\"]}");
+	EXPECT(jarr_has_str(jarr(EXPECT_JSON(r, 200), "scopes"), "role:read"),
+	       "PATCH scopes: %s", resp_summary(r));
+	resp_free(r);
+	good[0] = 0;
+	for (int i = 0; i < n; i++) {
+		r = fx_auth_check(key, NULL, NULL, "user:read", NULL);
+		good[0] += r->status == 403;
+		resp_free(r);
+		r = fx_auth_check(key, NULL, NULL, "role:read", NULL);
+		good[1] += r->status == 204 && scopes_are(r, "role:read");
+		resp_free(r);
+	}
+	EXPECT(good[0] == n && good[1] == n, "after PATCH scopes=[role:read], %d of %d checks "
+	       "refused user:read and %d of %d passed role:read with X-VS-Scopes role:read",
+	       good[0], n, good[1], n);
+out:
+	free(path);
+	free(key);
+	free(id);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void test_revocation_reaches_every_worker(void)
+{
+	enum { TRIALS = 5 };
+	struct rbac_world *w = get_world();
+	const char *tok;
+	char *key = NULL, *id = NULL, *path = NULL;
+	double ms[TRIALS], rtt = 0, t0;
+	int n = fan_out(), done = 0, good;
+	struct resp *r;
+
+	if (!w || !(key = new_key((tok = rw_token(w, P_MEMBER)), NULL, NULL, &id)))
+		goto out;
+	path = xasprintf("/api/v1/api-keys/%s", id);
+	for (int t = 0; t < TRIALS; t++) {
+		/* warm: the key is in every worker's cache */
+		t0 = now_mono();
+		good = checks(key, NULL, n, 204);
+		rtt += (now_mono() - t0) * 1000 / n;
+		if (!EXPECT(good == n && burst(key, 204) == BURST,
+			    "trial %d: the active key should pass %d checks and a burst "
+			    "(%d passed in sequence)", t, n, good))
+			break;
+		r = req("PATCH", path, tok, NULL, "{\"is_active\":false}");
+		t0 = now_mono();
+		EXPECT_STATUS(r, 200);
+		resp_free(r);
+		/* Issue 4's target: visible on every worker within 10 ms of the commit. The
+		 * NOTIFY reaches each worker asynchronously, so a check in the first moment
+		 * may still pass; allow the 10 ms (ms[t] reports what happened). */
+		for (;;) {
+			r = fx_auth_check(key, NULL, NULL, NULL, NULL);
+			ms[t] = (now_mono() - t0) * 1000;
+			if (r->status != 204 || ms[t] > 10.0)
+				break;
+			resp_free(r);
+		}
+		EXPECT(r->status == 401, "trial %d: checks still passed %.2f ms after the revoking "
+		       "PATCH returned (answered %ld)", t, ms[t], r->status);
+		EXPECT_CHECK(r, 401);
+		resp_free(r);
+		good = checks(key, NULL, n - 1, 401);
+		EXPECT(good == n - 1, "trial %d: after the PATCH only %d of %d further "
+				      "sequential checks were 401", t, good, n - 1);
+		good = burst(key, 401);
+		EXPECT(good == BURST, "trial %d: only %d of %d concurrent checks were 401", t,
+		       good, BURST);
+		EXPECT(ms[t] < 1000, "trial %d: the first 401 came %.1f ms after the PATCH", t,
+		       ms[t]);
+		done++;
+		r = req("PATCH", path, tok, NULL, "{\"is_active\":true}");
+		EXPECT_STATUS(r, 200);
+		resp_free(r);
+		sleep_ms(50); /* reactivation need not count from the very next check */
+	}
+	if (done > 0) {
+		qsort(ms, (size_t)done, sizeof(ms[0]), cmp_double);
+		printf("\n    [revocation: PATCH response -> first 401 check: min %.2f ms, median "
+		       "%.2f ms, max %.2f ms over %d trials; a warm 204 check takes %.2f ms] ",
+		       ms[0], ms[done / 2], ms[done - 1], done, rtt / done);
+		fflush(stdout);
+	}
+out:
+	free(path);
+	free(key);
+	free(id);
+}
+
+static void test_database_down_fails_closed(void)
+{
+	struct rbac_world *w = get_world();
+	char *fresh = NULL, *warm = NULL;
+	double deadline;
+	int rc, good = 0;
+	struct resp *r;
+
+	if (!w || !(fresh = new_key(rw_token(w, P_MEMBER), NULL, NULL, NULL)) ||
+	    !(warm = new_key(rw_token(w, P_MEMBER), NULL, NULL, NULL)))
+		goto out;
+	good = checks(warm, NULL, fan_out(), 204);
+	EXPECT(good == fan_out(), "only %d of %d checks of a new key passed", good, fan_out());
+	good = 0;
+	rc = run_stack("db-stop");
+	if (EXPECT(rc == 0, "scripts/stack db-stop exited %d", rc)) {
+		for (int i = 0; i < fan_out(); i++) {
+			chk_context("database down, check %d", i);
+			r = fx_auth_check(fresh, NULL, NULL, NULL, NULL); /* never seen before */
+			EXPECT_CHECK(r, 401);
+			resp_free(r);
+			r = fx_auth_check(fresh, NULL, w->tenant_a, "user:read", NULL);
+			EXPECT_CHECK(r, 401);
+			resp_free(r);
+			r = fx_auth_check(NULL, rw_token(w, P_MEMBER), NULL, NULL, NULL);
+			EXPECT_CHECK(r, 401);
+			resp_free(r);
+			/* cached, but no notification can arrive: fails closed too (dispatch.c) */
+			r = fx_auth_check(warm, NULL, NULL, NULL, NULL);
+			EXPECT_CHECK(r, 401);
+			resp_free(r);
+		}
+		chk_context(NULL);
+		/* a normal route: refused (nginx's auth_request fails closed) or 503, never in */
+		r = fx_key_req("GET", "/api/v1/users/me", fresh, NULL, NULL, NULL);
+		if (r->status == 503)
+			EXPECT_PROBLEM(r, 503, "service-unavailable", NULL);
+		else
+			EXPECT_PROBLEM(r, 401, "unauthorized", NULL);
+		resp_free(r);
+	}
+	rc = run_stack("db-start");
+	EXPECT(rc == 0, "scripts/stack db-start exited %d", rc);
+	/* every worker reconnects: a run of consecutive 204s */
+	deadline = now_mono() + 20.0;
+	while (now_mono() < deadline && good < fan_out()) {
+		r = fx_auth_check(fresh, NULL, NULL, NULL, NULL);
+		good = r->status == 204 ? good + 1 : 0;
+		if (r->status != 204 && r->status != 401)
+			EXPECT_CHECK(r, 204);
+		resp_free(r);
+		if (good == 0)
+			sleep_ms(250);
+	}
+	EXPECT(good >= fan_out(), "after db-start, %d consecutive checks should pass within "
+				  "20 s (got a run of %d)", fan_out(), good);
+out:
+	free(fresh);
+	free(warm);
+}
+
+int add_auth_check_suite(void)
+{
+	static const struct it_test tests[] = {
+		{ "a key's check: bodiless 204 with X-VS-User-Id, X-VS-Tenant-Id, X-VS-Key-Id, X-VS-Scopes", test_identity_headers },
+		{ "X-VS-Required-Permission: held (by the owner and in the key's scopes) 204, else 403", test_required_permission },
+		{ "a bearer token: 204 with X-VS-User-Id and no X-VS-Key-Id; 403 outside its permissions; bad or inactive 401", test_bearer_token },
+		{ "no credential 401; malformed X-Tenant-ID 403 (not 400); unknown tenant or a TENANT key elsewhere 403", test_refusals },
+		{ "client-sent X-VS-* headers change neither the answer nor the identity headers", test_spoofed_identity_headers },
+		{ "is_active=false: the very next check, 20 sequential and 30 concurrent ones, all 401 (timed)", test_revocation_reaches_every_worker },
+		{ "PATCH scopes: every following check sees the new scopes", test_scope_change_reaches_every_worker },
+		{ "database down: a key never seen before is 401, never 5xx; checks pass again after db-start", test_database_down_fails_closed },
+		{ NULL, NULL },
+	};
+
+	return it_add_suite("auth check", NULL, suite_cleanup, tests);
+}
