@@ -4,6 +4,7 @@
 -- Every transaction of the application declares its scope with iam.enter_scope():
 --   vs.tenant_id  the tenant in context ('' for none)
 --   vs.user_id    the principal ('' for none): a user always sees its own memberships
+--   vs.key_prefix the one API key a key check may read (sql/003_api_keys.sql), else ''
 --   vs.platform   'on' for an active superuser working without a tenant in context
 --                 (decided here from iam.users) or for the schema owner's tools; sees and
 --                 writes everything. A superuser who names a tenant is confined to it.
@@ -61,6 +62,7 @@ BEGIN
 	PERFORM set_config('vs.tenant_id', coalesce(tenant::text, ''), true);
 	PERFORM set_config('vs.user_id', coalesce(principal::text, ''), true);
 	PERFORM set_config('vs.platform', CASE WHEN platform THEN 'on' ELSE '' END, true);
+	PERFORM set_config('vs.key_prefix', '', true);
 END $$;
 
 -- Raised when tenant data is touched with no scope at all: an error, never rows.
@@ -77,6 +79,8 @@ CREATE FUNCTION iam.ctx_tenant() RETURNS uuid LANGUAGE sql STABLE AS
 $$ SELECT nullif(current_setting('vs.tenant_id', true), '')::uuid $$;
 CREATE FUNCTION iam.ctx_user() RETURNS uuid LANGUAGE sql STABLE AS
 $$ SELECT nullif(current_setting('vs.user_id', true), '')::uuid $$;
+CREATE FUNCTION iam.ctx_key_prefix() RETURNS text LANGUAGE sql STABLE AS
+$$ SELECT nullif(current_setting('vs.key_prefix', true), '') $$;
 -- Platform scope is honoured only if the database agrees: the principal is an active
 -- superuser and no tenant is in context, or the session is the schema owner's. So a
 -- worker cannot widen its own scope with set_config.
@@ -92,7 +96,8 @@ $$;
 CREATE FUNCTION iam.ctx_platform() RETURNS boolean LANGUAGE sql STABLE AS $$
 	SELECT CASE
 		WHEN current_setting('vs.platform', true) = 'on' THEN iam.platform_verified()
-		WHEN iam.ctx_tenant() IS NULL AND iam.ctx_user() IS NULL THEN iam.no_scope()
+		WHEN iam.ctx_tenant() IS NULL AND iam.ctx_user() IS NULL
+		     AND iam.ctx_key_prefix() IS NULL THEN iam.no_scope()
 		ELSE false
 	END
 $$;

@@ -24,42 +24,11 @@ CREATE INDEX api_keys_user_idx ON iam.api_keys (user_id);
 CREATE INDEX api_keys_tenant_idx ON iam.api_keys (tenant_id);
 
 -- A key is visible to its owner, in platform scope, and in the "key scope" of a check,
--- which names exactly the key presented (vs.key_prefix): nothing else.
-CREATE FUNCTION iam.ctx_key_prefix() RETURNS text LANGUAGE sql STABLE AS
-$$ SELECT nullif(current_setting('vs.key_prefix', true), '') $$;
-
-CREATE OR REPLACE FUNCTION iam.ctx_platform() RETURNS boolean LANGUAGE sql STABLE AS $$
-	SELECT CASE
-		WHEN current_setting('vs.platform', true) = 'on' THEN iam.platform_verified()
-		WHEN iam.ctx_tenant() IS NULL AND iam.ctx_user() IS NULL
-		     AND iam.ctx_key_prefix() IS NULL THEN iam.no_scope()
-		ELSE false
-	END
-$$;
-
+-- which names exactly the key presented (vs.key_prefix, see 002): nothing else.
 CREATE FUNCTION iam.enter_key_scope(prefix text) RETURNS void LANGUAGE sql VOLATILE AS $$
 	SELECT set_config('vs.tenant_id', '', true), set_config('vs.user_id', '', true),
 	       set_config('vs.platform', '', true), set_config('vs.key_prefix', prefix, true);
 $$;
-
--- Every other scope names no key.
-CREATE OR REPLACE FUNCTION iam.enter_scope(tenant uuid, principal uuid, operator boolean DEFAULT false)
-RETURNS void LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-	platform boolean;
-BEGIN
-	IF operator THEN
-		platform := pg_has_role(current_user,
-			(SELECT relowner FROM pg_class WHERE oid = 'iam.tenants'::regclass), 'USAGE');
-	ELSE
-		platform := tenant IS NULL AND principal IS NOT NULL AND EXISTS (
-			SELECT 1 FROM iam.users WHERE id = principal AND is_superuser AND is_active);
-	END IF;
-	PERFORM set_config('vs.tenant_id', coalesce(tenant::text, ''), true);
-	PERFORM set_config('vs.user_id', coalesce(principal::text, ''), true);
-	PERFORM set_config('vs.platform', CASE WHEN platform THEN 'on' ELSE '' END, true);
-	PERFORM set_config('vs.key_prefix', '', true);
-END $$;
 
 ALTER TABLE iam.api_keys ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 CREATE POLICY api_keys_read ON iam.api_keys FOR SELECT
