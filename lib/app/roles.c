@@ -190,16 +190,24 @@ static enum vs_err find_permission(struct vs_app *app, struct vs_arena *a, const
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }
 
+/* The role p may change and the permission named by ref (UUID or code). */
+static enum vs_err role_and_permission(struct vs_app *app, struct vs_arena *a,
+				       const struct vs_principal *p, const vs_uuid *id,
+				       const vs_uuid *tenant, const char *ref,
+				       struct vs_permission *perm, struct vs_error *e)
+{
+	struct vs_role r;
+	enum vs_err rc = load_changeable(app, a, p, id, tenant, &r, e);
+	return rc == VS_OK ? find_permission(app, a, ref, perm, e) : rc;
+}
+
 enum vs_err vs_roles_add_permission(struct vs_app *app, struct vs_arena *a,
 				    const struct vs_principal *p, const vs_uuid *id,
 				    const vs_uuid *tenant, const char *permission,
 				    struct vs_error *e)
 {
-	struct vs_role r;
 	struct vs_permission perm;
-	enum vs_err rc = load_changeable(app, a, p, id, tenant, &r, e);
-	if (rc == VS_OK)
-		rc = find_permission(app, a, permission, &perm, e);
+	enum vs_err rc = role_and_permission(app, a, p, id, tenant, permission, &perm, e);
 	if (rc != VS_OK)
 		return rc;
 	struct vs_permset one = { &perm.code, 1 };
@@ -214,11 +222,8 @@ enum vs_err vs_roles_remove_permission(struct vs_app *app, struct vs_arena *a,
 				       const vs_uuid *tenant, const char *permission,
 				       struct vs_error *e)
 {
-	struct vs_role r;
 	struct vs_permission perm;
-	enum vs_err rc = load_changeable(app, a, p, id, tenant, &r, e);
-	if (rc == VS_OK)
-		rc = find_permission(app, a, permission, &perm, e);
+	enum vs_err rc = role_and_permission(app, a, p, id, tenant, permission, &perm, e);
 	if (rc != VS_OK)
 		return rc;
 	rc = app->repos.roles->ops->remove_permission(app->repos.roles, id, &perm.id);
