@@ -65,7 +65,8 @@ static bool worker_init(struct vs_worker *w, bool check_only)
 	if (check_only)
 		return true;
 	w->pg = vs_pg_new(w->cfg.database_url, w->cfg.statement_timeout_ms);
-	w->repos = vs_pg_repos_new(w->pg, (size_t)w->cfg.key_cache_size, w->cfg.key_cache_ttl);
+	w->repos = vs_pg_repos_new(w->pg, (size_t)w->cfg.key_cache_size, w->cfg.key_cache_ttl,
+				   w->cfg.shm_path);
 	w->app = (struct vs_app){
 		.repos = vs_pg_repos_ports(w->repos),
 		.jwt = &w->jwt,

@@ -68,7 +68,7 @@ struct admin_ctx {
 static bool admin_open(struct admin_ctx *c, const char *url)
 {
 	c->pg = vs_pg_new(url, 30000);
-	c->repos = vs_pg_repos_new(c->pg, 16, 1);
+	c->repos = vs_pg_repos_new(c->pg, 16, 1, NULL);
 	c->app = (struct vs_app){ .repos = vs_pg_repos_ports(c->repos), .now = vs_time_now };
 	c->arena = vs_arena_new();
 	if (vs_pg_ensure(c->pg) != VS_OK) {

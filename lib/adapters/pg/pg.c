@@ -28,6 +28,7 @@ struct vs_pg {
 	struct vs_pg_stats stats;
 	struct listener listeners[MAX_LISTENERS];
 	size_t nlisteners;
+	bool auth_change; /* the open transaction changed keys, users, tenants or roles */
 };
 
 struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms)
@@ -130,6 +131,18 @@ static void take_notifications(struct vs_pg *pg)
 		}
 		PQfreemem(n);
 	}
+}
+
+void vs_pg_mark_auth_change(struct vs_pg *pg)
+{
+	pg->auth_change = true;
+}
+
+bool vs_pg_take_auth_change(struct vs_pg *pg)
+{
+	bool changed = pg->auth_change;
+	pg->auth_change = false;
+	return changed;
 }
 
 void vs_pg_listen(struct vs_pg *pg, const char *channel, vs_pg_notify_fn fn, void *ctx)

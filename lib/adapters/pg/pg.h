@@ -85,6 +85,12 @@ enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct
 			      const struct vs_pg_stmt *query, const char *const *params,
 			      PGresult **res);
 
+/* Marks the current transaction as changing what workers cache about keys and
+ * permissions; its commit then bumps the host epoch. */
+void vs_pg_mark_auth_change(struct vs_pg *pg);
+/* Whether the transaction being committed was marked; clears the mark. */
+bool vs_pg_take_auth_change(struct vs_pg *pg);
+
 /* Simple statements without parameters (BEGIN, COMMIT, …), for the adapter and tools. */
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql);
 PGconn *vs_pg_conn(struct vs_pg *pg);
@@ -97,8 +103,10 @@ void vs_pg_uuid(const PGresult *r, int row, int col, vs_uuid *out);
 
 /* The tx port, and the repositories, over this connection. */
 struct vs_pg_repos;
-/* key_cache_size, key_cache_ttl: VS_KEY_CACHE_SIZE and VS_KEY_CACHE_TTL. */
-struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int64_t key_cache_ttl);
+/* key_cache_size, key_cache_ttl: VS_KEY_CACHE_SIZE and VS_KEY_CACHE_TTL; shm_path:
+ * VS_SHM_PATH, the host epoch (NULL: none). */
+struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int64_t key_cache_ttl,
+				    const char *shm_path);
 void vs_pg_repos_free(struct vs_pg_repos *r);
 struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r);
 size_t vs_pg_repos_cached_keys(const struct vs_pg_repos *r);

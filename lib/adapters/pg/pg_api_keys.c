@@ -1,5 +1,6 @@
 /* iam.api_keys. Verification is the hot path: the worker's cache answers it, and a miss
  * costs one lookup in a transaction whose scope is exactly the key presented. */
+#include "adapters/pg/host_epoch.h"
 #include "adapters/pg/key_cache.h"
 #include "adapters/pg/pg_internal.h"
 #include "core/crypto.h"
@@ -195,6 +196,7 @@ static enum vs_err key_list(struct vs_api_key_repo *self, struct vs_arena *a,
 static enum vs_err key_update(struct vs_api_key_repo *self, struct vs_arena *a, const vs_uuid *id,
 			      const struct vs_api_key_changes *c, struct vs_api_key *out)
 {
+	vs_pg_mark_auth_change(repo_of(self)->pg);
 	struct pg_uuid_text t;
 	char expires[24];
 	snprintf(expires, sizeof(expires), "%lld", (long long)c->expires_at.v);
@@ -218,6 +220,7 @@ static enum vs_err key_update(struct vs_api_key_repo *self, struct vs_arena *a, 
 
 static enum vs_err key_remove(struct vs_api_key_repo *self, const vs_uuid *id)
 {
+	vs_pg_mark_auth_change(repo_of(self)->pg);
 	struct pg_uuid_text t;
 	const char *params[] = { pg_uuid_param(&t, id) };
 	long rows;
@@ -257,6 +260,11 @@ static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, 
 	struct pg_api_keys *repo = repo_of(self);
 	int64_t now = vs_time_mono_us() / 1000000;
 	uint8_t digest[VS_SHA256_LEN];
+	uint64_t epoch = vs_host_epoch_read(repo->epoch);
+	if (epoch != repo->seen_epoch) { /* a worker of this host committed a change */
+		vs_key_cache_forget(repo->cache, NULL);
+		repo->seen_epoch = epoch;
+	}
 	vs_sha256(key, len, digest);
 
 	if (!vs_key_cache_get(repo->cache, a, public_id, now, out)) {

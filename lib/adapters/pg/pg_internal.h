@@ -6,11 +6,13 @@
 #include "core/uuid.h"
 
 /* Each adapter embeds its port first and keeps the connection beside it. */
+struct vs_host_epoch;
 struct pg_tx {
 	struct vs_tx base;
 	struct vs_pg *pg;
 	int depth;   /* nesting of begin calls; only depth 0 → 1 reaches the database */
 	bool doomed; /* an inner rollback happened: the outermost commit rolls back */
+	struct vs_host_epoch *epoch; /* bumped when a commit changed keys or permissions */
 };
 struct pg_roles {
 	struct vs_role_repo base;
@@ -26,15 +28,20 @@ struct pg_api_keys {
 	struct vs_api_key_repo base;
 	struct vs_pg *pg;
 	struct vs_key_cache *cache;
+	struct vs_host_epoch *epoch; /* shared by the host's workers, or NULL */
+	uint64_t seen_epoch;
 	vs_uuid touched[PG_TOUCH_BATCH]; /* keys used since the last flush */
 	size_t ntouched;
 	int64_t last_flush;
 };
 struct vs_authz_cache;
+struct vs_host_epoch;
 struct pg_users {
 	struct vs_user_repo base;
 	struct vs_pg *pg;
 	struct vs_authz_cache *authz; /* effective permissions per (user, tenant) */
+	struct vs_host_epoch *epoch;  /* shared by the host's workers, or NULL */
+	uint64_t seen_epoch;
 };
 struct pg_tenants {
 	struct vs_tenant_repo base;

@@ -52,6 +52,7 @@ static enum vs_err membership_is_member(struct vs_membership_repo *self, const v
 static enum vs_err membership_grant(struct vs_membership_repo *self, const vs_uuid *tenant,
 				    const vs_uuid *user, const vs_uuid *role)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t1, t2, t3;
 	const char *params[] = { pg_uuid_param(&t1, tenant), pg_uuid_param(&t2, user),
 				 pg_uuid_param(&t3, role) };
@@ -63,6 +64,7 @@ static enum vs_err membership_grant(struct vs_membership_repo *self, const vs_uu
 static enum vs_err membership_leave(struct vs_membership_repo *self, const vs_uuid *tenant,
 				    const vs_uuid *user)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t1, t2;
 	const char *params[] = { pg_uuid_param(&t1, tenant), pg_uuid_param(&t2, user) };
 	long rows;
@@ -73,6 +75,7 @@ static enum vs_err membership_leave(struct vs_membership_repo *self, const vs_uu
 static enum vs_err membership_revoke(struct vs_membership_repo *self, const vs_uuid *tenant,
 				     const vs_uuid *user, const vs_uuid *role)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t1, t2, t3;
 	const char *params[] = { pg_uuid_param(&t1, tenant), pg_uuid_param(&t2, user),
 				 pg_uuid_param(&t3, role) };

@@ -1,5 +1,6 @@
 /* The tx port and the wiring of every repository over one connection. */
 #include "adapters/pg/authz_cache.h"
+#include "adapters/pg/host_epoch.h"
 #include "adapters/pg/key_cache.h"
 #include "adapters/pg/pg_internal.h"
 
@@ -14,6 +15,7 @@ struct vs_pg_repos {
 	struct pg_roles roles;
 	struct pg_permissions permissions;
 	struct pg_api_keys api_keys;
+	struct vs_host_epoch *epoch;
 };
 
 static const struct vs_pg_stmt scope_stmt = {
@@ -26,6 +28,7 @@ static enum vs_err tx_begin(struct vs_tx *self, const struct vs_scope *scope)
 	if (tx->depth++ > 0)
 		return VS_OK;
 	tx->doomed = false;
+	(void)vs_pg_take_auth_change(tx->pg);
 	struct pg_uuid_text t, u;
 	const char *params[] = {
 		scope ? pg_uuid_param(&t, scope->tenant) : NULL,
@@ -47,11 +50,17 @@ static enum vs_err tx_commit(struct vs_tx *self)
 		return VS_INTERNAL;
 	if (--tx->depth > 0)
 		return VS_OK;
+	bool auth_change = vs_pg_take_auth_change(tx->pg);
 	if (tx->doomed) {
 		(void)vs_pg_simple(tx->pg, "ROLLBACK");
 		return VS_INTERNAL;
 	}
-	return vs_pg_simple(tx->pg, "COMMIT");
+	enum vs_err rc = vs_pg_simple(tx->pg, "COMMIT");
+	/* Before the response leaves: the host's other workers see the change at their
+	 * very next check. */
+	if (rc == VS_OK && auth_change)
+		vs_host_epoch_bump(tx->epoch);
+	return rc;
 }
 
 static void tx_rollback(struct vs_tx *self)
@@ -63,18 +72,22 @@ static void tx_rollback(struct vs_tx *self)
 		tx->doomed = true;
 		return;
 	}
+	(void)vs_pg_take_auth_change(tx->pg);
 	(void)vs_pg_simple(tx->pg, "ROLLBACK");
 }
 
 static const struct vs_tx_ops tx_ops = { tx_begin, tx_commit, tx_rollback };
 
-struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int64_t key_cache_ttl)
+struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int64_t key_cache_ttl,
+				    const char *shm_path)
 {
 	struct vs_pg_repos *r = calloc(1, sizeof(*r));
 	if (!r)
 		abort();
-	r->tx = (struct pg_tx){ { &tx_ops }, pg, 0, false };
-	r->users = (struct pg_users){ { &vs__pg_user_ops }, pg, vs_authz_cache_new() };
+	r->epoch = vs_host_epoch_open(shm_path);
+	r->tx = (struct pg_tx){ { &tx_ops }, pg, 0, false, r->epoch };
+	r->users = (struct pg_users){ { &vs__pg_user_ops }, pg, vs_authz_cache_new(), r->epoch,
+				      vs_host_epoch_read(r->epoch) };
 	vs_pg_listen(pg, VS_PG_AUTHZ_CHANNEL, vs_authz_cache_forget_all, r->users.authz);
 	r->tenants = (struct pg_tenants){ { &vs__pg_tenant_ops }, pg };
 	r->memberships = (struct pg_memberships){ { &vs__pg_membership_ops }, pg };
@@ -84,6 +97,8 @@ struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int
 	r->api_keys.base.ops = &vs__pg_api_key_ops;
 	r->api_keys.pg = pg;
 	r->api_keys.cache = vs_key_cache_new(key_cache_size, key_cache_ttl);
+	r->api_keys.epoch = r->epoch;
+	r->api_keys.seen_epoch = vs_host_epoch_read(r->epoch);
 	vs_pg_listen(pg, VS_PG_KEYS_CHANNEL, vs_key_cache_forget, r->api_keys.cache);
 	return r;
 }
@@ -98,6 +113,7 @@ void vs_pg_repos_free(struct vs_pg_repos *r)
 	if (r) {
 		vs_authz_cache_free(r->users.authz);
 		vs_key_cache_free(r->api_keys.cache);
+		vs_host_epoch_close(r->epoch);
 	}
 	free(r);
 }
@@ -120,6 +136,7 @@ void vs_pg_repos_request_done(struct vs_pg_repos *r)
 {
 	r->tx.depth = 0;
 	r->tx.doomed = false;
+	(void)vs_pg_take_auth_change(r->tx.pg);
 	vs_pg_request_done(r->tx.pg);
 }
 

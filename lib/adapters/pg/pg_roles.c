@@ -197,6 +197,7 @@ static enum vs_err role_insert(struct vs_role_repo *self, struct vs_arena *a, st
 static enum vs_err role_update(struct vs_role_repo *self, const vs_uuid *id,
 			       const struct vs_role_changes *c)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t;
 	const char *params[] = { pg_uuid_param(&t, id), pg_bool_param(c->name.set),
 				 vs_opt_str_or_null(&c->name), pg_bool_param(c->description.set),
@@ -208,6 +209,7 @@ static enum vs_err role_update(struct vs_role_repo *self, const vs_uuid *id,
 
 static enum vs_err role_remove(struct vs_role_repo *self, const vs_uuid *id)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t;
 	const char *params[] = { pg_uuid_param(&t, id) };
 	long rows;
@@ -232,6 +234,7 @@ static enum vs_err add_permissions(struct vs_pg *pg, const vs_uuid *role, const 
 static enum vs_err role_set_permissions(struct vs_role_repo *self, const vs_uuid *role,
 					const vs_uuid *ids, size_t n)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t;
 	const char *params[] = { pg_uuid_param(&t, role) };
 	long rows;
@@ -244,12 +247,14 @@ static enum vs_err role_set_permissions(struct vs_role_repo *self, const vs_uuid
 static enum vs_err role_add_permission(struct vs_role_repo *self, const vs_uuid *role,
 				       const vs_uuid *permission)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	return add_permissions(repo_pg(self), role, permission, 1);
 }
 
 static enum vs_err role_remove_permission(struct vs_role_repo *self, const vs_uuid *role,
 					  const vs_uuid *permission)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t1, t2;
 	const char *params[] = { pg_uuid_param(&t1, role), pg_uuid_param(&t2, permission) };
 	long rows;
@@ -276,6 +281,7 @@ static enum vs_err role_holders(struct vs_role_repo *self, struct vs_arena *a, c
 static enum vs_err role_set_holders(struct vs_role_repo *self, const vs_uuid *role,
 				    const vs_uuid *tenant, const vs_uuid *users, size_t n)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct vs_arena *a = vs_arena_new();
 	struct pg_uuid_text t1, t2;
 	const char *params[] = { pg_uuid_param(&t1, role), pg_uuid_param(&t2, tenant),

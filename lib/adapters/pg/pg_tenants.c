@@ -124,6 +124,7 @@ static enum vs_err tenant_update(struct vs_tenant_repo *self, struct vs_arena *a
 
 static enum vs_err tenant_remove(struct vs_tenant_repo *self, const vs_uuid *id)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t;
 	const char *params[] = { pg_uuid_param(&t, id) };
 	long rows;

@@ -1,6 +1,7 @@
 /* iam.users. Every query that returns users takes the tenant whose role names to include
  * as $1 (NULL: none). */
 #include "adapters/pg/authz_cache.h"
+#include "adapters/pg/host_epoch.h"
 #include "adapters/pg/pg_internal.h"
 #include "core/time.h"
 
@@ -166,6 +167,9 @@ static enum vs_err user_update(struct vs_user_repo *self, struct vs_arena *a, co
 			       const struct vs_user_changes *c, const vs_uuid *roles_in,
 			       struct vs_user *out)
 {
+	/* Activation and superuser status decide what keys and tokens may do. */
+	if (c->is_active.set || c->is_superuser.set)
+		vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t1, t2;
 	const char *params[] = {
 		pg_uuid_param(&t1, roles_in),
@@ -189,6 +193,7 @@ static enum vs_err user_update(struct vs_user_repo *self, struct vs_arena *a, co
 
 static enum vs_err user_remove(struct vs_user_repo *self, const vs_uuid *id)
 {
+	vs_pg_mark_auth_change(repo_pg(self));
 	struct pg_uuid_text t;
 	const char *params[] = { pg_uuid_param(&t, id) };
 	long rows;
@@ -278,6 +283,11 @@ static enum vs_err user_permissions(struct vs_user_repo *self, struct vs_arena *
 				    struct vs_permset *out)
 {
 	struct pg_users *repo = (struct pg_users *)self;
+	uint64_t epoch = vs_host_epoch_read(repo->epoch);
+	if (epoch != repo->seen_epoch) { /* a worker of this host committed a change */
+		vs_authz_cache_forget_all(repo->authz, NULL);
+		repo->seen_epoch = epoch;
+	}
 	int64_t now = vs_time_mono_us() / 1000000, version;
 	/* The check's hot path trusts the notifications (no query to compare versions). */
 	if (vs_authz_cache_get(repo->authz, a, user, tenant, now, member, out, &version))
