@@ -328,16 +328,20 @@ enum vs_err vs_pg_scalar(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 	return rc;
 }
 
-/* Reads the results of a pipeline up to its sync point; false if any failed. */
-static bool drain_pipeline(struct vs_pg *pg, PGresult **failure)
+/* Reads the results of a pipeline up to its sync point; false if any failed. The first
+ * failure goes to *failure, and the result of query number `keep` (0-based; -1: none) to
+ * *kept; the caller clears both. */
+static bool drain_pipeline(struct vs_pg *pg, PGresult **failure, int keep, PGresult **kept)
 {
 	bool ok = true;
+	int index = 0;
 	for (;;) {
 		PGresult *r = PQgetResult(pg->conn);
 		if (!r) {
 			if (PQstatus(pg->conn) != CONNECTION_OK)
 				return false;
-			continue; /* end of one query's results */
+			index++; /* end of one query's results */
+			continue;
 		}
 		ExecStatusType st = PQresultStatus(r);
 		if (st == PGRES_PIPELINE_SYNC) {
@@ -345,14 +349,16 @@ static bool drain_pipeline(struct vs_pg *pg, PGresult **failure)
 			return ok;
 		}
 		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-			if (ok && failure)
+			if (ok)
 				*failure = r;
 			else
 				PQclear(r);
 			ok = false;
-			continue;
+		} else if (index == keep && !*kept) {
+			*kept = r;
+		} else {
+			PQclear(r);
 		}
-		PQclear(r);
 	}
 }
 
@@ -364,12 +370,12 @@ static enum vs_err begin_with_once(struct vs_pg *pg, const struct vs_pg_stmt *st
 	enum vs_err rc = prepare(pg, stmt);
 	if (rc != VS_OK)
 		return rc;
-	PGresult *failure = NULL;
+	PGresult *failure = NULL, *unused = NULL;
 	bool sent = PQenterPipelineMode(pg->conn) &&
 		    PQsendQueryParams(pg->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
 		    PQsendQueryPrepared(pg->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0) &&
 		    PQpipelineSync(pg->conn);
-	bool ok = sent && drain_pipeline(pg, &failure);
+	bool ok = sent && drain_pipeline(pg, &failure, -1, &unused);
 	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
 		PQexitPipelineMode(pg->conn);
 	rc = ok ? VS_OK : map_error(pg, failure, stmt->name);
@@ -411,37 +417,9 @@ enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct
 		    PQsendQueryPrepared(pg->conn, query->name, query->nparams, params, NULL, NULL, 0) &&
 		    PQsendQueryParams(pg->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
 		    PQpipelineSync(pg->conn);
-	/* Results arrive in order: BEGIN, scope, query, COMMIT, then the sync point. */
+	/* Results arrive in order: BEGIN, scope, query (number 2), COMMIT, then the sync. */
 	PGresult *failure = NULL, *result = NULL;
-	int index = 0;
-	bool ok = sent;
-	while (sent) {
-		PGresult *r = PQgetResult(pg->conn);
-		if (!r) {
-			if (PQstatus(pg->conn) != CONNECTION_OK) {
-				ok = false;
-				break;
-			}
-			index++;
-			continue;
-		}
-		ExecStatusType st = PQresultStatus(r);
-		if (st == PGRES_PIPELINE_SYNC) {
-			PQclear(r);
-			break;
-		}
-		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-			if (ok)
-				failure = r;
-			else
-				PQclear(r);
-			ok = false;
-		} else if (index == 2 && !result) {
-			result = r;
-		} else {
-			PQclear(r);
-		}
-	}
+	bool ok = sent && drain_pipeline(pg, &failure, 2, &result);
 	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
 		PQexitPipelineMode(pg->conn);
 	if (!ok) {

@@ -299,17 +299,7 @@ static void key_touch(struct vs_api_key_repo *self, const vs_uuid *id)
 		return;
 	/* One write per worker per minute at most; a failure only loses a timestamp. */
 	struct vs_arena *a = vs_arena_new();
-	char *ids = vs_arena_alloc(a, repo->ntouched * (VS_UUID_STRLEN + 1) + 3), *p = ids;
-	*p++ = '{';
-	for (size_t i = 0; i < repo->ntouched; i++) {
-		if (i)
-			*p++ = ',';
-		vs_uuid_format(&repo->touched[i], p);
-		p += VS_UUID_STRLEN;
-	}
-	*p++ = '}';
-	*p = '\0';
-	const char *params[] = { ids };
+	const char *params[] = { pg_uuid_array_param(a, repo->touched, repo->ntouched) };
 	(void)vs_pg_exec(repo->pg, a, &touch_stmt, params, NULL);
 	vs_arena_free(a);
 	repo->ntouched = 0;

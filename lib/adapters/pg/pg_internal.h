@@ -84,6 +84,9 @@ enum vs_err vs__pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg
 			const struct vs_pg_stmt *count, const char **params, int nfilter,
 			int64_t offset, int64_t limit, PGresult **res, int64_t *total);
 
+/* '{uuid,uuid,…}': a uuid[] parameter in the arena, made of formatted UUIDs only. */
+const char *pg_uuid_array_param(struct vs_arena *a, const vs_uuid *ids, size_t n);
+
 /* "t"/"f" for a boolean parameter. */
 static inline const char *pg_bool_param(bool v)
 {

@@ -158,3 +158,18 @@ enum vs_err vs__pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg
 	*total = rc == VS_OK ? vs_pg_int64(c, 0, 0) : 0;
 	return rc;
 }
+
+const char *pg_uuid_array_param(struct vs_arena *a, const vs_uuid *ids, size_t n)
+{
+	char *s = vs_arena_alloc(a, n * (VS_UUID_STRLEN + 1) + 3), *p = s;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		vs_uuid_format(&ids[i], p);
+		p += VS_UUID_STRLEN;
+	}
+	*p++ = '}';
+	*p = '\0';
+	return s;
+}

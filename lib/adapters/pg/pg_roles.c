@@ -88,21 +88,6 @@ static struct vs_pg *repo_pg(struct vs_role_repo *self)
 	return ((struct pg_roles *)self)->pg;
 }
 
-/* '{uuid,uuid,…}': an array parameter, made of formatted UUIDs only. */
-static const char *uuid_array_param(struct vs_arena *a, const vs_uuid *ids, size_t n)
-{
-	char *s = vs_arena_alloc(a, n * (VS_UUID_STRLEN + 1) + 3), *p = s;
-	*p++ = '{';
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			*p++ = ',';
-		vs_uuid_format(&ids[i], p);
-		p += VS_UUID_STRLEN;
-	}
-	*p++ = '}';
-	*p = '\0';
-	return s;
-}
 
 static void row_to_role(struct vs_arena *a, const PGresult *r, int row, struct vs_role *out)
 {
@@ -224,7 +209,7 @@ static enum vs_err add_permissions(struct vs_pg *pg, const vs_uuid *role, const 
 {
 	struct vs_arena *a = vs_arena_new();
 	struct pg_uuid_text t;
-	const char *params[] = { pg_uuid_param(&t, role), uuid_array_param(a, ids, n) };
+	const char *params[] = { pg_uuid_param(&t, role), pg_uuid_array_param(a, ids, n) };
 	long rows;
 	enum vs_err rc = vs_pg_exec_affected(pg, &add_permissions_stmt, params, &rows);
 	vs_arena_free(a);
@@ -285,7 +270,7 @@ static enum vs_err role_set_holders(struct vs_role_repo *self, const vs_uuid *ro
 	struct vs_arena *a = vs_arena_new();
 	struct pg_uuid_text t1, t2;
 	const char *params[] = { pg_uuid_param(&t1, role), pg_uuid_param(&t2, tenant),
-				 uuid_array_param(a, users, n) };
+				 pg_uuid_array_param(a, users, n) };
 	long rows;
 	enum vs_err rc = vs_pg_exec_affected(repo_pg(self), &clear_holders_stmt, params, &rows);
 	if (rc == VS_OK && n > 0) {
