@@ -4,9 +4,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* FNV-1a over a parameter name, which ends at '=' in an entry and at NUL in a lookup. */
+static uint32_t name_hash(const char *s, size_t *len)
+{
+	uint32_t h = 2166136261u;
+	const char *p = s;
+	for (; *p && *p != '='; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	*len = (size_t)(p - s);
+	return h;
+}
+
+static bool same_name(const char *entry, const char *name, size_t len)
+{
+	return memcmp(entry, name, len) == 0 && entry[len] == '=';
+}
+
+void vs_req_index_params(struct vs_request *req)
+{
+	struct vs_params *ix = &req->params; /* zeroed by vs_request_init */
+	size_t n = 0;
+	for (char **e = req->fcgi ? req->fcgi->envp : NULL; e && *e; e++) {
+		if (++n > VS_PARAM_SLOTS / 4 * 3) {
+			ix->overflow = true;
+			return;
+		}
+		size_t len;
+		uint32_t h = name_hash(*e, &len);
+		size_t i = h & (VS_PARAM_SLOTS - 1);
+		/* The first of two equal names wins, as with FCGX_GetParam. */
+		while (ix->entry[i] && !(ix->hash[i] == h && same_name(ix->entry[i], *e, len)))
+			i = (i + 1) & (VS_PARAM_SLOTS - 1);
+		if (!ix->entry[i]) {
+			ix->entry[i] = *e;
+			ix->hash[i] = h;
+		}
+	}
+}
+
 const char *vs_req_param_env(const struct vs_request *req, const char *name)
 {
-	return req->fcgi ? FCGX_GetParam(name, req->fcgi->envp) : NULL;
+	const struct vs_params *ix = &req->params;
+	if (!req->fcgi)
+		return NULL;
+	if (ix->overflow)
+		return FCGX_GetParam(name, req->fcgi->envp);
+	size_t len;
+	uint32_t h = name_hash(name, &len);
+	for (size_t i = h & (VS_PARAM_SLOTS - 1); ix->entry[i]; i = (i + 1) & (VS_PARAM_SLOTS - 1))
+		if (ix->hash[i] == h && same_name(ix->entry[i], name, len))
+			return ix->entry[i] + len + 1;
+	return NULL;
 }
 
 struct vs_str vs_req_path_param(const struct vs_request *req, const char *name)
@@ -138,4 +186,15 @@ void vs_res_empty(struct vs_request *req, int status)
 {
 	req->status = status;
 	req->json = NULL;
+	req->raw_body = NULL;
+}
+
+void vs_res_raw(struct vs_request *req, int status, const char *content_type, const char *body,
+		size_t len)
+{
+	req->status = status;
+	req->json = NULL;
+	req->raw_body = body;
+	req->raw_len = len;
+	req->raw_type = content_type;
 }

@@ -29,9 +29,19 @@ enum vs_method {
 
 struct vs_route;
 
+/* The request's FastCGI parameters, indexed once: a dozen lookups a request by linear
+ * scan (FCGX_GetParam) cost more than the whole key check. */
+#define VS_PARAM_SLOTS 128
+struct vs_params {
+	const char *entry[VS_PARAM_SLOTS]; /* "NAME=value" from the FastCGI envp */
+	uint32_t hash[VS_PARAM_SLOTS];
+	bool overflow; /* more than 3/4 of VS_PARAM_SLOTS parameters: scan instead */
+};
+
 struct vs_request {
 	FCGX_Request *fcgi; /* NULL in unit tests */
 	struct vs_arena *arena;
+	struct vs_params params;
 
 	/* What the client sent */
 	enum vs_method method;
@@ -62,9 +72,14 @@ struct vs_request {
 	const char *header_values[VS_MAX_RESPONSE_HEADERS];
 	size_t nheaders;
 	struct json_object *json; /* body; owned by the arena */
+	const char *raw_body;	  /* or a body already serialised (vs_res_raw) */
+	size_t raw_len;
+	const char *raw_type;
 	int64_t started_us;
 };
 
+/* Indexes the FastCGI parameters of a zeroed req (vs_request_init does both). */
+void vs_req_index_params(struct vs_request *req);
 /* Request parameters from FastCGI (REQUEST_METHOD, HTTP_X_…); NULL when absent. */
 const char *vs_req_param_env(const struct vs_request *req, const char *name);
 /* A client header by its CGI name, e.g. "HTTP_X_TENANT_ID". */
@@ -94,5 +109,8 @@ bool vs_req_content_type_is(const struct vs_request *req, const char *type);
 void vs_res_header(struct vs_request *req, const char *name, const char *value);
 void vs_res_json(struct vs_request *req, int status, struct json_object *body);
 void vs_res_empty(struct vs_request *req, int status);
+/* A body that outlives the request (static text), sent as it is. */
+void vs_res_raw(struct vs_request *req, int status, const char *content_type, const char *body,
+		size_t len);
 
 #endif

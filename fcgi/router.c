@@ -3,13 +3,22 @@
 #include <string.h>
 
 /* Matches one pattern against path, segment by segment; {name} takes one non-empty
- * segment. Parameters go into req only when the whole pattern matches. */
-static bool match(const char *pattern, struct vs_str path, struct vs_request *req)
+ * segment. Parameters go into req only when the whole pattern matches and capture is
+ * set; *nparams says how many the pattern has. */
+static bool match(const char *pattern, struct vs_str path, struct vs_request *req,
+		  bool capture, size_t *nparams)
 {
 	struct vs_str names[VS_MAX_PATH_PARAMS], values[VS_MAX_PATH_PARAMS];
 	size_t n = 0;
-	const char *p = pattern, *s = path.p, *send = path.p + path.len;
+	const char *s = path.p, *send = path.p + path.len;
 
+	/* Most patterns differ from the path before their first parameter: a memcmp of
+	 * that literal part settles them without the walk below. */
+	const char *p = strchrnul(pattern, '{');
+	size_t literal = (size_t)(p - pattern);
+	if (literal > path.len || memcmp(pattern, path.p, literal) != 0)
+		return false;
+	s += literal;
 	while (*p && s < send) {
 		if (*p == '{') {
 			const char *close = strchr(p, '}');
@@ -29,9 +38,12 @@ static bool match(const char *pattern, struct vs_str path, struct vs_request *re
 	}
 	if (*p || s != send)
 		return false;
-	memcpy(req->param_names, names, n * sizeof(*names));
-	memcpy(req->param_values, values, n * sizeof(*values));
-	req->nparams = n;
+	*nparams = n;
+	if (capture) {
+		memcpy(req->param_names, names, n * sizeof(*names));
+		memcpy(req->param_values, values, n * sizeof(*values));
+		req->nparams = n;
+	}
 	return true;
 }
 
@@ -43,15 +55,19 @@ const struct vs_route *vs_route_match(const struct vs_route *routes, size_t n,
 	struct vs_str path = req->path;
 	if (path.len > 1 && path.p[path.len - 1] == '/')
 		path.len--;
-	size_t fewest = VS_MAX_PATH_PARAMS + 1;
-	for (size_t i = 0; i < n; i++)
-		if (match(routes[i].pattern, path, req) && req->nparams < fewest)
-			fewest = req->nparams;
-
+	size_t fewest = VS_MAX_PATH_PARAMS + 1, np;
 	const struct vs_route *found = NULL;
 	*allowed = 0;
-	for (size_t i = 0; i < n && !found; i++) {
-		if (!match(routes[i].pattern, path, req) || req->nparams != fewest)
+	req->nparams = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!match(routes[i].pattern, path, req, false, &np) || np > fewest)
+			continue;
+		if (np < fewest) { /* a more literal fit: forget what the others offered */
+			fewest = np;
+			found = NULL;
+			*allowed = 0;
+		}
+		if (found)
 			continue;
 		if (routes[i].method == req->method ||
 		    (req->method == VS_HEAD && routes[i].method == VS_GET))
@@ -59,8 +75,8 @@ const struct vs_route *vs_route_match(const struct vs_route *routes, size_t n,
 		else
 			*allowed |= routes[i].method;
 	}
-	if (!found)
-		req->nparams = 0;
+	if (found)
+		match(found->pattern, path, req, true, &np);
 	return found;
 }
 

@@ -33,7 +33,10 @@ void vs_log_set_level(enum vs_log_level level)
 
 void vs_log_set_request(const char *request_id)
 {
-	snprintf(current_request, sizeof(current_request), "%s", request_id ? request_id : "");
+	/* Called twice per request: a copy, not snprintf. Longer ids are cut. */
+	size_t n = request_id ? strnlen(request_id, sizeof(current_request) - 1) : 0;
+	memcpy(current_request, request_id ? request_id : "", n);
+	current_request[n] = '\0';
 }
 
 static void timestamp(char out[32])
