@@ -71,6 +71,9 @@ $(BUILD)/tests/integration_tests: $(INTEG_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 
 $(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE
 
+# fcgi/openapi.c embeds the document with .incbin, which -MMD does not see.
+$(BUILD)/obj/fcgi/openapi.o: fcgi/openapi.json
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<

@@ -1,5 +1,6 @@
-/* Liveness and readiness. */
+/* Liveness, readiness and metrics. */
 #include "handlers.h"
+#include "metrics.h"
 
 #include <json-c/json.h>
 
@@ -38,5 +39,19 @@ VS_HANDLER(vs_h_health_ready)
 	json_object_object_add(o, "database", json_object_new_string("ok"));
 	json_object_object_add(o, "schema_version", json_object_new_int64(have));
 	vs_res_json(req, 200, o);
+	return VS_OK;
+}
+
+/* GET /metrics: the pool's counters in Prometheus text format. nginx lets only loopback
+ * reach it; it names routes and statuses, never a tenant, user, key or token. */
+VS_HANDLER(vs_h_metrics)
+{
+	size_t nroutes, len;
+	const struct vs_route *routes = vs_routes(&nroutes);
+	char *text = vs_metrics_render(w->metrics, req->arena, routes, nroutes, &len);
+	if (!text)
+		return vs_fail(&req->error, VS_UNAVAILABLE,
+			       "Metrics are off: the workers have no VS_METRICS_PATH or VS_SHM_PATH.");
+	vs_res_raw(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
 	return VS_OK;
 }

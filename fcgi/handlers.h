@@ -12,6 +12,7 @@
 VS_HANDLER(vs_h_root);
 VS_HANDLER(vs_h_health);
 VS_HANDLER(vs_h_health_ready);
+VS_HANDLER(vs_h_metrics);
 
 /* h_auth.c */
 VS_HANDLER(vs_h_auth_token);
@@ -63,5 +64,10 @@ VS_HANDLER(vs_h_api_keys_rotate);
 
 /* h_auth_check.c */
 VS_HANDLER(vs_h_auth_check);
+
+/* openapi.c */
+VS_HANDLER(vs_h_openapi);
+/* The built-in OpenAPI document (fcgi/openapi.json), NUL-terminated; *len excludes the NUL. */
+const char *vs_openapi_document(size_t *len);
 
 #endif

@@ -47,6 +47,38 @@ static void finish(FCGX_Request *fcgi)
 	FCGX_Finish_r(fcgi);
 }
 
+/* Counts a request into this worker's metrics slot: a few relaxed atomic adds. */
+static void count(struct vs_worker *w, const struct vs_request *req)
+{
+	size_t nroutes;
+	const struct vs_route *routes = vs_routes(&nroutes);
+	if (!w->metrics)
+		return;
+	vs_metrics_request(w->metrics, req->route ? (size_t)(req->route - routes) : nroutes,
+			   req->status, vs_time_mono_us() - req->started_us);
+	if (req->route && req->route->bare) {
+		enum vs_check_credential c = vs_req_header(req, "HTTP_X_API_KEY")   ? VS_CHECK_API_KEY
+					     : vs_req_header(req, "HTTP_AUTHORIZATION") ? VS_CHECK_BEARER
+											: VS_CHECK_NONE;
+		vs_metrics_check(w->metrics, c, req->status);
+	}
+	const struct vs_pg_stats *db = vs_pg_stats(w->pg);
+	struct vs_cache_stats keys, permissions;
+	vs_pg_repos_cache_stats(w->repos, &keys, &permissions);
+	unsigned long totals[VS_M_NTOTALS] = {
+		[VS_M_DB_CONNECTS] = db->connects,
+		[VS_M_DB_CONNECT_FAILURES] = db->connect_failures,
+		[VS_M_DB_QUERY_ERRORS] = db->query_errors,
+		[VS_M_DB_NOTIFICATIONS] = db->notifications,
+		[VS_M_KEY_HITS] = keys.hits,
+		[VS_M_KEY_MISSES] = keys.misses,
+		[VS_M_KEY_REJECTED_HITS] = keys.rejected_hits,
+		[VS_M_PERMISSION_HITS] = permissions.hits,
+		[VS_M_PERMISSION_MISSES] = permissions.misses,
+	};
+	vs_metrics_worker_totals(w->metrics, totals);
+}
+
 static bool worker_init(struct vs_worker *w, bool check_only)
 {
 	char err[256];
@@ -74,6 +106,7 @@ static bool worker_init(struct vs_worker *w, bool check_only)
 		.refresh_ttl = w->cfg.refresh_ttl,
 		.now = vs_time_now,
 	};
+	w->metrics = vs_metrics_open(w->cfg.metrics_path);
 	/* Connect now so the first request does not pay for it; if the database is away
 	 * the worker still starts and answers 503 until it is back. */
 	(void)vs_pg_ensure(w->pg);
@@ -82,6 +115,7 @@ static bool worker_init(struct vs_worker *w, bool check_only)
 
 static void worker_release(struct vs_worker *w)
 {
+	vs_metrics_close(w->metrics);
 	vs_pg_repos_free(w->repos);
 	vs_pg_free(w->pg);
 	vs_config_release(&w->cfg);
@@ -122,6 +156,7 @@ int main(int argc, char **argv)
 		 * already: they get a line only with VS_LOG_CHECKS=all; refusals always do. */
 		bool passed_check = req.route && req.route->bare && req.status < 300;
 		vs_respond(&req, !passed_check || w.cfg.log_checks);
+		count(&w, &req); /* before finish: that frees the request's parameters */
 		finish(&fcgi);
 		vs_arena_reset(arena);
 		w.requests++;

@@ -43,6 +43,8 @@ static const struct vs_route routes[] = {
 	R(VS_GET, "/health", vs_h_root, PUBLIC, NONE, false),
 	R(VS_GET, V1 "/health", vs_h_health, PUBLIC, NONE, false),
 	R(VS_GET, V1 "/health/ready", vs_h_health_ready, PUBLIC, NONE, true),
+	/* Loopback only, by nginx (nginx.conf.template). */
+	R(VS_GET, "/metrics", vs_h_metrics, PUBLIC, NONE, false),
 
 	R(VS_POST, V1 "/auth/token", vs_h_auth_token, PUBLIC, NONE, true),
 	R(VS_POST, V1 "/auth/login/access-token", vs_h_auth_token, PUBLIC, NONE, true),
@@ -102,6 +104,8 @@ static const struct vs_route routes[] = {
 	ROLE_ROUTES(V1 "/tenants/{tenant_id}/roles", PATH),
 	R(VS_GET, V1 "/permissions", vs_h_permissions_list, PERMISSION("permission:read"), HEADER,
 	  true),
+	/* The OpenAPI document (fcgi/openapi.json, checked against this table by tests/unit). */
+	R(VS_GET, V1 "/openapi.json", vs_h_openapi, PUBLIC, NONE, false),
 };
 
 const struct vs_route *vs_routes(size_t *n)

@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "core/config.h"
 #include "core/jwt.h"
+#include "metrics.h"
 
 struct vs_worker {
 	struct vs_config cfg;
@@ -13,6 +14,7 @@ struct vs_worker {
 	struct vs_pg *pg;
 	struct vs_pg_repos *repos;
 	struct vs_app app;
+	struct vs_metrics *metrics; /* NULL: not counted */
 	unsigned long requests;
 };
 

@@ -121,6 +121,10 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 	c->jwt_issuer = env_dup("VS_JWT_ISSUER", "virtualstack");
 	c->jwt_audience = env_dup("VS_JWT_AUDIENCE", "virtualstack-api");
 	c->shm_path = env_dup("VS_SHM_PATH", NULL);
+	c->metrics_path = env_dup("VS_METRICS_PATH", NULL);
+	if (!c->metrics_path && c->shm_path && asprintf(&c->metrics_path, "%s.metrics",
+							  c->shm_path) < 0)
+		abort();
 	if (!env_long("VS_ACCESS_TOKEN_TTL", 900, 30, 86400, &access_ttl, err, errlen) ||
 	    !env_long("VS_REFRESH_TOKEN_TTL", 2592000, 300, 31536000, &refresh_ttl, err,
 		      errlen) ||
@@ -159,5 +163,6 @@ void vs_config_release(struct vs_config *c)
 	free(c->jwt_issuer);
 	free(c->jwt_audience);
 	free(c->shm_path);
+	free(c->metrics_path);
 	memset(c, 0, sizeof(*c));
 }

@@ -18,8 +18,9 @@ struct vs_config {
 	size_t max_body_bytes;
 	long max_requests; /* 0 = no limit */
 	long key_cache_size, key_cache_ttl; /* verified API keys kept per worker, seconds */
-	bool log_checks;
-	char *shm_path; /* the host epoch shared by this host's workers, or NULL */ /* an access line for every passed auth check, not only refusals */
+	bool log_checks; /* an access line for every passed auth check, not only refusals */
+	char *shm_path;	 /* the host epoch shared by this host's workers, or NULL */
+	char *metrics_path; /* their metrics (default: shm_path + ".metrics"), or NULL */
 	enum vs_log_level log_level;
 };
 

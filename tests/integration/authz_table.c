@@ -107,6 +107,8 @@ const struct authz_row authz_rows[] = {
 	ROWS("GET", "/health", NULL, H_NONE, RULE_PUBLIC, K_NONE, ALL(200)),
 	ROWS("GET", V1 "/health", NULL, H_NONE, RULE_PUBLIC, K_NONE, ALL(200)),
 	ROWS("GET", V1 "/health/ready", NULL, H_NONE, RULE_PUBLIC, K_NONE, ALL(200)),
+	ROWS("GET", V1 "/openapi.json", NULL, H_NONE, RULE_PUBLIC, K_NONE, ALL(200)),
+	ROWS("GET", "/metrics", NULL, H_NONE, RULE_PUBLIC, K_NONE, ALL(200)),
 	ROWS("POST", V1 "/auth/token", "{}", H_NONE, RULE_PUBLIC, K_NONE, ALL(422)),
 	ROWS("POST", V1 "/auth/login/access-token", "{}", H_NONE, RULE_PUBLIC, K_NONE, ALL(422)),
 	ROWS("POST", V1 "/auth/login", "{}", H_NONE, RULE_PUBLIC, K_NONE, ALL(422)),

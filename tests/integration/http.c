@@ -1,11 +1,13 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -138,6 +140,8 @@ static struct curl_slist *setup(CURL *h, struct resp *r, const char *method,
 			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	} else if (strcmp(method, "GET") == 0) {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	} else if (strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	} else if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
@@ -154,6 +158,44 @@ static struct curl_slist *setup(CURL *h, struct resp *r, const char *method,
 		hl = curl_slist_append(hl, "Content-Type:");
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
 	return hl;
+}
+
+/*
+ * With VS_RESPONSE_LOG set, every response is appended to that file as one JSON line
+ * {method, path, status, content_type, body} for tests/openapi/validate-responses.mjs.
+ * path is the request path without query string or fragment; transfers that failed
+ * (status 0) are not logged. One write() with O_APPEND per line: lines stay whole even
+ * when several test programs share the file.
+ */
+static void log_response(const char *method, const char *path, const struct resp *r)
+{
+	const char *file = getenv("VS_RESPONSE_LOG");
+	const int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+	const char *ct;
+	struct json_object *o;
+	char *line;
+	size_t n;
+	int fd;
+
+	if (!file || !*file || r->status == 0)
+		return;
+	ct = resp_header(r, "Content-Type");
+	o = json_object_new_object();
+	json_object_object_add(o, "method", json_object_new_string(method));
+	json_object_object_add(o, "path",
+			       json_object_new_string_len(path, (int)strcspn(path, "?#")));
+	json_object_object_add(o, "status", json_object_new_int((int)r->status));
+	json_object_object_add(o, "content_type", ct ? json_object_new_string(ct) : NULL);
+	json_object_object_add(o, "body", json_object_new_string_len(r->body, (int)r->len));
+	line = xasprintf("%s\n", json_object_to_json_string_ext(o, flags));
+	json_object_put(o);
+	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	n = strlen(line);
+	if (fd < 0 || write(fd, line, n) != (ssize_t)n)
+		fprintf(stderr, "http: cannot append to VS_RESPONSE_LOG %s\n", file);
+	if (fd >= 0)
+		close(fd);
+	free(line);
 }
 
 static void finish(CURL *h, struct resp *r, CURLcode rc)
@@ -180,6 +222,8 @@ struct resp *http_do(const char *method, const char *path,
 	hl = setup(g_curl, r, method, path, headers, body, len, flags);
 	rc = curl_easy_perform(g_curl);
 	finish(g_curl, r, rc);
+	if (!(flags & HTTP_NO_RESPONSE_LOG))
+		log_response(method, path, r);
 	curl_easy_setopt(g_curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hl);
 	return r;
@@ -246,6 +290,7 @@ size_t http_burst(const char *method, const char *path,
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
 		r = (struct resp *)priv;
 		finish(msg->easy_handle, r, msg->data.result);
+		log_response(method, path, r);
 		if (r->status != 0)
 			done++;
 	}

@@ -36,6 +36,8 @@ struct resp {
 /* Per-request flags. */
 enum {
 	HTTP_FORCE_H1 = 1u << 0, /* speak HTTP/1.1 even if h2 is on offer */
+	/* not an API response (e.g. the /docs pages): kept out of VS_RESPONSE_LOG */
+	HTTP_NO_RESPONSE_LOG = 1u << 1,
 };
 
 /* Sets up libcurl; base_url like "https://127.0.0.1:8443", cainfo is a PEM. */
@@ -45,7 +47,9 @@ void http_cleanup(void);
 /*
  * The general request. headers: NULL or a NULL-terminated list of
  * "Name: value" lines. When body is not NULL and the caller gave no
- * Content-Type, none is sent (curl's form default is suppressed).
+ * Content-Type, none is sent (curl's form default is suppressed). HEAD reads
+ * no body. With VS_RESPONSE_LOG set, every response (of http_burst too) is
+ * appended to that file as a JSON line for tests/openapi/validate-responses.mjs.
  */
 struct resp *http_do(const char *method, const char *path,
 		     const char *const *headers, const char *body, size_t len,

@@ -25,6 +25,8 @@ int add_rls_suite(void);
 int add_api_keys_suite(void);
 int add_auth_check_suite(void);
 int add_example_site_suite(void);
+int add_docs_suite(void);
+int add_metrics_suite(void);
 int add_resilience_suite(void);
 int add_rate_limit_suite(void);
 int add_logs_suite(void);

@@ -57,6 +57,26 @@ static void test_ready_answers_200_while_database_up(void)
 	resp_free(r);
 }
 
+/* The OpenAPI document: public, JSON, OpenAPI 3.1, and read-only. */
+static void test_openapi_document_is_served(void)
+{
+	struct resp *r = req("GET", "/api/v1/openapi.json", NULL, NULL, NULL);
+	struct json_object *o = EXPECT_JSON(r, 200);
+	const char *version = o ? jstr(o, "openapi") : NULL;
+
+	EXPECT(version && strncmp(version, "3.1", 3) == 0,
+	       "openapi should start with \"3.1\", is %s", version ? version : "(none)");
+	EXPECT(o && jget(jget(o, "paths"), "/api/v1/openapi.json"),
+	       "the document should describe itself: %s", resp_summary(r));
+	resp_free(r);
+
+	r = req("POST", "/api/v1/openapi.json", NULL, NULL, "{}");
+	EXPECT_PROBLEM(r, 405, "method-not-allowed", NULL);
+	EXPECT(resp_header(r, "Allow") && strcmp(resp_header(r, "Allow"), "GET") == 0,
+	       "POST /api/v1/openapi.json should be 405 with Allow: GET: %s", resp_summary(r));
+	resp_free(r);
+}
+
 static struct resp *get_with_request_id(const char *id)
 {
 	char *h = xasprintf("X-Request-Id: %s", id);
@@ -152,6 +172,7 @@ int add_health_suite(void)
 		{ "GET /health answers 200 {status: healthy, name, version}", test_health_alias_reports_healthy },
 		{ "GET /api/v1/health answers 200 JSON", test_api_health_answers_200_json },
 		{ "GET /api/v1/health/ready answers 200 while the database is up", test_ready_answers_200_while_database_up },
+		{ "GET /api/v1/openapi.json serves the OpenAPI 3.1 document, read-only", test_openapi_document_is_served },
 		{ "a sane client X-Request-Id is echoed", test_sane_client_request_id_is_echoed },
 		{ "an X-Request-Id with spaces is replaced by a generated one", test_request_id_with_spaces_is_replaced },
 		{ "a 300-character X-Request-Id is replaced by a generated one", test_overlong_request_id_is_replaced },

@@ -50,5 +50,6 @@ void register_app_roles_tests(void);
 void register_app_assignments_tests(void);
 void register_app_users_rbac_tests(void);
 void register_app_tenants_tests(void);
+void register_openapi_tests(void);
 
 #endif

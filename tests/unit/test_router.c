@@ -298,6 +298,8 @@ static const struct {
     {VS_POST, "/api/v1/auth/login"},
     {VS_POST, "/api/v1/auth/refresh"},
     {VS_GET, "/api/v1/auth/check"},
+    {VS_GET, "/api/v1/openapi.json"},
+    {VS_GET, "/metrics"},
 };
 #define PUBLIC_LEN (sizeof(public_allow_list) / sizeof(public_allow_list[0]))
 
@@ -650,6 +652,8 @@ static const struct expected_route readme_table[] = {
     PUB(VS_POST, "/api/v1/auth/login"),
     PUB(VS_POST, "/api/v1/auth/refresh"),
     PUB(VS_GET, "/api/v1/auth/check"),
+    PUB(VS_GET, "/api/v1/openapi.json"),
+    PUB(VS_GET, "/metrics"),
     AUTH(VS_POST, "/api/v1/auth/logout", VS_TENANT_NONE),
     AUTH(VS_GET, "/api/v1/api-keys", VS_TENANT_NONE),
     AUTH(VS_POST, "/api/v1/api-keys", VS_TENANT_NONE),

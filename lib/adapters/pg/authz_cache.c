@@ -19,6 +19,7 @@ struct vs_authz_cache {
 	struct entry slots[VS_AUTHZ_CACHE_SLOTS];
 	char **interned;
 	size_t ninterned, cap;
+	struct vs_cache_stats stats;
 };
 
 struct vs_authz_cache *vs_authz_cache_new(void)
@@ -87,8 +88,11 @@ bool vs_authz_cache_get(struct vs_authz_cache *c, struct vs_arena *a, const vs_u
 {
 	struct entry *e = slot(c, user, tenant);
 	if (!e->used || e->generation != c->generation || now >= e->expires ||
-	    !vs_uuid_eq(&e->user, user) || !vs_uuid_eq(&e->tenant, tenant))
+	    !vs_uuid_eq(&e->user, user) || !vs_uuid_eq(&e->tenant, tenant)) {
+		c->stats.misses++;
 		return false;
+	}
+	c->stats.hits++;
 	out->codes = vs_arena_array(a, e->n + 1, sizeof(*out->codes));
 	memcpy(out->codes, e->codes, e->n * sizeof(*e->codes));
 	out->n = e->n;
@@ -118,4 +122,9 @@ void vs_authz_cache_put(struct vs_authz_cache *c, const vs_uuid *user, const vs_
 	e->tenant = *tenant;
 	e->generation = since;
 	e->expires = now + VS_AUTHZ_CACHE_TTL_SECONDS;
+}
+
+const struct vs_cache_stats *vs_authz_cache_stats(const struct vs_authz_cache *c)
+{
+	return &c->stats;
 }

@@ -4,6 +4,7 @@
 #ifndef VS_ADAPTERS_PG_AUTHZ_CACHE_H
 #define VS_ADAPTERS_PG_AUTHZ_CACHE_H
 
+#include "adapters/pg/pg.h"
 #include "core/arena.h"
 #include "domain/principal.h"
 
@@ -31,5 +32,7 @@ void vs_authz_cache_put(struct vs_authz_cache *c, const vs_uuid *user, const vs_
 uint64_t vs_authz_cache_generation(const struct vs_authz_cache *c);
 /* A vs_pg_notify_fn: any change to roles or assignments drops every entry. */
 void vs_authz_cache_forget_all(void *cache, const char *payload);
+
+const struct vs_cache_stats *vs_authz_cache_stats(const struct vs_authz_cache *c);
 
 #endif

@@ -1,14 +1,9 @@
 #include "adapters/pg/host_epoch.h"
 
-#include "core/log.h"
+#include "core/shm.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 struct shared {
 	_Atomic uint64_t epoch;
@@ -22,20 +17,9 @@ struct vs_host_epoch *vs_host_epoch_open(const char *path)
 {
 	if (!path || !*path)
 		return NULL;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || ftruncate(fd, (off_t)sizeof(struct shared)) != 0) {
-		vs_log(VS_LOG_WARN, "could not open the host epoch %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	struct shared *p = vs_shm_map(path, sizeof(struct shared), "host epoch");
+	if (!p)
 		return NULL;
-	}
-	/* Growing a file of that size with ftruncate leaves it as it was: zeros the first time. */
-	void *p = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		vs_log(VS_LOG_WARN, "could not map the host epoch %s: %s", path, strerror(errno));
-		return NULL;
-	}
 	struct vs_host_epoch *h = malloc(sizeof(*h));
 	if (!h)
 		abort();
@@ -47,7 +31,7 @@ void vs_host_epoch_close(struct vs_host_epoch *h)
 {
 	if (!h)
 		return;
-	munmap(h->shared, sizeof(struct shared));
+	vs_shm_unmap(h->shared, sizeof(struct shared));
 	free(h);
 }
 

@@ -29,6 +29,7 @@ struct vs_key_cache {
 	int64_t ttl;
 	struct entry *slots;	   /* touched pages only count in RSS */
 	struct rejected *rejected; /* VS_KEY_CACHE_REJECTED_SLOTS */
+	struct vs_cache_stats stats;
 };
 
 struct vs_key_cache *vs_key_cache_new(size_t slots, int64_t ttl)
@@ -88,8 +89,11 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 {
 	struct entry *e = slot(c, public_id);
 	if (!e->used || e->generation != c->generation || now >= e->cached_until ||
-	    strcmp(e->public_id, public_id) != 0)
+	    strcmp(e->public_id, public_id) != 0) {
+		c->stats.misses++;
 		return false;
+	}
+	c->stats.hits++;
 	memset(out, 0, sizeof(*out));
 	memcpy(out->hash, e->hash, sizeof(out->hash));
 	memcpy(out->public_id, e->public_id, sizeof(out->public_id));
@@ -112,8 +116,10 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_t now)
 {
 	struct rejected *r = rejected_slot(c, public_id);
-	return r->used && r->generation == c->generation && now < r->expires &&
-	       strcmp(r->public_id, public_id) == 0;
+	bool known = r->used && r->generation == c->generation && now < r->expires &&
+		     strcmp(r->public_id, public_id) == 0;
+	c->stats.rejected_hits += known;
+	return known;
 }
 
 uint32_t vs_key_cache_generation(const struct vs_key_cache *c)
@@ -186,4 +192,9 @@ void vs_key_cache_forget(void *cache, const char *public_id)
 size_t vs_key_cache_count(const struct vs_key_cache *c)
 {
 	return c->count;
+}
+
+const struct vs_cache_stats *vs_key_cache_stats(const struct vs_key_cache *c)
+{
+	return &c->stats;
 }

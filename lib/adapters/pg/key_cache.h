@@ -5,6 +5,7 @@
 #ifndef VS_ADAPTERS_PG_KEY_CACHE_H
 #define VS_ADAPTERS_PG_KEY_CACHE_H
 
+#include "adapters/pg/pg.h"
 #include "core/arena.h"
 #include "domain/api_key.h"
 
@@ -33,5 +34,6 @@ void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, ui
 /* A vs_pg_notify_fn. */
 void vs_key_cache_forget(void *cache, const char *public_id);
 size_t vs_key_cache_count(const struct vs_key_cache *c);
+const struct vs_cache_stats *vs_key_cache_stats(const struct vs_key_cache *c);
 
 #endif

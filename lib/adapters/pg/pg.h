@@ -24,6 +24,11 @@ struct vs_pg_stats {
 	unsigned long connects, connect_failures, query_errors, notifications;
 };
 
+/* Lookups in a worker's cache; rejected_hits: ids known not to exist (key cache). */
+struct vs_cache_stats {
+	unsigned long hits, misses, rejected_hits;
+};
+
 /* Channels the database notifies on (sql/002_rbac_rls.sql, sql/003_api_keys.sql):
  * roles, role permissions or assignments changed; a key, a user or a tenant changed. */
 #define VS_PG_AUTHZ_CHANNEL "vs_authz"
@@ -110,6 +115,9 @@ struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int
 void vs_pg_repos_free(struct vs_pg_repos *r);
 struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r);
 size_t vs_pg_repos_cached_keys(const struct vs_pg_repos *r);
+/* The key cache's and the permission cache's lookups so far. */
+void vs_pg_repos_cache_stats(const struct vs_pg_repos *r, struct vs_cache_stats *keys,
+			     struct vs_cache_stats *permissions);
 /* Ends whatever a request left open, so the next one starts clean. */
 void vs_pg_repos_request_done(struct vs_pg_repos *r);
 

@@ -108,6 +108,13 @@ size_t vs_pg_repos_cached_keys(const struct vs_pg_repos *r)
 	return vs_key_cache_count(r->api_keys.cache);
 }
 
+void vs_pg_repos_cache_stats(const struct vs_pg_repos *r, struct vs_cache_stats *keys,
+			     struct vs_cache_stats *permissions)
+{
+	*keys = *vs_key_cache_stats(r->api_keys.cache);
+	*permissions = *vs_authz_cache_stats(r->users.authz);
+}
+
 void vs_pg_repos_free(struct vs_pg_repos *r)
 {
 	if (r) {

@@ -1,0 +1,157 @@
+/* GET /metrics: Prometheus text, summed over every worker of the pool. Scrapes around
+ * known traffic and checks the deltas; the text must name no tenant, user, key or token. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fixtures.h"
+#include "http.h"
+#include "suites.h"
+#include "util.h"
+
+/* Enough requests that nginx spreads them over every worker of the pool. */
+#define HEALTH_REQUESTS 40
+
+static char *scrape(void)
+{
+	struct resp *r = http_do("GET", "/metrics", NULL, NULL, 0, HTTP_NO_RESPONSE_LOG);
+	char *text = NULL;
+	if (EXPECT_STATUS(r, 200)) {
+		const char *type = resp_header(r, "Content-Type");
+		EXPECT(type && strncmp(type, "text/plain; version=0.0.4", 25) == 0,
+		       "metrics Content-Type: %s", type ? type : "(none)");
+		text = xstrdup(r->body);
+	}
+	resp_free(r);
+	return text;
+}
+
+/* The value of the series whose line starts with exactly `series` ("name{labels}"),
+ * 0 when absent (Prometheus series appear at their first count). */
+static double value_of(const char *text, const char *series)
+{
+	size_t n = strlen(series);
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
+		if (strncmp(line, series, n) == 0 && line[n] == ' ')
+			return strtod(line + n + 1, NULL);
+	}
+	return 0;
+}
+
+static void test_metrics_count_requests_across_workers(void)
+{
+	const char *ok = "vs_http_requests_total{method=\"GET\",route=\"/api/v1/health\","
+			 "status=\"200\"}";
+	const char *count = "vs_http_request_duration_seconds_count{method=\"GET\","
+			    "route=\"/api/v1/health\"}";
+	const char *missing = "vs_http_requests_total{method=\"GET\",route=\"/api/v1/users/{user_id}\","
+			      "status=\"404\"}";
+	char *before = scrape(), *after = NULL;
+	char *path = xasprintf("/api/v1/users/%s", "00000000-0000-4000-8000-000000000000");
+	for (int i = 0; i < HEALTH_REQUESTS; i++)
+		resp_free(req("GET", "/api/v1/health", NULL, NULL, NULL));
+	for (int i = 0; i < 3; i++)
+		resp_free(req("GET", path, fx.admin.access, NULL, NULL));
+	after = scrape();
+	if (before && after) {
+		EXPECT(value_of(after, ok) - value_of(before, ok) == HEALTH_REQUESTS,
+		       "health 200s: %g before, %g after %d requests", value_of(before, ok),
+		       value_of(after, ok), HEALTH_REQUESTS);
+		EXPECT(value_of(after, count) - value_of(before, count) == HEALTH_REQUESTS,
+		       "latency histogram count moved by %g, not %d",
+		       value_of(after, count) - value_of(before, count), HEALTH_REQUESTS);
+		EXPECT(value_of(after, missing) - value_of(before, missing) == 3,
+		       "404s on /users/{user_id} moved by %g, not 3",
+		       value_of(after, missing) - value_of(before, missing));
+		EXPECT(value_of(after, "vs_pool_workers") >= 1,
+		       "vs_pool_workers should count the live workers");
+		if (fx.cfg.workers > 0)
+			EXPECT(value_of(after, "vs_pool_workers") == (double)fx.cfg.workers,
+			       "vs_pool_workers %g, the pool has %ld",
+			       value_of(after, "vs_pool_workers"), fx.cfg.workers);
+		EXPECT(strstr(after, "vs_db_connections_total ") != NULL,
+		       "database connections are exported");
+	}
+	free(path);
+	free(before);
+	free(after);
+}
+
+static void test_metrics_count_auth_checks_and_cache_lookups(void)
+{
+	const char *allowed = "vs_auth_checks_total{credential=\"api_key\",outcome=\"allowed\"}";
+	const char *refused = "vs_auth_checks_total{credential=\"api_key\",outcome=\"unauthorized\"}";
+	const char *hits = "vs_cache_lookups_total{cache=\"api_key\",result=\"hit\"}";
+	const char *misses = "vs_cache_lookups_total{cache=\"api_key\",result=\"miss\"}";
+	char *key = fx_create_key(fx.admin.access, "{\"name\":\"metrics\",\"scope\":\"GLOBAL\"}",
+				  NULL);
+	if (!key)
+		return;
+	char *before = scrape(), *after = NULL;
+	for (int i = 0; i < 10; i++)
+		resp_free(fx_auth_check(key, NULL, NULL, NULL, NULL));
+	/* Malformed: refused before any lookup, so the cache sees only the 10 above. */
+	resp_free(fx_auth_check("vsak_not-even-a-key", NULL, NULL, NULL, NULL));
+	resp_free(fx_auth_check("vsak_not-even-a-key", NULL, NULL, NULL, NULL));
+	after = scrape();
+	if (before && after) {
+		EXPECT(value_of(after, allowed) - value_of(before, allowed) == 10,
+		       "allowed key checks moved by %g, not 10",
+		       value_of(after, allowed) - value_of(before, allowed));
+		EXPECT(value_of(after, refused) - value_of(before, refused) == 2,
+		       "refused key checks moved by %g, not 2",
+		       value_of(after, refused) - value_of(before, refused));
+		/* Each worker looks a new key up once, then serves it from its cache. */
+		double h = value_of(after, hits) - value_of(before, hits);
+		double m = value_of(after, misses) - value_of(before, misses);
+		EXPECT(h + m == 10 && m >= 1 && h >= 10 - (fx.cfg.workers > 0 ? fx.cfg.workers : 8),
+		       "10 checks gave %g cache hits and %g misses", h, m);
+	}
+	free(before);
+	free(after);
+	free(key);
+}
+
+/* Nothing that identifies a tenant, a user or a credential: no UUIDs, e-mail
+ * addresses, keys or tokens, whatever traffic came before. */
+static void test_metrics_name_no_tenant_user_or_secret(void)
+{
+	char *text = scrape();
+	if (!text)
+		return;
+	EXPECT(strchr(text, '@') == NULL, "an e-mail address in /metrics");
+	EXPECT(strstr(text, "vsak_") == NULL, "an API key in /metrics");
+	EXPECT(strstr(text, "eyJ") == NULL, "a JWT in /metrics");
+	size_t hexrun = 0;
+	for (const char *p = text; *p; p++) {
+		hexrun = isxdigit((unsigned char)*p) || *p == '-' ? hexrun + 1 : 0;
+		if (hexrun >= 32) {
+			EXPECT(0, "a UUID-like run in /metrics near: %.40s", p - 31);
+			break;
+		}
+	}
+	free(text);
+}
+
+/* Read-only like every other route. */
+static void test_metrics_refuse_changes(void)
+{
+	struct resp *r = http_do("POST", "/metrics", NULL, "", 0, HTTP_NO_RESPONSE_LOG);
+	EXPECT_STATUS(r, 405);
+	resp_free(r);
+}
+
+int add_metrics_suite(void)
+{
+	static const struct it_test tests[] = {
+		{ "metrics count requests across workers", test_metrics_count_requests_across_workers },
+		{ "metrics count auth checks and cache lookups",
+		  test_metrics_count_auth_checks_and_cache_lookups },
+		{ "metrics name no tenant, user or secret", test_metrics_name_no_tenant_user_or_secret },
+		{ "metrics refuse changes", test_metrics_refuse_changes },
+		{ NULL, NULL },
+	};
+	return it_add_suite("metrics", NULL, NULL, tests);
+}
