@@ -39,22 +39,29 @@ static int free_port(void)
 struct site_resp {
 	long status;
 	char user_id[64];
+	char check_cache[16]; /* X-VS-Check-Cache: the micro-cache's HIT, MISS, ... */
 	char body[256];
 	size_t len;
 };
+
+/* Copies the value of header `name` ("Name:") from a header line into out. */
+static void take_header(const char *buf, size_t len, const char *name, char *out, size_t size)
+{
+	size_t v = strlen(name);
+	if (len <= v || strncasecmp(buf, name, v) != 0)
+		return;
+	while (v < len && buf[v] == ' ')
+		v++;
+	snprintf(out, size, "%.*s", (int)(len - v), buf + v);
+	out[strcspn(out, "\r\n")] = '\0';
+}
 
 static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 {
 	struct site_resp *r = arg;
 	size_t len = size * n;
-	const char name[] = "X-VS-User-Id:";
-	if (len > sizeof(name) && strncasecmp(buf, name, sizeof(name) - 1) == 0) {
-		size_t v = sizeof(name) - 1;
-		while (v < len && buf[v] == ' ')
-			v++;
-		snprintf(r->user_id, sizeof(r->user_id), "%.*s", (int)(len - v), buf + v);
-		r->user_id[strcspn(r->user_id, "\r\n")] = '\0';
-	}
+	take_header(buf, len, "X-VS-User-Id:", r->user_id, sizeof(r->user_id));
+	take_header(buf, len, "X-VS-Check-Cache:", r->check_cache, sizeof(r->check_cache));
 	return len;
 }
 
@@ -169,6 +176,52 @@ static void test_revoked_key_is_refused_at_the_next_request(void)
 	free(key_id);
 }
 
+/* Restarts the example site with the micro-cache set to seconds (0: off). */
+static bool restart_site(const char *seconds)
+{
+	setenv("EXAMPLE_CACHE_SECONDS", seconds, 1);
+	return run_script("example-site", "down") == 0 && run_script("example-site", "up") == 0;
+}
+
+/* Opt-in micro-cache: a check result is reused for its few seconds (so a revoked key
+ * keeps working that long on this site, as documented), then asked again. nginx keeps
+ * validity in whole seconds: "2 s" lasts until the second boundary after 2 s. */
+static void test_micro_cache_reuses_a_result_for_its_seconds_only(void)
+{
+	char *key_id = NULL, *key = admin_key(&key_id);
+	if (!key || !restart_site("2")) {
+		EXPECT(0, "could not restart the example site with a 2 s micro-cache");
+		goto out;
+	}
+	char *h = xasprintf("X-API-Key: %s", key);
+	struct site_resp r = site_get(h, NULL);
+	EXPECT(r.status == 200, "first request: %ld", r.status);
+	r = site_get(h, NULL);
+	EXPECT(r.status == 200 && strcmp(r.check_cache, "HIT") == 0,
+	       "second request within 2 s: %ld, check %s (the result was not cached)", r.status,
+	       r.check_cache);
+	char *path = xasprintf("/api/v1/api-keys/%s", key_id);
+	struct resp *p = req("PATCH", path, fx.admin.access, NULL, "{\"is_active\":false}");
+	EXPECT_STATUS(p, 200);
+	resp_free(p);
+	r = site_get(h, NULL);
+	EXPECT(r.status == 200 && strcmp(r.check_cache, "HIT") == 0,
+	       "just after revocation the cached result still stands: %ld, check %s", r.status,
+	       r.check_cache);
+	usleep(3200 * 1000);
+	r = site_get(h, NULL);
+	EXPECT(r.status == 401, "3.2 s after revocation with a 2 s micro-cache: %ld, check %s",
+	       r.status, r.check_cache);
+	r = site_get("X-API-Key: vsak_notakey", NULL);
+	EXPECT(r.status == 401, "malformed key with the micro-cache on: %ld", r.status);
+	free(path);
+	free(h);
+out:
+	EXPECT(restart_site("0"), "could not restart the example site without micro-cache");
+	free(key);
+	free(key_id);
+}
+
 int add_example_site_suite(void)
 {
 	static const struct it_test tests[] = {
@@ -176,6 +229,8 @@ int add_example_site_suite(void)
 		  test_valid_key_reaches_the_site_with_identity },
 		{ "a revoked key is refused by the protected site at the next request",
 		  test_revoked_key_is_refused_at_the_next_request },
+		{ "the micro-cache reuses a check result for its seconds only",
+		  test_micro_cache_reuses_a_result_for_its_seconds_only },
 		{ NULL, NULL },
 	};
 	return it_add_suite("example site (auth_request)", suite_init, suite_clean, tests);
