@@ -152,10 +152,10 @@ int main(int argc, char **argv)
 		struct vs_request req;
 		vs_request_init(&req, &fcgi, arena);
 		vs_dispatch(&w, &req);
-		/* Passed auth checks come by the ten thousand a second and nginx logs them
-		 * already: they get a line only with VS_LOG_CHECKS=all; refusals always do. */
-		bool passed_check = req.route && req.route->bare && req.status < 300;
-		vs_respond(&req, !passed_check || w.cfg.log_checks);
+		bool check = req.route && req.route->bare;
+		bool log = !check || w.cfg.log_checks == VS_LOG_CHECKS_ALL ||
+			   (w.cfg.log_checks == VS_LOG_CHECKS_FAILURES && req.status >= 300);
+		vs_respond(&req, log);
 		count(&w, &req); /* before finish: that frees the request's parameters */
 		finish(&fcgi);
 		vs_arena_reset(arena);

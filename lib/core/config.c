@@ -138,11 +138,16 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 	    !env_long("VS_KEY_CACHE_TTL", 300, 1, 86400, &c->key_cache_ttl, err, errlen))
 		goto fail;
 	const char *checks = getenv("VS_LOG_CHECKS");
-	if (checks && *checks && strcmp(checks, "all") != 0 && strcmp(checks, "failures") != 0) {
-		snprintf(err, errlen, "VS_LOG_CHECKS must be all or failures");
+	if (!checks || !*checks || strcmp(checks, "none") == 0) {
+		c->log_checks = VS_LOG_CHECKS_NONE;
+	} else if (strcmp(checks, "failures") == 0) {
+		c->log_checks = VS_LOG_CHECKS_FAILURES;
+	} else if (strcmp(checks, "all") == 0) {
+		c->log_checks = VS_LOG_CHECKS_ALL;
+	} else {
+		snprintf(err, errlen, "VS_LOG_CHECKS must be none, failures or all");
 		goto fail;
 	}
-	c->log_checks = checks && strcmp(checks, "all") == 0;
 	c->access_ttl = access_ttl;
 	c->refresh_ttl = refresh_ttl;
 	c->max_body_bytes = (size_t)max_body;

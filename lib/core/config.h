@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The auth_request check comes by the ten thousand a second, and nginx logs each one
+ * (and /metrics counts them): the worker adds a line only when asked to. */
+enum vs_log_checks { VS_LOG_CHECKS_NONE, VS_LOG_CHECKS_FAILURES, VS_LOG_CHECKS_ALL };
+
 struct vs_config {
 	char *database_url;
 	unsigned char *jwt_secret; /* owned; never logged */
@@ -18,7 +22,7 @@ struct vs_config {
 	size_t max_body_bytes;
 	long max_requests; /* 0 = no limit */
 	long key_cache_size, key_cache_ttl; /* verified API keys kept per worker, seconds */
-	bool log_checks; /* an access line for every passed auth check, not only refusals */
+	enum vs_log_checks log_checks; /* which auth checks get an access line */
 	char *shm_path;	 /* the host epoch shared by this host's workers, or NULL */
 	char *metrics_path; /* their metrics (default: shm_path + ".metrics"), or NULL */
 	enum vs_log_level log_level;
