@@ -54,14 +54,15 @@ static bool alive(int32_t pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
+/* The first worker writes the layout, then the magic; a file another build laid out keeps
+ * its own layout value and is refused rather than misread. */
 static bool usable(struct file *f, const char *path)
 {
-	uint64_t expected = 0;
-	atomic_store(&f->layout, sizeof(*f)); /* the same value from every worker */
-	if (atomic_compare_exchange_strong(&f->magic, &expected, MAGIC) || expected == MAGIC) {
-		if (atomic_load(&f->layout) == sizeof(*f))
-			return true;
-	}
+	uint64_t none = 0, fresh = 0;
+	atomic_compare_exchange_strong(&f->layout, &none, sizeof(*f));
+	atomic_compare_exchange_strong(&f->magic, &fresh, MAGIC);
+	if (atomic_load(&f->magic) == MAGIC && atomic_load(&f->layout) == sizeof(*f))
+		return true;
 	vs_log(VS_LOG_WARN, "the metrics file %s was made by another build; remove it", path);
 	return false;
 }
