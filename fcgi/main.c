@@ -158,6 +158,7 @@ int main(int argc, char **argv)
 		vs_respond(&req, log);
 		count(&w, &req); /* before finish: that frees the request's parameters */
 		finish(&fcgi);
+		vs_pg_repos_write_behind(w.repos, false);
 		vs_arena_reset(arena);
 		w.requests++;
 		/* Recycling bounds the damage of any slow leak in a library. */
@@ -166,6 +167,7 @@ int main(int argc, char **argv)
 	}
 	FCGX_Free(&fcgi, 0);
 	vs_arena_free(arena);
+	vs_pg_repos_write_behind(w.repos, true);
 	worker_release(&w);
 	vs_log(VS_LOG_INFO, "worker exiting after %lu requests", w.requests);
 	return 0;

@@ -37,8 +37,12 @@
 	R(VS_PUT, base "/{role_id}/users", vs_h_roles_set_users,                             \
 	  PERMISSION("role:assign_users"), source, true)
 
-/* Where a literal and a parameter could both match, the literal wins (router.c). */
+/* Where a literal and a parameter could both match, the literal wins (router.c). The
+ * router stops at the first all-literal match: the hot path comes first. */
 static const struct vs_route routes[] = {
+	/* nginx auth_request: checks its credential itself, from caches first. */
+	{ .method = VS_GET, .pattern = V1 "/auth/check", .handler = vs_h_auth_check,
+	  .rule = PUBLIC, .tenant = NONE, .needs_db = false, .bare = true },
 	R(VS_GET, "/", vs_h_root, PUBLIC, NONE, false),
 	R(VS_GET, "/health", vs_h_root, PUBLIC, NONE, false),
 	R(VS_GET, V1 "/health", vs_h_health, PUBLIC, NONE, false),
@@ -51,9 +55,6 @@ static const struct vs_route routes[] = {
 	R(VS_POST, V1 "/auth/login", vs_h_auth_login, PUBLIC, NONE, true),
 	R(VS_POST, V1 "/auth/refresh", vs_h_auth_refresh, PUBLIC, NONE, true),
 	R(VS_POST, V1 "/auth/logout", vs_h_auth_logout, AUTHENTICATED, NONE, true),
-	/* The auth_request endpoint checks its credential itself, from caches first. */
-	{ .method = VS_GET, .pattern = V1 "/auth/check", .handler = vs_h_auth_check,
-	  .rule = PUBLIC, .tenant = NONE, .needs_db = false, .bare = true },
 
 	R(VS_GET, V1 "/users/me", vs_h_users_me, AUTHENTICATED, HEADER, true),
 	R(VS_PUT, V1 "/users/me", vs_h_users_me_update, AUTHENTICATED, HEADER, true),

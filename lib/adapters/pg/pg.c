@@ -406,20 +406,22 @@ enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct
 	*res = NULL;
 	if (!pg->conn)
 		return VS_UNAVAILABLE;
+	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE) /* the scope would outlive the read */
+		return VS_INTERNAL;
 	enum vs_err rc = prepare(pg, scope);
 	if (rc == VS_OK)
 		rc = prepare(pg, query);
 	if (rc != VS_OK)
 		return rc;
+	/* Outside BEGIN, what a pipeline sends before its sync is one implicit transaction:
+	 * the scope holds for the query and ends at the sync, with no BEGIN or COMMIT to
+	 * parse. Results arrive in order: scope, query (number 1), then the sync. */
 	bool sent = PQenterPipelineMode(pg->conn) &&
-		    PQsendQueryParams(pg->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
 		    PQsendQueryPrepared(pg->conn, scope->name, scope->nparams, params, NULL, NULL, 0) &&
 		    PQsendQueryPrepared(pg->conn, query->name, query->nparams, params, NULL, NULL, 0) &&
-		    PQsendQueryParams(pg->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
 		    PQpipelineSync(pg->conn);
-	/* Results arrive in order: BEGIN, scope, query (number 2), COMMIT, then the sync. */
 	PGresult *failure = NULL, *result = NULL;
-	bool ok = sent && drain_pipeline(pg, &failure, 2, &result);
+	bool ok = sent && drain_pipeline(pg, &failure, 1, &result);
 	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
 		PQexitPipelineMode(pg->conn);
 	if (!ok) {

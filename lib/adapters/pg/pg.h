@@ -83,9 +83,9 @@ enum vs_err vs_pg_schema_version(struct vs_pg *pg, long *version);
 enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 			     const char *const *params);
 
-/* BEGIN, scope(params), query(params), COMMIT as one pipeline: one round trip for a
- * read that needs its own scoped transaction. On VS_OK *res is the query's result, owned
- * by the arena. Both statements take the same parameters. */
+/* scope(params) then query(params) in one transaction of their own, one round trip (a
+ * pipeline). Only outside a transaction. On VS_OK *res is the query's result, owned by
+ * the arena. Both statements take the same parameters. */
 enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
 			      const struct vs_pg_stmt *query, const char *const *params,
 			      PGresult **res);
@@ -120,5 +120,9 @@ void vs_pg_repos_cache_stats(const struct vs_pg_repos *r, struct vs_cache_stats 
 			     struct vs_cache_stats *permissions);
 /* Ends whatever a request left open, so the next one starts clean. */
 void vs_pg_repos_request_done(struct vs_pg_repos *r);
+/* Writes that must not delay an answer (the batched last_used_at), for after the response
+ * has gone out, when another worker takes the next request; `final` writes everything
+ * pending, for a worker that is about to exit. */
+void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool final);
 
 #endif

@@ -285,19 +285,25 @@ static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, 
 	return vs_ct_equal(digest, out->hash, sizeof(digest)) ? VS_OK : VS_UNAUTHORIZED;
 }
 
+/* Only notes the use: the write happens after the answer (vs__pg_api_keys_write_behind). */
 static void key_touch(struct vs_api_key_repo *self, const vs_uuid *id)
 {
 	struct pg_api_keys *repo = repo_of(self);
-	int64_t now = vs_time_mono_us() / 1000000;
-	bool seen = false;
-	for (size_t i = 0; i < repo->ntouched && !seen; i++)
-		seen = vs_uuid_eq(&repo->touched[i], id);
-	if (!seen && repo->ntouched < PG_TOUCH_BATCH)
+	for (size_t i = 0; i < repo->ntouched; i++)
+		if (vs_uuid_eq(&repo->touched[i], id))
+			return;
+	if (repo->ntouched < PG_TOUCH_BATCH)
 		repo->touched[repo->ntouched++] = *id;
+}
+
+void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool final)
+{
+	int64_t now = vs_time_mono_us() / 1000000;
 	if (repo->ntouched == 0 ||
-	    (now - repo->last_flush < TOUCH_INTERVAL_SECONDS && repo->ntouched < PG_TOUCH_BATCH))
+	    (!final && now - repo->last_flush < TOUCH_INTERVAL_SECONDS &&
+	     repo->ntouched < PG_TOUCH_BATCH))
 		return;
-	/* One write per worker per minute at most; a failure only loses a timestamp. */
+	/* One write per worker per minute or per full batch; a failure only loses timestamps. */
 	struct vs_arena *a = vs_arena_new();
 	const char *params[] = { pg_uuid_array_param(a, repo->touched, repo->ntouched) };
 	(void)vs_pg_exec(repo->pg, a, &touch_stmt, params, NULL);

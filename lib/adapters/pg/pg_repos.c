@@ -147,6 +147,11 @@ void vs_pg_repos_request_done(struct vs_pg_repos *r)
 	vs_pg_request_done(r->tx.pg);
 }
 
+void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool final)
+{
+	vs__pg_api_keys_write_behind(&r->api_keys, final);
+}
+
 enum vs_err vs__pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
 			const struct vs_pg_stmt *count, const char **params, int nfilter,
 			int64_t offset, int64_t limit, PGresult **res, int64_t *total)
