@@ -57,8 +57,13 @@ static const struct vs_pg_stmt update_stmt = {
 static const struct vs_pg_stmt delete_stmt = {
 	"api_key_delete", "DELETE FROM iam.api_keys WHERE id = $1", 1
 };
+/* The key scope of sql/003's policies: exactly the key presented is visible, nothing
+ * else. Local settings, so they end with the lookup's transaction. */
 static const struct vs_pg_stmt key_scope_stmt = {
-	"api_key_scope", "SELECT iam.enter_key_scope($1)", 1
+	"api_key_scope",
+	"SELECT set_config('vs.tenant_id', '', true), set_config('vs.user_id', '', true), "
+	"set_config('vs.platform', '', true), set_config('vs.key_prefix', $1, true)",
+	1
 };
 static const struct vs_pg_stmt lookup_stmt = {
 	"api_key_lookup",

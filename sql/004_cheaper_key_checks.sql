@@ -1,3 +1,10 @@
+-- Cheaper cold key checks.
+
+-- The worker now sets the key scope's four settings in its own prepared statement (see
+-- lookup in lib/adapters/pg/pg_api_keys.c): a call of this SQL function cost the backend
+-- about 20 µs more per lookup than the settings themselves.
+DROP FUNCTION iam.enter_key_scope(text);
+
 -- last_used_at is bookkeeping, written in batches after a worker has answered: its commit
 -- need not wait for the WAL to reach disk. A crash can lose the last batch's timestamps,
 -- nothing else: the function's statement is its transaction's only one.
