@@ -4,15 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a over a parameter name, which ends at '=' in an entry and at NUL in a lookup. */
-static uint32_t name_hash(const char *s, size_t *len)
+/* A parameter name's slot hash: its length and its first and last 8 bytes, mixed. Names
+ * are short and differ in those places; a byte-by-byte hash cost half the index's time. */
+static inline uint32_t name_hash(const char *name, size_t len)
 {
-	uint32_t h = 2166136261u;
-	const char *p = s;
-	for (; *p && *p != '='; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	*len = (size_t)(p - s);
-	return h;
+	uint64_t head = 0, tail = 0;
+	if (len >= 8) { /* fixed-size loads: one instruction each */
+		memcpy(&head, name, 8);
+		memcpy(&tail, name + len - 8, 8);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			head = head << 8 | (uint8_t)name[i];
+	}
+	uint64_t h = (head ^ (tail * 0x9e3779b97f4a7c15u) ^ len) * 0xff51afd7ed558ccdu;
+	return (uint32_t)(h >> 32);
 }
 
 static bool same_name(const char *entry, const char *name, size_t len)
@@ -29,8 +34,9 @@ void vs_req_index_params(struct vs_request *req)
 			ix->overflow = true;
 			return;
 		}
-		size_t len;
-		uint32_t h = name_hash(*e, &len);
+		const char *eq = strchrnul(*e, '=');
+		size_t len = (size_t)(eq - *e);
+		uint32_t h = name_hash(*e, len);
 		size_t i = h & (VS_PARAM_SLOTS - 1);
 		/* The first of two equal names wins, as with FCGX_GetParam. */
 		while (ix->entry[i] && !(ix->hash[i] == h && same_name(ix->entry[i], *e, len)))
@@ -49,8 +55,8 @@ const char *vs_req_param_env(const struct vs_request *req, const char *name)
 		return NULL;
 	if (ix->overflow)
 		return FCGX_GetParam(name, req->fcgi->envp);
-	size_t len;
-	uint32_t h = name_hash(name, &len);
+	size_t len = strlen(name);
+	uint32_t h = name_hash(name, len);
 	for (size_t i = h & (VS_PARAM_SLOTS - 1); ix->entry[i]; i = (i + 1) & (VS_PARAM_SLOTS - 1))
 		if (ix->hash[i] == h && same_name(ix->entry[i], name, len))
 			return ix->entry[i] + len + 1;
