@@ -24,6 +24,43 @@ static void set_param(struct vs_request *req, const char *name, const char *valu
 	req->nparams++;
 }
 
+/* The parameter index against FCGX_GetParam, the scan it replaces: short names, names
+ * that share their first and last 8 bytes, a repeated name (the first wins), absent ones. */
+static void test_params_index_finds_what_a_scan_finds(void)
+{
+	char *env[] = { "HTTPS=on",
+			"A=1",
+			"HTTP_X_VS_USER_ID=u",
+			"HTTP_X_VS_KEY_ID=k",
+			"HTTP_X_AB_ID=x",
+			"HTTP_X_ABC_ID=y",
+			"HTTP_X_API_KEY=first",
+			"HTTP_X_API_KEY=second",
+			"REQUEST_METHOD=GET",
+			"DOCUMENT_URI=/api/v1/auth/check",
+			"EMPTY=",
+			NULL };
+	const char *names[] = { "HTTPS",	  "A",		  "HTTP_X_VS_USER_ID", "HTTP_X_VS_KEY_ID",
+				"HTTP_X_AB_ID",	  "HTTP_X_ABC_ID", "HTTP_X_API_KEY",	 "REQUEST_METHOD",
+				"DOCUMENT_URI",	  "EMPTY",	  "HTTP",		 "HTTP_X_API_KE",
+				"HTTP_X_API_KEYS", "B",		  "" };
+	FCGX_Request fcgi;
+	memset(&fcgi, 0, sizeof(fcgi));
+	fcgi.envp = env;
+	struct vs_arena *a = vs_arena_new();
+	struct vs_request req;
+	vs_request_init(&req, &fcgi, a);
+	CU_ASSERT_FALSE(req.params.overflow);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *want = FCGX_GetParam(names[i], env), *got = vs_req_param_env(&req, names[i]);
+		CU_ASSERT_TRUE(want == got);
+	}
+	CU_ASSERT_STRING_EQUAL(vs_req_param_env(&req, "HTTP_X_API_KEY"), "first");
+	CU_ASSERT_TRUE(vs_str_eq_c(req.path, "/api/v1/auth/check"));
+	vs_log_set_request(NULL);
+	vs_arena_free(a);
+}
+
 static void test_request_init_without_fcgi_has_safe_defaults(void)
 {
 	struct vs_arena *a = vs_arena_new();
@@ -173,6 +210,7 @@ void register_request_tests(void)
 {
 	static const struct ut_test tests[] = {
 	    UT_TEST(test_request_init_without_fcgi_has_safe_defaults),
+	    UT_TEST(test_params_index_finds_what_a_scan_finds),
 	    UT_TEST(test_request_path_uuid_parses_and_names_bad_ids),
 	    UT_TEST(test_request_query_int_default_range_and_garbage),
 	    UT_TEST(test_request_query_str_refuses_repeats_and_long_values),
