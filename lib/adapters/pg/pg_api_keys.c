@@ -303,10 +303,11 @@ static void key_touch(struct vs_api_key_repo *self, const vs_uuid *id)
 
 void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool final)
 {
+	if (repo->ntouched == 0)
+		return;
 	int64_t now = vs_time_mono_us() / 1000000;
-	if (repo->ntouched == 0 ||
-	    (!final && now - repo->last_flush < TOUCH_INTERVAL_SECONDS &&
-	     repo->ntouched < PG_TOUCH_BATCH))
+	if (!final && now - repo->last_flush < TOUCH_INTERVAL_SECONDS &&
+	    repo->ntouched < PG_TOUCH_BATCH)
 		return;
 	/* One write per worker per minute or per full batch; a failure only loses timestamps. */
 	struct vs_arena *a = vs_arena_new();
