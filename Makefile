@@ -9,14 +9,19 @@ PKGS := libpq json-c libjwt
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-# The schema version the code expects: the highest migration number.
+# The schema version the code expects: the highest migration number. It lives in a
+# generated header, rewritten only when it changes, so that a new migration rebuilds the
+# objects that compare against it (a -D flag would leave them stale).
 SCHEMA_VERSION := $(shell ls sql | sed -n 's/^\([0-9][0-9][0-9]\)_.*\.sql$$/\1/p' | sort | tail -n 1 | sed 's/^0*//')
+SCHEMA_HEADER := $(BUILD)/gen/schema_version.h
+$(shell mkdir -p $(BUILD)/gen && v='#define VS_SCHEMA_VERSION $(SCHEMA_VERSION)' && \
+	{ [ "$$(cat $(SCHEMA_HEADER) 2>/dev/null)" = "$$v" ] || echo "$$v" >$(SCHEMA_HEADER); })
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla -Wnull-dereference
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c17 -D_GNU_SOURCE $(WARN) -MMD -MP -Ilib -Ifcgi $(PKG_CFLAGS) \
-	-DVS_SCHEMA_VERSION=$(SCHEMA_VERSION) -fstack-protector-strong -D_FORTIFY_SOURCE=2
+CFLAGS += -std=c17 -D_GNU_SOURCE $(WARN) -MMD -MP -Ilib -Ifcgi -I$(BUILD)/gen $(PKG_CFLAGS) \
+	-fstack-protector-strong -D_FORTIFY_SOURCE=2
 LDLIBS := -lfcgi $(PKG_LIBS) -largon2 -lz -lssl -lcrypto
 
 ifeq ($(SAN),1)

@@ -1,6 +1,7 @@
 /* Liveness, readiness and metrics. */
 #include "handlers.h"
 #include "metrics.h"
+#include "schema_version.h"
 
 #include <json-c/json.h>
 

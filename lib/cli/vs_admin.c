@@ -8,6 +8,7 @@
 #include "core/time.h"
 #include "domain/tenant.h"
 #include "domain/user.h"
+#include "schema_version.h"
 
 #include "core/crypto.h"
 #include "domain/api_key.h"
