@@ -2,7 +2,9 @@
  * GET /api/v1/auth/check, the nginx auth_request endpoint (DESIGN.md §6): 204 with the
  * identity headers, 401 or 403, never a body and never another status; client-sent X-VS-*
  * headers change nothing; a revoked key is refused by the very next check on every worker
- * (the propagation time is measured and printed); with the database down it fails closed.
+ * (the propagation time is measured and printed), also when the change is committed
+ * straight in the database as another host's worker would; so is a deleted tenant's key or
+ * a withdrawn role; with the database down it fails closed.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "fixtures.h"
 #include "http.h"
 #include "json_util.h"
+#include "pg_util.h"
 #include "procs.h"
 #include "rbac_world.h"
 #include "suites.h"
@@ -473,6 +476,129 @@ out:
 	free(id);
 }
 
+/* n sequential checks of key in tenant requiring required; how many answered want. */
+static int tenant_checks(const char *key, const char *tenant, const char *required, int n,
+			 long want)
+{
+	int good = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct resp *r = fx_auth_check(key, NULL, tenant, required, NULL);
+
+		good += r->status == want && r->len == 0;
+		resp_free(r);
+	}
+	return good;
+}
+
+/* What another host's worker (or an operator's psql) does: commit straight in the database.
+ * No worker of this host bumps the host epoch, so only LISTEN/NOTIFY can tell them. */
+static bool set_key_active_in_db(PGconn *c, const char *id, bool active)
+{
+	const char *params[] = { id, active ? "true" : "false" };
+	PGresult *r = pg_run(c, "BEGIN", 0, NULL);
+	bool ok = EXPECT_PG_OK(r, "BEGIN");
+
+	PQclear(r);
+	r = pg_run(c, "SELECT set_config('vs.platform', 'on', true)", 0, NULL);
+	ok = ok && EXPECT_PG_OK(r, "platform scope");
+	PQclear(r);
+	r = pg_run(c, "UPDATE iam.api_keys SET is_active = $2::boolean WHERE id = $1::uuid", 2,
+		   params);
+	ok = ok && EXPECT(pg_touched(r) == 1, "UPDATE is_active: %s", pg_error(r));
+	PQclear(r);
+	r = pg_run(c, ok ? "COMMIT" : "ROLLBACK", 0, NULL);
+	ok = ok && EXPECT_PG_OK(r, "COMMIT");
+	PQclear(r);
+	return ok;
+}
+
+static void test_database_change_reaches_every_worker(void)
+{
+	struct rbac_world *w = get_world();
+	const char *url = getenv("VS_OWNER_DATABASE_URL");
+	PGconn *c = NULL;
+	char *key = NULL, *id = NULL;
+	int n = fan_out(), good;
+	struct resp *r;
+
+	if (!EXPECT(url && *url, "VS_OWNER_DATABASE_URL must be set (tests/integration/run)") ||
+	    !w || !(c = pg_open(url)) ||
+	    !(key = new_key(rw_token(w, P_MEMBER), NULL, NULL, &id)))
+		goto out;
+	for (int t = 0; t < 3; t++) {
+		good = checks(key, NULL, n, 204);
+		if (!EXPECT(good == n, "trial %d: only %d of %d checks passed before the change",
+			    t, good, n) ||
+		    !set_key_active_in_db(c, id, false))
+			break;
+		r = fx_auth_check(key, NULL, NULL, NULL, NULL);
+		EXPECT(r->status == 401, "trial %d: the first check after the database's commit "
+		       "answered %ld", t, r->status);
+		resp_free(r);
+		good = checks(key, NULL, n, 401);
+		EXPECT(good == n, "trial %d: then only %d of %d checks were 401", t, good, n);
+		good = burst(key, 401);
+		EXPECT(good == BURST, "trial %d: only %d of %d concurrent checks were 401", t,
+		       good, BURST);
+		if (!set_key_active_in_db(c, id, true))
+			break;
+		sleep_ms(50);
+	}
+out:
+	if (c)
+		PQfinish(c);
+	free(key);
+	free(id);
+}
+
+static void test_tenant_and_role_changes_reach_every_worker(void)
+{
+	struct rbac_world *w = get_world();
+	struct it_user u = { 0 };
+	char *tenant = NULL, *extra = NULL, *key = NULL, *path = NULL;
+	int n = fan_out(), good;
+	struct resp *r;
+
+	if (!w || !(tenant = fx_create_tenant(NULL)))
+		goto out;
+	extra = xasprintf("\"role_id\":\"%s\"", w->role_tadmin);
+	if (!fx_create_user(tenant, extra, &u) || !fx_login(&u) ||
+	    !(key = new_key(u.access, tenant, NULL, NULL)))
+		goto out;
+	good = tenant_checks(key, tenant, "role:create", n, 204);
+	EXPECT(good == n, "only %d of %d checks for role:create passed as Tenant Admin", good, n);
+
+	r = rw_unassign(fx.admin.access, tenant, u.id, w->role_tadmin);
+	EXPECT_STATUS(r, 204);
+	resp_free(r);
+	good = tenant_checks(key, tenant, "role:create", n, 403);
+	EXPECT(good == n, "after the owner lost Tenant Admin, only %d of %d checks for "
+	       "role:create were 403", good, n);
+
+	path = xasprintf("/api/v1/tenants/%s", tenant);
+	r = req("DELETE", path, fx.admin.access, NULL, NULL);
+	if (EXPECT_STATUS(r, 204)) {
+		free(tenant);
+		tenant = NULL;
+	}
+	resp_free(r);
+	good = checks(key, NULL, n, 401);
+	EXPECT(good == n, "after its tenant was deleted, only %d of %d checks of the TENANT "
+	       "key were 401", good, n);
+	good = burst(key, 401);
+	EXPECT(good == BURST, "only %d of %d concurrent checks were 401", good, BURST);
+out:
+	if (tenant)
+		fx_delete_tenant(tenant);
+	if (u.id)
+		fx_delete_user(u.id);
+	fx_user_release(&u);
+	free(extra);
+	free(path);
+	free(key);
+}
+
 static void test_database_down_fails_closed(void)
 {
 	struct rbac_world *w = get_world();
@@ -544,6 +670,8 @@ int add_auth_check_suite(void)
 		{ "client-sent X-VS-* headers change neither the answer nor the identity headers", test_spoofed_identity_headers },
 		{ "is_active=false: the very next check, 20 sequential and 30 concurrent ones, all 401 (timed)", test_revocation_reaches_every_worker },
 		{ "PATCH scopes: every following check sees the new scopes", test_scope_change_reaches_every_worker },
+		{ "a change committed straight in the database (as by another host): the very next check on every worker", test_database_change_reaches_every_worker },
+		{ "the owner loses a role: 403 on every worker; its tenant deleted: the TENANT key 401 on every worker", test_tenant_and_role_changes_reach_every_worker },
 		{ "database down: a key never seen before is 401, never 5xx; checks pass again after db-start", test_database_down_fails_closed },
 		{ NULL, NULL },
 	};
