@@ -51,5 +51,6 @@ void register_app_assignments_tests(void);
 void register_app_users_rbac_tests(void);
 void register_app_tenants_tests(void);
 void register_openapi_tests(void);
+void register_key_cache_tests(void);
 
 #endif

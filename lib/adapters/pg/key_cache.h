@@ -1,7 +1,8 @@
 /* A worker's cache of verified API keys by public id, and of recently rejected ids.
- * Bounded (direct-mapped: a new entry replaces the old one in its slot), aged out after a
- * TTL, and emptied by the database's notifications: one key when the payload names it,
- * everything when it does not (a user or tenant changed, or a reconnection). */
+ * Bounded (4-way sets: a new key takes a free or outdated place among the four its id
+ * may use, else the oldest one's), aged out after a TTL, and emptied by the database's
+ * notifications: one key when the payload names it, everything when it does not (a user
+ * or tenant changed, or a reconnection). Equal scope lists are stored once. */
 #ifndef VS_ADAPTERS_PG_KEY_CACHE_H
 #define VS_ADAPTERS_PG_KEY_CACHE_H
 
@@ -16,7 +17,8 @@
 
 struct vs_key_cache;
 
-/* slots: how many keys at most (VS_KEY_CACHE_SIZE); ttl: seconds (VS_KEY_CACHE_TTL). */
+/* slots: how many keys at most (VS_KEY_CACHE_SIZE, rounded down to a multiple of 4);
+ * ttl: seconds (VS_KEY_CACHE_TTL). */
 struct vs_key_cache *vs_key_cache_new(size_t slots, int64_t ttl);
 void vs_key_cache_free(struct vs_key_cache *c);
 
@@ -34,6 +36,8 @@ void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, ui
 /* A vs_pg_notify_fn. */
 void vs_key_cache_forget(void *cache, const char *public_id);
 size_t vs_key_cache_count(const struct vs_key_cache *c);
+/* Distinct scope lists held (each once, however many keys share it). */
+size_t vs_key_cache_scope_sets(const struct vs_key_cache *c);
 const struct vs_cache_stats *vs_key_cache_stats(const struct vs_key_cache *c);
 
 #endif
