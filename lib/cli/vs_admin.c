@@ -25,7 +25,8 @@ static void usage(FILE *to)
 	fputs("usage: vs-admin migrate\n"
 	      "       vs-admin create-superuser --email EMAIL [--password-stdin]\n"
 	      "       vs-admin create-tenant --name NAME --slug SLUG [--description TEXT]\n"
-	      "       vs-admin create-api-keys --email EMAIL --count N --out FILE   (benchmarks)\n"
+	      "       vs-admin create-api-keys --email EMAIL --count N --out FILE [--scopes a,b]\n"
+	      "                                (benchmarks)\n"
 	      "environment: VS_DATABASE_URL (required), VS_SQL_DIR (sql), VS_APP_ROLE (vs_app),\n"
 	      "             VS_ADMIN_PASSWORD (create-superuser without --password-stdin)\n",
 	      to);
@@ -192,7 +193,26 @@ static int cmd_create_tenant(const char *url, const char *name, const char *slug
 
 /* N GLOBAL keys for the user with that email, written one per line to a new 0600 file:
  * the benchmark's cold-cache case needs many real keys. Inserted in batches. */
-static int cmd_create_api_keys(const char *url, const char *email, long count, const char *path)
+/* Whether every code of the comma-separated list is a permission; says which are not. */
+static bool known_permissions(PGconn *conn, const char *codes)
+{
+	const char *params[] = { codes };
+	PGresult *r = PQexecParams(conn,
+				   "SELECT string_agg(c, ', ') FROM unnest(string_to_array($1, ',')) "
+				   "AS c WHERE c NOT IN (SELECT code FROM iam.permissions)",
+				   1, NULL, params, NULL, NULL, 0);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetisnull(r, 0, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fprintf(stderr, "vs-admin: could not read the permissions: %s", PQerrorMessage(conn));
+	else if (!ok)
+		fprintf(stderr, "vs-admin: --scopes names unknown permissions: %s\n",
+			PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return ok;
+}
+
+static int cmd_create_api_keys(const char *url, const char *email, long count, const char *scopes,
+			       const char *path)
 {
 	if (!email || count < 1 || count > 1000000 || !path) {
 		fprintf(stderr, "vs-admin: create-api-keys needs --email, --count 1..1000000, --out\n");
@@ -213,6 +233,8 @@ static int cmd_create_api_keys(const char *url, const char *email, long count, c
 		fprintf(stderr, "vs-admin: could not connect: %s", PQerrorMessage(conn));
 		goto out;
 	}
+	if (scopes && *scopes && !known_permissions(conn, scopes))
+		goto out;
 	for (long done = 0; done < count;) {
 		long n = count - done < batch ? count - done : batch;
 		char *p = prefixes, *h = hashes;
@@ -237,15 +259,17 @@ static int cmd_create_api_keys(const char *url, const char *email, long count, c
 		}
 		strcpy(p, "}");
 		strcpy(h, "}");
-		const char *params[] = { email, prefixes, hashes };
+		const char *params[] = { email, prefixes, hashes, scopes ? scopes : "" };
 		/* The schema owner's tool works across users in operator scope. */
 		PGresult *r = PQexec(conn, "BEGIN; SELECT iam.enter_scope(NULL, NULL, true)");
 		PQclear(r);
 		r = PQexecParams(conn,
-				 "INSERT INTO iam.api_keys (user_id, name, key_prefix, key_hash) "
-				 "SELECT u.id, 'bench', t.p, decode(t.h, 'hex') FROM iam.users u, "
-				 "unnest($2::text[], $3::text[]) AS t (p, h) WHERE u.email = lower($1)",
-				 3, NULL, params, NULL, NULL, 0);
+				 "INSERT INTO iam.api_keys (user_id, name, key_prefix, key_hash, scopes) "
+				 "SELECT u.id, 'bench', t.p, decode(t.h, 'hex'), "
+				 "coalesce(string_to_array(nullif($4, ''), ','), '{}') "
+				 "FROM iam.users u, unnest($2::text[], $3::text[]) AS t (p, h) "
+				 "WHERE u.email = lower($1)",
+				 4, NULL, params, NULL, NULL, 0);
 		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK && atol(PQcmdTuples(r)) == n;
 		if (!ok)
 			fprintf(stderr, "vs-admin: could not insert keys: %s", PQerrorMessage(conn));
@@ -275,6 +299,7 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	const char *url = getenv("VS_DATABASE_URL");
 	const char *email = NULL, *name = NULL, *slug = NULL, *description = NULL, *out = NULL;
+	const char *scopes = NULL;
 	long count = 0;
 	bool password_stdin = false;
 	static const struct option options[] = {
@@ -285,6 +310,7 @@ int main(int argc, char **argv)
 		{ "description", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "scopes", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -298,6 +324,7 @@ int main(int argc, char **argv)
 		case 'd': description = optarg; break;
 		case 'c': count = atol(optarg); break;
 		case 'o': out = optarg; break;
+		case 'S': scopes = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -313,7 +340,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "create-tenant") == 0)
 		return cmd_create_tenant(url, name, slug, description);
 	if (strcmp(cmd, "create-api-keys") == 0)
-		return cmd_create_api_keys(url, email, count, out);
+		return cmd_create_api_keys(url, email, count, scopes, out);
 	fprintf(stderr, "vs-admin: unknown command %s\n", cmd);
 	usage(stderr);
 	return 2;
