@@ -128,13 +128,14 @@ static char *new_key(const char *token, const char *tenant, const char *scopes, 
 	return key;
 }
 
-/* n sequential checks with key; how many answered want. */
-static int checks(const char *key, const char *token, int n, long want)
+/* n sequential checks of key (in tenant, requiring required, when not NULL); how many
+ * answered want. */
+static int checks(const char *key, const char *tenant, const char *required, int n, long want)
 {
 	int good = 0;
 
 	for (int i = 0; i < n; i++) {
-		struct resp *r = fx_auth_check(key, token, NULL, NULL, NULL);
+		struct resp *r = fx_auth_check(key, NULL, tenant, required, NULL);
 
 		good += r->status == want && r->len == 0;
 		resp_free(r);
@@ -431,7 +432,7 @@ static void test_revocation_reaches_every_worker(void)
 	for (int t = 0; t < TRIALS; t++) {
 		/* warm: the key is in every worker's cache */
 		t0 = now_mono();
-		good = checks(key, NULL, n, 204);
+		good = checks(key, NULL, NULL, n, 204);
 		rtt += (now_mono() - t0) * 1000 / n;
 		if (!EXPECT(good == n && burst(key, 204) == BURST,
 			    "trial %d: the active key should pass %d checks and a burst "
@@ -449,7 +450,7 @@ static void test_revocation_reaches_every_worker(void)
 		       "answered %ld", t, r->status);
 		EXPECT_CHECK(r, 401);
 		resp_free(r);
-		good = checks(key, NULL, n - 1, 401);
+		good = checks(key, NULL, NULL, n - 1, 401);
 		EXPECT(good == n - 1, "trial %d: after the PATCH only %d of %d further "
 				      "sequential checks were 401", t, good, n - 1);
 		good = burst(key, 401);
@@ -474,21 +475,6 @@ out:
 	free(path);
 	free(key);
 	free(id);
-}
-
-/* n sequential checks of key in tenant requiring required; how many answered want. */
-static int tenant_checks(const char *key, const char *tenant, const char *required, int n,
-			 long want)
-{
-	int good = 0;
-
-	for (int i = 0; i < n; i++) {
-		struct resp *r = fx_auth_check(key, NULL, tenant, required, NULL);
-
-		good += r->status == want && r->len == 0;
-		resp_free(r);
-	}
-	return good;
 }
 
 /* What another host's worker (or an operator's psql) does: commit straight in the database.
@@ -527,7 +513,7 @@ static void test_database_change_reaches_every_worker(void)
 	    !(key = new_key(rw_token(w, P_MEMBER), NULL, NULL, &id)))
 		goto out;
 	for (int t = 0; t < 3; t++) {
-		good = checks(key, NULL, n, 204);
+		good = checks(key, NULL, NULL, n, 204);
 		if (!EXPECT(good == n, "trial %d: only %d of %d checks passed before the change",
 			    t, good, n) ||
 		    !set_key_active_in_db(c, id, false))
@@ -536,7 +522,7 @@ static void test_database_change_reaches_every_worker(void)
 		EXPECT(r->status == 401, "trial %d: the first check after the database's commit "
 		       "answered %ld", t, r->status);
 		resp_free(r);
-		good = checks(key, NULL, n, 401);
+		good = checks(key, NULL, NULL, n, 401);
 		EXPECT(good == n, "trial %d: then only %d of %d checks were 401", t, good, n);
 		good = burst(key, 401);
 		EXPECT(good == BURST, "trial %d: only %d of %d concurrent checks were 401", t,
@@ -566,13 +552,13 @@ static void test_tenant_and_role_changes_reach_every_worker(void)
 	if (!fx_create_user(tenant, extra, &u) || !fx_login(&u) ||
 	    !(key = new_key(u.access, tenant, NULL, NULL)))
 		goto out;
-	good = tenant_checks(key, tenant, "role:create", n, 204);
+	good = checks(key, tenant, "role:create", n, 204);
 	EXPECT(good == n, "only %d of %d checks for role:create passed as Tenant Admin", good, n);
 
 	r = rw_unassign(fx.admin.access, tenant, u.id, w->role_tadmin);
 	EXPECT_STATUS(r, 204);
 	resp_free(r);
-	good = tenant_checks(key, tenant, "role:create", n, 403);
+	good = checks(key, tenant, "role:create", n, 403);
 	EXPECT(good == n, "after the owner lost Tenant Admin, only %d of %d checks for "
 	       "role:create were 403", good, n);
 
@@ -583,7 +569,7 @@ static void test_tenant_and_role_changes_reach_every_worker(void)
 		tenant = NULL;
 	}
 	resp_free(r);
-	good = checks(key, NULL, n, 401);
+	good = checks(key, NULL, NULL, n, 401);
 	EXPECT(good == n, "after its tenant was deleted, only %d of %d checks of the TENANT "
 	       "key were 401", good, n);
 	good = burst(key, 401);
@@ -610,7 +596,7 @@ static void test_database_down_fails_closed(void)
 	if (!w || !(fresh = new_key(rw_token(w, P_MEMBER), NULL, NULL, NULL)) ||
 	    !(warm = new_key(rw_token(w, P_MEMBER), NULL, NULL, NULL)))
 		goto out;
-	good = checks(warm, NULL, fan_out(), 204);
+	good = checks(warm, NULL, NULL, fan_out(), 204);
 	EXPECT(good == fan_out(), "only %d of %d checks of a new key passed", good, fan_out());
 	good = 0;
 	rc = run_stack("db-stop");
