@@ -7,12 +7,15 @@
  * a withdrawn role; with the database down it fails closed.
  */
 #include <json-c/json.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "check.h"
+#include "core/crypto.h"
+#include "domain/api_key.h"
 #include "fixtures.h"
 #include "http.h"
 #include "json_util.h"
@@ -477,26 +480,131 @@ out:
 	free(id);
 }
 
-/* What another host's worker (or an operator's psql) does: commit straight in the database.
- * No worker of this host bumps the host epoch, so only LISTEN/NOTIFY can tell them. */
-static bool set_key_active_in_db(PGconn *c, const char *id, bool active)
+/* What another host's worker (or an operator's psql) does: commit straight in the
+ * database, in platform scope. No worker of this host bumps the host epoch, so only
+ * LISTEN/NOTIFY can tell them. The rows the statement touched, or -1. */
+static long commit_in_db(PGconn *c, const char *sql, int n, const char *const *params)
 {
-	const char *params[] = { id, active ? "true" : "false" };
 	PGresult *r = pg_run(c, "BEGIN", 0, NULL);
 	bool ok = EXPECT_PG_OK(r, "BEGIN");
+	long touched = -1;
 
 	PQclear(r);
 	r = pg_run(c, "SELECT set_config('vs.platform', 'on', true)", 0, NULL);
 	ok = ok && EXPECT_PG_OK(r, "platform scope");
 	PQclear(r);
-	r = pg_run(c, "UPDATE iam.api_keys SET is_active = $2::boolean WHERE id = $1::uuid", 2,
-		   params);
-	ok = ok && EXPECT(pg_touched(r) == 1, "UPDATE is_active: %s", pg_error(r));
+	r = pg_run(c, sql, n, params);
+	ok = ok && EXPECT_PG_OK(r, sql);
+	touched = ok ? pg_touched(r) : -1;
 	PQclear(r);
 	r = pg_run(c, ok ? "COMMIT" : "ROLLBACK", 0, NULL);
 	ok = ok && EXPECT_PG_OK(r, "COMMIT");
 	PQclear(r);
-	return ok;
+	return ok ? touched : -1;
+}
+
+static bool set_key_active_in_db(PGconn *c, const char *id, bool active)
+{
+	const char *params[] = { id, active ? "true" : "false" };
+	long n = commit_in_db(c, "UPDATE iam.api_keys SET is_active = $2::boolean WHERE id = $1::uuid",
+			      2, params);
+
+	return EXPECT(n == 1, "UPDATE is_active touched %ld keys", n);
+}
+
+/* The notifications c (LISTENing) receives within ms: how many, their payloads in buf
+ * ("[payload]" each). */
+static int notifications(PGconn *c, long ms, char *buf, size_t len)
+{
+	double end = now_mono() + ms / 1000.0;
+	int n = 0;
+
+	buf[0] = '\0';
+	while (now_mono() < end) {
+		struct pollfd p = { .fd = PQsocket(c), .events = POLLIN };
+
+		(void)poll(&p, 1, 20);
+		PQconsumeInput(c);
+		for (PGnotify *x; (x = PQnotifies(c)) != NULL; PQfreemem(x)) {
+			size_t used = strlen(buf);
+
+			snprintf(buf + used, len - used, "[%s]", x->extra);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* A new key, not stored anywhere; its public id and SHA-256 (hex) too. */
+static void compose_key(char key[VS_API_KEY_LEN + 1], char prefix[VS_API_KEY_PUBLIC_LEN + 1],
+			char hash_hex[2 * VS_SHA256_LEN + 1])
+{
+	uint8_t random[64], digest[VS_SHA256_LEN];
+
+	do
+		vs_random_bytes(random, sizeof(random));
+	while (!vs_api_key_compose(random, sizeof(random), key));
+	memcpy(prefix, key + VS_API_KEY_PREFIX_LEN, VS_API_KEY_PUBLIC_LEN);
+	prefix[VS_API_KEY_PUBLIC_LEN] = '\0';
+	vs_sha256(key, VS_API_KEY_LEN, digest);
+	vs_hex_encode(digest, sizeof(digest), hash_hex);
+}
+
+static void test_bulk_key_changes_notify_once_per_statement(void)
+{
+	struct rbac_world *w = get_world();
+	const char *url = getenv("VS_OWNER_DATABASE_URL");
+	PGconn *c = NULL, *listener = NULL;
+	char key[2][VS_API_KEY_LEN + 1], prefix[2][VS_API_KEY_PUBLIC_LEN + 1];
+	char hash[2][2 * VS_SHA256_LEN + 1], *prefixes = NULL, *hashes = NULL, got[256];
+	int n = fan_out(), good, count;
+	long rows;
+
+	if (!EXPECT(url && *url, "VS_OWNER_DATABASE_URL must be set (tests/integration/run)") ||
+	    !w || !(c = pg_open(url)) || !(listener = pg_open(url)))
+		goto out;
+	PQclear(pg_run(listener, "LISTEN vs_keys", 0, NULL));
+	for (int i = 0; i < 2; i++)
+		compose_key(key[i], prefix[i], hash[i]);
+	prefixes = xasprintf("{%s,%s}", prefix[0], prefix[1]);
+	hashes = xasprintf("{%s,%s}", hash[0], hash[1]);
+	good = checks(key[0], NULL, NULL, n, 401); /* every worker now remembers it as unknown */
+	EXPECT(good == n, "only %d of %d checks of a key not yet stored were 401", good, n);
+
+	const char *add[] = { rw_user_id(w, P_MEMBER), prefixes, hashes };
+	rows = commit_in_db(c, "INSERT INTO iam.api_keys (user_id, name, key_prefix, key_hash) "
+			       "SELECT $1::uuid, 'bulk', t.p, decode(t.h, 'hex') "
+			       "FROM unnest($2::text[], $3::text[]) AS t (p, h)", 3, add);
+	if (!EXPECT(rows == 2, "the bulk INSERT stored %ld keys", rows))
+		goto out;
+	count = notifications(listener, 300, got, sizeof(got));
+	EXPECT(count == 1 && strcmp(got, "[+]") == 0,
+	       "two keys inserted in one statement sent %d notifications: %s", count, got);
+	good = checks(key[0], NULL, NULL, n, 204);
+	EXPECT(good == n, "after the insert, only %d of %d checks of the key the workers had "
+	       "rejected passed", good, n);
+	good = burst(key[1], 204);
+	EXPECT(good == BURST, "only %d of %d concurrent checks of the other new key passed", good,
+	       BURST);
+
+	const char *remove[] = { prefixes };
+	rows = commit_in_db(c, "DELETE FROM iam.api_keys WHERE key_prefix = ANY ($1::text[])", 1,
+			    remove);
+	EXPECT(rows == 2, "the bulk DELETE removed %ld keys", rows);
+	count = notifications(listener, 300, got, sizeof(got));
+	EXPECT(count == 1 && strcmp(got, "[]") == 0,
+	       "two keys deleted in one statement sent %d notifications: %s", count, got);
+	good = checks(key[0], NULL, NULL, n, 401);
+	EXPECT(good == n, "after the delete, only %d of %d checks were 401", good, n);
+	good = burst(key[1], 401);
+	EXPECT(good == BURST, "only %d of %d concurrent checks were 401", good, BURST);
+out:
+	if (c)
+		PQfinish(c);
+	if (listener)
+		PQfinish(listener);
+	free(prefixes);
+	free(hashes);
 }
 
 static void test_database_change_reaches_every_worker(void)
@@ -657,6 +765,7 @@ int add_auth_check_suite(void)
 		{ "is_active=false: the very next check, 20 sequential and 30 concurrent ones, all 401 (timed)", test_revocation_reaches_every_worker },
 		{ "PATCH scopes: every following check sees the new scopes", test_scope_change_reaches_every_worker },
 		{ "a change committed straight in the database (as by another host): the very next check on every worker", test_database_change_reaches_every_worker },
+		{ "keys inserted or deleted in bulk straight in the database: one notification per statement, seen by every worker", test_bulk_key_changes_notify_once_per_statement },
 		{ "the owner loses a role: 403 on every worker; its tenant deleted: the TENANT key 401 on every worker", test_tenant_and_role_changes_reach_every_worker },
 		{ "database down: a key never seen before is 401, never 5xx; checks pass again after db-start", test_database_down_fails_closed },
 		{ NULL, NULL },

@@ -1,5 +1,6 @@
-/* lib/adapters/pg/key_cache.c: 4-way placement and eviction, TTL, notifications, stale
- * writes, and scope lists shared between keys (LeakSanitizer checks they are freed). */
+/* lib/adapters/pg/key_cache.c: 4-way placement and eviction, TTL, notifications (one key,
+ * keys added, everything), stale writes, and scope lists shared between keys
+ * (LeakSanitizer checks they are freed). */
 #include "suites.h"
 
 #include "adapters/pg/key_cache.h"
@@ -113,6 +114,25 @@ static void test_key_cache_ignores_a_lookup_older_than_a_notification(void)
 	vs_key_cache_free(c);
 }
 
+static void test_key_cache_added_keys_forget_only_the_rejected_ids(void)
+{
+	struct vs_key_cache *c = vs_key_cache_new(64, TTL);
+	struct vs_arena *a = vs_arena_new();
+	struct vs_api_key gone = key_named(8, NULL, 0), late = key_named(9, NULL, 0);
+	put(c, 1, 100);
+	vs_key_cache_put_rejected(c, gone.public_id, vs_key_cache_generation(c), 100);
+	CU_ASSERT(vs_key_cache_rejected(c, gone.public_id, 100));
+	uint32_t since = vs_key_cache_generation(c); /* a lookup of `late` starts */
+	vs_key_cache_forget(c, VS_KEY_CACHE_KEYS_ADDED);
+	CU_ASSERT_FALSE(vs_key_cache_rejected(c, gone.public_id, 100));
+	CU_ASSERT(cached(c, a, 1, 100)); /* verified keys stay */
+	/* `late` may be among the added keys: its "not found" is not kept */
+	vs_key_cache_put_rejected(c, late.public_id, since, 100);
+	CU_ASSERT_FALSE(vs_key_cache_rejected(c, late.public_id, 100));
+	vs_arena_free(a);
+	vs_key_cache_free(c);
+}
+
 static void test_key_cache_stores_equal_scope_lists_once(void)
 {
 	const char *read[] = { "user:read", "role:read" };
@@ -155,6 +175,7 @@ void register_key_cache_tests(void)
 		UT_TEST(test_key_cache_holds_most_keys_up_to_its_size),
 		UT_TEST(test_key_cache_ttl_and_notifications),
 		UT_TEST(test_key_cache_ignores_a_lookup_older_than_a_notification),
+		UT_TEST(test_key_cache_added_keys_forget_only_the_rejected_ids),
 		UT_TEST(test_key_cache_stores_equal_scope_lists_once),
 		UT_END,
 	};

@@ -32,13 +32,14 @@ _Static_assert(sizeof(struct entry) <= 120, "a key cache entry grew");
 
 struct rejected {
 	bool used;
-	uint32_t generation;
+	uint32_t version; /* the cache's version() when it was stored */
 	int64_t expires;
 	char public_id[VS_API_KEY_PUBLIC_LEN + 1];
 };
 
 struct vs_key_cache {
-	uint32_t generation;
+	uint32_t generation;	      /* bumped to forget every entry */
+	uint32_t rejected_generation; /* bumped to forget every rejected id */
 	size_t count, nsets, nscope_sets;
 	int64_t ttl;
 	struct entry *slots;	   /* nsets * WAYS; touched pages only count in RSS */
@@ -180,6 +181,12 @@ static struct entry *place_for(struct vs_key_cache *c, const char *id, int64_t n
 	return oldest;
 }
 
+/* Changes whenever anything may be forgotten: both counters only grow. */
+static uint32_t version(const struct vs_key_cache *c)
+{
+	return c->generation + c->rejected_generation;
+}
+
 static struct rejected *rejected_slot(struct vs_key_cache *c, const char *id)
 {
 	return &c->rejected[hash_id(id) % VS_KEY_CACHE_REJECTED_SLOTS];
@@ -217,7 +224,7 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_t now)
 {
 	struct rejected *r = rejected_slot(c, public_id);
-	bool known = r->used && r->generation == c->generation && now < r->expires &&
+	bool known = r->used && r->version == version(c) && now < r->expires &&
 		     strcmp(r->public_id, public_id) == 0;
 	c->stats.rejected_hits += known;
 	return known;
@@ -225,13 +232,13 @@ bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_
 
 uint32_t vs_key_cache_generation(const struct vs_key_cache *c)
 {
-	return c->generation;
+	return version(c);
 }
 
 void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32_t since,
 		      int64_t now)
 {
-	if (since != c->generation)
+	if (since != version(c))
 		return;
 	struct entry *e = place_for(c, k->public_id, now);
 	/* Held before the old entry lets go, so a set both use is not freed in between. */
@@ -250,7 +257,7 @@ void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32
 	e->owner_superuser = k->owner_superuser;
 	e->scopes = scopes;
 	e->used = true;
-	e->generation = since;
+	e->generation = c->generation;
 	e->cached_until = (uint32_t)(now + c->ttl);
 	c->count++;
 }
@@ -258,11 +265,11 @@ void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32
 void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, uint32_t since,
 			       int64_t now)
 {
-	if (since != c->generation)
+	if (since != version(c))
 		return;
 	struct rejected *r = rejected_slot(c, public_id);
 	r->used = true;
-	r->generation = since;
+	r->version = since;
 	r->expires = now + c->ttl;
 	strncpy(r->public_id, public_id, VS_API_KEY_PUBLIC_LEN);
 	r->public_id[VS_API_KEY_PUBLIC_LEN] = '\0';
@@ -273,6 +280,10 @@ void vs_key_cache_forget(void *cache, const char *public_id)
 	struct vs_key_cache *c = cache;
 	if (!public_id || !*public_id) {
 		c->generation++;
+		return;
+	}
+	if (strcmp(public_id, VS_KEY_CACHE_KEYS_ADDED) == 0) {
+		c->rejected_generation++;
 		return;
 	}
 	struct entry *e = find(c, public_id);

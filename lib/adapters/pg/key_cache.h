@@ -1,8 +1,9 @@
 /* A worker's cache of verified API keys by public id, and of recently rejected ids.
  * Bounded (4-way sets: a new key takes a free or outdated place among the four its id
  * may use, else the oldest one's), aged out after a TTL, and emptied by the database's
- * notifications: one key when the payload names it, everything when it does not (a user
- * or tenant changed, or a reconnection). Equal scope lists are stored once. */
+ * notifications: one key when the payload names it, the rejected ids when it is "+"
+ * (keys were added), everything when it is empty (keys were deleted, a user or tenant
+ * changed, or a reconnection). Equal scope lists are stored once. */
 #ifndef VS_ADAPTERS_PG_KEY_CACHE_H
 #define VS_ADAPTERS_PG_KEY_CACHE_H
 
@@ -14,6 +15,7 @@
 #include <stdint.h>
 
 #define VS_KEY_CACHE_REJECTED_SLOTS 8192
+#define VS_KEY_CACHE_KEYS_ADDED "+" /* the payload of a statement that added keys */
 
 struct vs_key_cache;
 
@@ -27,8 +29,10 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 		      int64_t now, struct vs_api_key *out);
 /* Whether the id was recently looked up and not found. */
 bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_t now);
+/* Changes with every notification that may forget something. */
 uint32_t vs_key_cache_generation(const struct vs_key_cache *c);
-/* `since`: the generation read before the database was asked (see authz_cache.h). */
+/* `since`: the generation read before the database was asked; an answer that a
+ * notification overtook meanwhile is not stored (see authz_cache.h). */
 void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32_t since,
 		      int64_t now);
 void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, uint32_t since,

@@ -1,0 +1,40 @@
+-- One notification per statement that adds or deletes API keys, not one per key.
+
+-- Row triggers sent every worker a notification per key: 5000 for each statement of a
+-- bulk insert (vs-admin create-api-keys), as many as a deleted user or tenant had keys.
+-- Each worker then read them all at its next request. Now a statement that touches one
+-- key still names it (the worker forgets just that key); more keys send one
+-- notification: '+' after an insert (a new key can only be among a worker's recently
+-- rejected ids, so it forgets those) and '' after a delete (it forgets everything).
+-- Updates keep their row trigger: it fires only for the columns a check reads, and the
+-- API changes one key at a time.
+CREATE FUNCTION iam.notify_keys_added() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+	prefix text;
+BEGIN
+	SELECT count(*), min(key_prefix) INTO n, prefix FROM added;
+	IF n > 0 THEN
+		PERFORM pg_notify('vs_keys', CASE WHEN n = 1 THEN prefix ELSE '+' END);
+	END IF;
+	RETURN NULL;
+END $$;
+
+CREATE FUNCTION iam.notify_keys_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+	prefix text;
+BEGIN
+	SELECT count(*), min(key_prefix) INTO n, prefix FROM removed;
+	IF n > 0 THEN
+		PERFORM pg_notify('vs_keys', CASE WHEN n = 1 THEN prefix ELSE '' END);
+	END IF;
+	RETURN NULL;
+END $$;
+
+DROP TRIGGER api_keys_key_added_or_removed ON iam.api_keys;
+CREATE TRIGGER api_keys_added AFTER INSERT ON iam.api_keys
+	REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION iam.notify_keys_added();
+CREATE TRIGGER api_keys_removed AFTER DELETE ON iam.api_keys
+	REFERENCING OLD TABLE AS removed FOR EACH STATEMENT
+	EXECUTE FUNCTION iam.notify_keys_removed();
