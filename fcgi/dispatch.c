@@ -107,8 +107,9 @@ static enum vs_err open_session(struct vs_worker *w, struct vs_request *req, boo
 }
 
 /* The auth_request check decides everything itself and answers only 204, 401 or 403.
- * Reading pending notifications first makes a revocation count at once; with no
- * database connection the caches cannot be trusted to be current, so it fails closed. */
+ * The database connection is touched only for a credential that may be valid: the key
+ * repository reads pending notifications before it trusts its cache, the bearer check
+ * needs the user's state; with no connection either fails closed. */
 static void run_check(struct vs_worker *w, struct vs_request *req)
 {
 	/* VS_CHECK_MODE=prefilter is set only by the project's own nginx (a FastCGI param,
@@ -116,9 +117,7 @@ static void run_check(struct vs_worker *w, struct vs_request *req)
 	 * checks the key again, so "cannot tell now" defers to it and it answers 503. */
 	const char *mode = vs_req_param_env(req, "VS_CHECK_MODE");
 	bool prefilter = mode && strcmp(mode, "prefilter") == 0;
-	if (vs_pg_ensure(w->pg) != VS_OK)
-		vs_fail(&req->error, VS_UNAVAILABLE, NULL);
-	else if (req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
+	if (req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
 		vs_fail(&req->error, VS_UNAUTHORIZED, NULL);
 	if (req->error.code == VS_UNAVAILABLE && prefilter) {
 		req->error = (struct vs_error){ 0 };

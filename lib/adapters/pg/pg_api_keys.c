@@ -263,6 +263,11 @@ static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, 
 			      size_t len, const char *public_id, struct vs_api_key *out)
 {
 	struct pg_api_keys *repo = repo_of(self);
+	/* Pending notifications first, so that a key changed on another host fails now;
+	 * without a connection the cache cannot be trusted, and the caller fails closed. */
+	enum vs_err rc = vs_pg_ensure(repo->pg);
+	if (rc != VS_OK)
+		return rc;
 	int64_t now = vs_time_mono_us() / 1000000;
 	uint8_t digest[VS_SHA256_LEN];
 	uint64_t epoch = vs_host_epoch_read(repo->epoch);
@@ -276,9 +281,7 @@ static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, 
 		if (vs_key_cache_rejected(repo->cache, public_id, now))
 			return VS_UNAUTHORIZED;
 		uint32_t since = vs_key_cache_generation(repo->cache);
-		enum vs_err rc = vs_pg_ensure(repo->pg);
-		if (rc == VS_OK)
-			rc = lookup(repo, a, public_id, out);
+		rc = lookup(repo, a, public_id, out);
 		if (rc == VS_NOTFOUND) {
 			vs_key_cache_put_rejected(repo->cache, public_id, since, now);
 			return VS_UNAUTHORIZED;
