@@ -8,33 +8,23 @@
 -- rejected ids, so it forgets those) and '' after a delete (it forgets everything).
 -- Updates keep their row trigger: it fires only for the columns a check reads, and the
 -- API changes one key at a time.
-CREATE FUNCTION iam.notify_keys_added() RETURNS trigger LANGUAGE plpgsql AS $$
+-- TG_ARGV[0]: the payload when the statement changed more than one key.
+CREATE FUNCTION iam.notify_keys_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	n bigint;
 	prefix text;
 BEGIN
-	SELECT count(*), min(key_prefix) INTO n, prefix FROM added;
+	SELECT count(*), min(key_prefix) INTO n, prefix FROM changed;
 	IF n > 0 THEN
-		PERFORM pg_notify('vs_keys', CASE WHEN n = 1 THEN prefix ELSE '+' END);
-	END IF;
-	RETURN NULL;
-END $$;
-
-CREATE FUNCTION iam.notify_keys_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-	n bigint;
-	prefix text;
-BEGIN
-	SELECT count(*), min(key_prefix) INTO n, prefix FROM removed;
-	IF n > 0 THEN
-		PERFORM pg_notify('vs_keys', CASE WHEN n = 1 THEN prefix ELSE '' END);
+		PERFORM pg_notify('vs_keys', CASE WHEN n = 1 THEN prefix ELSE TG_ARGV[0] END);
 	END IF;
 	RETURN NULL;
 END $$;
 
 DROP TRIGGER api_keys_key_added_or_removed ON iam.api_keys;
 CREATE TRIGGER api_keys_added AFTER INSERT ON iam.api_keys
-	REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION iam.notify_keys_added();
+	REFERENCING NEW TABLE AS changed FOR EACH STATEMENT
+	EXECUTE FUNCTION iam.notify_keys_changed('+');
 CREATE TRIGGER api_keys_removed AFTER DELETE ON iam.api_keys
-	REFERENCING OLD TABLE AS removed FOR EACH STATEMENT
-	EXECUTE FUNCTION iam.notify_keys_removed();
+	REFERENCING OLD TABLE AS changed FOR EACH STATEMENT
+	EXECUTE FUNCTION iam.notify_keys_changed('');
