@@ -104,12 +104,22 @@ static void test_key_cache_ignores_a_lookup_older_than_a_notification(void)
 	struct vs_key_cache *c = vs_key_cache_new(64, TTL);
 	struct vs_arena *a = vs_arena_new();
 	struct vs_api_key k = key_named(7, NULL, 0);
-	uint32_t since = vs_key_cache_generation(c);
-	vs_key_cache_forget(c, NULL); /* arrived while the database was asked */
-	vs_key_cache_put(c, &k, since, 100);
-	CU_ASSERT_FALSE(cached(c, a, 7, 100));
-	vs_key_cache_put_rejected(c, k.public_id, since, 100);
-	CU_ASSERT_FALSE(vs_key_cache_rejected(c, k.public_id, 100));
+	/* A notification arrives while the database is asked: for everything, or for just
+	 * this key (say it was revoked). Either way the answer may be stale. */
+	const char *payloads[] = { NULL, k.public_id };
+	for (size_t i = 0; i < 2; i++) {
+		uint32_t since = vs_key_cache_generation(c);
+		vs_key_cache_forget(c, payloads[i]);
+		vs_key_cache_put(c, &k, since, 100);
+		CU_ASSERT_FALSE(cached(c, a, 7, 100));
+		vs_key_cache_put_rejected(c, k.public_id, since, 100);
+		CU_ASSERT_FALSE(vs_key_cache_rejected(c, k.public_id, 100));
+	}
+	/* A notification about another key leaves earlier rejected ids alone. */
+	struct vs_api_key other = key_named(6, NULL, 0);
+	vs_key_cache_put_rejected(c, k.public_id, vs_key_cache_generation(c), 100);
+	vs_key_cache_forget(c, other.public_id);
+	CU_ASSERT(vs_key_cache_rejected(c, k.public_id, 100));
 	vs_arena_free(a);
 	vs_key_cache_free(c);
 }
@@ -150,16 +160,17 @@ static void test_key_cache_stores_equal_scope_lists_once(void)
 	struct vs_api_key out;
 	CU_ASSERT_FATAL(vs_key_cache_get(c, a, k[1].public_id, 100, &out));
 	CU_ASSERT_EQUAL_FATAL(out.nscopes, 2);
-	CU_ASSERT_STRING_EQUAL(ut_str(out.scopes[0]), "user:read");
-	CU_ASSERT_STRING_EQUAL(ut_str(out.scopes[1]), "role:read");
-	CU_ASSERT_PTR_NOT_EQUAL(out.scopes[0], read_again[0]); /* copied, not borrowed */
 
 	/* A set goes with the last key that uses it. */
 	vs_key_cache_forget(c, k[0].public_id);
 	CU_ASSERT_EQUAL(vs_key_cache_scope_sets(c), 3);
 	vs_key_cache_forget(c, k[1].public_id);
 	CU_ASSERT_EQUAL(vs_key_cache_scope_sets(c), 2);
-	/* Re-caching a key with the list it already holds keeps that list alive. */
+	/* The request's copy outlives it (a notification read later in a request frees the
+	 * set; AddressSanitizer reports a borrowed pointer here). */
+	CU_ASSERT_STRING_EQUAL(ut_str(out.scopes[0]), "user:read");
+	CU_ASSERT_STRING_EQUAL(ut_str(out.scopes[1]), "role:read");
+	/* Caching a key again with the same list neither adds nor loses a list. */
 	vs_key_cache_put(c, &k[2], vs_key_cache_generation(c), 101);
 	CU_ASSERT_EQUAL(vs_key_cache_scope_sets(c), 2);
 	CU_ASSERT_FATAL(vs_key_cache_get(c, a, k[2].public_id, 101, &out));

@@ -32,7 +32,7 @@ _Static_assert(sizeof(struct entry) <= 120, "a key cache entry grew");
 
 struct rejected {
 	bool used;
-	uint32_t version; /* the cache's version() when it was stored */
+	uint32_t version; /* rejected_version() when it was stored */
 	int64_t expires;
 	char public_id[VS_API_KEY_PUBLIC_LEN + 1];
 };
@@ -40,6 +40,7 @@ struct rejected {
 struct vs_key_cache {
 	uint32_t generation;	      /* bumped to forget every entry */
 	uint32_t rejected_generation; /* bumped to forget every rejected id */
+	uint32_t single_forgets;      /* bumped when one key is forgotten */
 	size_t count, nsets, nscope_sets;
 	int64_t ttl;
 	struct entry *slots;	   /* nsets * WAYS; touched pages only count in RSS */
@@ -181,10 +182,17 @@ static struct entry *place_for(struct vs_key_cache *c, const char *id, int64_t n
 	return oldest;
 }
 
-/* Changes whenever anything may be forgotten: both counters only grow. */
-static uint32_t version(const struct vs_key_cache *c)
+/* What a rejected id's entry stays valid for. The counters only grow, so a sum of them
+ * changes whenever one of them does. */
+static uint32_t rejected_version(const struct vs_key_cache *c)
 {
 	return c->generation + c->rejected_generation;
+}
+
+/* Changes with every notification, also one naming a single key. */
+static uint32_t version(const struct vs_key_cache *c)
+{
+	return rejected_version(c) + c->single_forgets;
 }
 
 static struct rejected *rejected_slot(struct vs_key_cache *c, const char *id)
@@ -224,7 +232,7 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_t now)
 {
 	struct rejected *r = rejected_slot(c, public_id);
-	bool known = r->used && r->version == version(c) && now < r->expires &&
+	bool known = r->used && r->version == rejected_version(c) && now < r->expires &&
 		     strcmp(r->public_id, public_id) == 0;
 	c->stats.rejected_hits += known;
 	return known;
@@ -269,7 +277,7 @@ void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, ui
 		return;
 	struct rejected *r = rejected_slot(c, public_id);
 	r->used = true;
-	r->version = since;
+	r->version = rejected_version(c);
 	r->expires = now + c->ttl;
 	strncpy(r->public_id, public_id, VS_API_KEY_PUBLIC_LEN);
 	r->public_id[VS_API_KEY_PUBLIC_LEN] = '\0';
@@ -292,6 +300,7 @@ void vs_key_cache_forget(void *cache, const char *public_id)
 	struct rejected *r = rejected_slot(c, public_id);
 	if (r->used && strcmp(r->public_id, public_id) == 0)
 		r->used = false;
+	c->single_forgets++; /* a lookup of this key under way must not store its answer */
 }
 
 size_t vs_key_cache_count(const struct vs_key_cache *c)
