@@ -512,15 +512,15 @@ static bool set_key_active_in_db(PGconn *c, const char *id, bool active)
 	return EXPECT(n == 1, "UPDATE is_active touched %ld keys", n);
 }
 
-/* The notifications c (LISTENing) receives within ms: how many, their payloads in buf
- * ("[payload]" each). */
-static int notifications(PGconn *c, long ms, char *buf, size_t len)
+/* The notifications c (LISTENing) receives within ms, or until the first one when
+ * first_only: how many, their payloads in buf ("[payload]" each). */
+static int notifications(PGconn *c, long ms, bool first_only, char *buf, size_t len)
 {
 	double end = now_mono() + ms / 1000.0;
 	int n = 0;
 
 	buf[0] = '\0';
-	while (now_mono() < end) {
+	while (now_mono() < end && !(first_only && n > 0)) {
 		struct pollfd p = { .fd = PQsocket(c), .events = POLLIN };
 
 		(void)poll(&p, 1, 20);
@@ -577,7 +577,7 @@ static void test_bulk_key_changes_notify_once_per_statement(void)
 			       "FROM unnest($2::text[], $3::text[]) AS t (p, h)", 3, add);
 	if (!EXPECT(rows == 2, "the bulk INSERT stored %ld keys", rows))
 		goto out;
-	count = notifications(listener, 300, got, sizeof(got));
+	count = notifications(listener, 300, false, got, sizeof(got));
 	EXPECT(count == 1 && strcmp(got, "[+]") == 0,
 	       "two keys inserted in one statement sent %d notifications: %s", count, got);
 	good = checks(key[0], NULL, NULL, n, 204);
@@ -591,7 +591,7 @@ static void test_bulk_key_changes_notify_once_per_statement(void)
 	rows = commit_in_db(c, "DELETE FROM iam.api_keys WHERE key_prefix = ANY ($1::text[])", 1,
 			    remove);
 	EXPECT(rows == 2, "the bulk DELETE removed %ld keys", rows);
-	count = notifications(listener, 300, got, sizeof(got));
+	count = notifications(listener, 300, false, got, sizeof(got));
 	EXPECT(count == 1 && strcmp(got, "[]") == 0,
 	       "two keys deleted in one statement sent %d notifications: %s", count, got);
 	good = checks(key[0], NULL, NULL, n, 401);
@@ -607,24 +607,36 @@ out:
 	free(hashes);
 }
 
+/* The database sends a notification to each listening session when that session's
+ * backend gets to it, a moment after the commit: "the very next check" counts from when
+ * it is out, which the test's own listener tells. */
+static bool notification_is_out(PGconn *listener, int trial)
+{
+	char got[256];
+
+	return EXPECT(notifications(listener, 2000, true, got, sizeof(got)) == 1,
+		      "trial %d: the test's listener got no notification within 2 s", trial);
+}
+
 static void test_database_change_reaches_every_worker(void)
 {
 	struct rbac_world *w = get_world();
 	const char *url = getenv("VS_OWNER_DATABASE_URL");
-	PGconn *c = NULL;
+	PGconn *c = NULL, *listener = NULL;
 	char *key = NULL, *id = NULL;
 	int n = fan_out(), good;
 	struct resp *r;
 
 	if (!EXPECT(url && *url, "VS_OWNER_DATABASE_URL must be set (tests/integration/run)") ||
-	    !w || !(c = pg_open(url)) ||
+	    !w || !(c = pg_open(url)) || !(listener = pg_open(url)) ||
 	    !(key = new_key(rw_token(w, P_MEMBER), NULL, NULL, &id)))
 		goto out;
+	PQclear(pg_run(listener, "LISTEN vs_keys", 0, NULL));
 	for (int t = 0; t < 3; t++) {
 		good = checks(key, NULL, NULL, n, 204);
 		if (!EXPECT(good == n, "trial %d: only %d of %d checks passed before the change",
 			    t, good, n) ||
-		    !set_key_active_in_db(c, id, false))
+		    !set_key_active_in_db(c, id, false) || !notification_is_out(listener, t))
 			break;
 		r = fx_auth_check(key, NULL, NULL, NULL, NULL);
 		EXPECT(r->status == 401, "trial %d: the first check after the database's commit "
@@ -635,13 +647,14 @@ static void test_database_change_reaches_every_worker(void)
 		good = burst(key, 401);
 		EXPECT(good == BURST, "trial %d: only %d of %d concurrent checks were 401", t,
 		       good, BURST);
-		if (!set_key_active_in_db(c, id, true))
+		if (!set_key_active_in_db(c, id, true) || !notification_is_out(listener, t))
 			break;
-		sleep_ms(50);
 	}
 out:
 	if (c)
 		PQfinish(c);
+	if (listener)
+		PQfinish(listener);
 	free(key);
 	free(id);
 }
@@ -685,6 +698,7 @@ static void test_tenant_and_role_changes_reach_every_worker(void)
 out:
 	if (tenant)
 		fx_delete_tenant(tenant);
+	free(tenant);
 	if (u.id)
 		fx_delete_user(u.id);
 	fx_user_release(&u);
