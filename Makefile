@@ -14,7 +14,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # objects that compare against it (a -D flag would leave them stale).
 SCHEMA_VERSION := $(shell ls sql | sed -n 's/^\([0-9][0-9][0-9]\)_.*\.sql$$/\1/p' | sort | tail -n 1 | sed 's/^0*//')
 SCHEMA_HEADER := $(BUILD)/gen/schema_version.h
-$(shell mkdir -p $(BUILD)/gen && v='#define VS_SCHEMA_VERSION $(SCHEMA_VERSION)' && \
+HASH := \#
+$(shell mkdir -p $(BUILD)/gen && v='$(HASH)define VS_SCHEMA_VERSION $(SCHEMA_VERSION)' && \
 	{ [ "$$(cat $(SCHEMA_HEADER) 2>/dev/null)" = "$$v" ] || echo "$$v" >$(SCHEMA_HEADER); })
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
