@@ -550,20 +550,39 @@ static void compose_key(char key[VS_API_KEY_LEN + 1], char prefix[VS_API_KEY_PUB
 	vs_hex_encode(digest, sizeof(digest), hash_hex);
 }
 
+/* Two sessions as the schema owner: db to commit changes in, listener LISTENing on the
+ * workers' channel. False (reported) when either cannot be had. */
+static bool open_db_sessions(PGconn **db, PGconn **listener)
+{
+	const char *url = getenv("VS_OWNER_DATABASE_URL");
+
+	*db = *listener = NULL;
+	if (!EXPECT(url && *url, "VS_OWNER_DATABASE_URL must be set (tests/integration/run)") ||
+	    !(*db = pg_open(url)) || !(*listener = pg_open(url)))
+		return false;
+	PQclear(pg_run(*listener, "LISTEN vs_keys", 0, NULL));
+	return true;
+}
+
+static void close_db_sessions(PGconn *db, PGconn *listener)
+{
+	if (db)
+		PQfinish(db);
+	if (listener)
+		PQfinish(listener);
+}
+
 static void test_bulk_key_changes_notify_once_per_statement(void)
 {
 	struct rbac_world *w = get_world();
-	const char *url = getenv("VS_OWNER_DATABASE_URL");
 	PGconn *c = NULL, *listener = NULL;
 	char key[2][VS_API_KEY_LEN + 1], prefix[2][VS_API_KEY_PUBLIC_LEN + 1];
 	char hash[2][2 * VS_SHA256_LEN + 1], *prefixes = NULL, *hashes = NULL, got[256];
 	int n = fan_out(), good, count;
 	long rows;
 
-	if (!EXPECT(url && *url, "VS_OWNER_DATABASE_URL must be set (tests/integration/run)") ||
-	    !w || !(c = pg_open(url)) || !(listener = pg_open(url)))
+	if (!w || !open_db_sessions(&c, &listener))
 		goto out;
-	PQclear(pg_run(listener, "LISTEN vs_keys", 0, NULL));
 	for (int i = 0; i < 2; i++)
 		compose_key(key[i], prefix[i], hash[i]);
 	prefixes = xasprintf("{%s,%s}", prefix[0], prefix[1]);
@@ -599,10 +618,7 @@ static void test_bulk_key_changes_notify_once_per_statement(void)
 	good = burst(key[1], 401);
 	EXPECT(good == BURST, "only %d of %d concurrent checks were 401", good, BURST);
 out:
-	if (c)
-		PQfinish(c);
-	if (listener)
-		PQfinish(listener);
+	close_db_sessions(c, listener);
 	free(prefixes);
 	free(hashes);
 }
@@ -621,17 +637,15 @@ static bool notification_is_out(PGconn *listener, int trial)
 static void test_database_change_reaches_every_worker(void)
 {
 	struct rbac_world *w = get_world();
-	const char *url = getenv("VS_OWNER_DATABASE_URL");
 	PGconn *c = NULL, *listener = NULL;
 	char *key = NULL, *id = NULL;
 	int n = fan_out(), good;
 	struct resp *r;
 
-	if (!EXPECT(url && *url, "VS_OWNER_DATABASE_URL must be set (tests/integration/run)") ||
-	    !w || !(c = pg_open(url)) || !(listener = pg_open(url)) ||
-	    !(key = new_key(rw_token(w, P_MEMBER), NULL, NULL, &id)))
+	/* The key exists before the listener starts: its insert is no notification here. */
+	if (!w || !(key = new_key(rw_token(w, P_MEMBER), NULL, NULL, &id)) ||
+	    !open_db_sessions(&c, &listener))
 		goto out;
-	PQclear(pg_run(listener, "LISTEN vs_keys", 0, NULL));
 	for (int t = 0; t < 3; t++) {
 		good = checks(key, NULL, NULL, n, 204);
 		if (!EXPECT(good == n, "trial %d: only %d of %d checks passed before the change",
@@ -651,10 +665,7 @@ static void test_database_change_reaches_every_worker(void)
 			break;
 	}
 out:
-	if (c)
-		PQfinish(c);
-	if (listener)
-		PQfinish(listener);
+	close_db_sessions(c, listener);
 	free(key);
 	free(id);
 }
