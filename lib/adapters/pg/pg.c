@@ -71,10 +71,11 @@ static bool configure_session(struct vs_pg *pg)
 	PQsetNoticeProcessor(pg->conn, log_notice, NULL);
 	char sql[256];
 	/* Session settings, the same for every request; nothing request-specific (such as
-	 * a tenant) is ever set at session level. */
+	 * a tenant) is ever set at session level. Generic plans: see struct vs_pg_stmt. */
 	snprintf(sql, sizeof(sql),
 		 "SET statement_timeout = %ld; SET idle_in_transaction_session_timeout = %ld; "
-		 "SET TimeZone = 'UTC'; SET application_name = 'vs-fcgi'",
+		 "SET TimeZone = 'UTC'; SET application_name = 'vs-fcgi'; "
+		 "SET plan_cache_mode = force_generic_plan",
 		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2);
 	PGresult *r = PQexec(pg->conn, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -257,77 +258,6 @@ static void clear_result(void *r)
 	PQclear(r);
 }
 
-enum vs_err vs_pg_exec_ex(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
-			  const char *const *params, const int *lengths, const int *formats,
-			  PGresult **res)
-{
-	if (res)
-		*res = NULL;
-	if (!pg->conn)
-		return VS_UNAVAILABLE;
-	enum vs_err rc = prepare(pg, stmt);
-	if (rc != VS_OK)
-		return rc;
-	PGresult *r = PQexecPrepared(pg->conn, stmt->name, stmt->nparams, params, lengths, formats, 0);
-	ExecStatusType st = PQresultStatus(r);
-	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-		rc = map_error(pg, r, stmt->name);
-		PQclear(r);
-		return rc;
-	}
-	if (res) {
-		vs_arena_defer(a, clear_result, r);
-		*res = r;
-	} else {
-		PQclear(r);
-	}
-	return VS_OK;
-}
-
-enum vs_err vs_pg_exec(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
-		       const char *const *params, PGresult **res)
-{
-	return vs_pg_exec_ex(pg, a, stmt, params, NULL, NULL, res);
-}
-
-enum vs_err vs_pg_exec_affected(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
-				const char *const *params, long *rows)
-{
-	*rows = 0;
-	if (!pg->conn)
-		return VS_UNAVAILABLE;
-	enum vs_err rc = prepare(pg, stmt);
-	if (rc != VS_OK)
-		return rc;
-	PGresult *r = PQexecPrepared(pg->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-		*rows = strtol(PQcmdTuples(r), NULL, 10);
-	else
-		rc = map_error(pg, r, stmt->name);
-	PQclear(r);
-	return rc;
-}
-
-enum vs_err vs_pg_scalar(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
-			 const char *const *params, char *out, size_t outlen)
-{
-	if (!pg->conn)
-		return VS_UNAVAILABLE;
-	enum vs_err rc = prepare(pg, stmt);
-	if (rc != VS_OK)
-		return rc;
-	PGresult *r = PQexecPrepared(pg->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		rc = map_error(pg, r, stmt->name);
-	else if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0))
-		rc = VS_NOTFOUND;
-	else
-		snprintf(out, outlen, "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return rc;
-}
-
 /* Reads the results of a pipeline up to its sync point; false if any failed. The first
  * failure goes to *failure, and the result of query number `keep` (0-based; -1: none) to
  * *kept; the caller clears both. */
@@ -362,24 +292,158 @@ static bool drain_pipeline(struct vs_pg *pg, PGresult **failure, int keep, PGres
 	}
 }
 
-static enum vs_err begin_with_once(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
-				   const char *const *params)
+struct pipelined {
+	const struct vs_pg_stmt *stmt;
+	const char *const *params;
+	const int *lengths, *formats;
+};
+
+/* The statements and a sync in one round trip (libpq pipeline mode). Outside BEGIN they
+ * are one implicit transaction, which ends at the sync. On VS_OK *kept is the result of
+ * statement number keep, for the caller to clear; on a failure the error is mapped under
+ * that statement's name. */
+static enum vs_err run_pipeline(struct vs_pg *pg, const struct pipelined *steps, int n, int keep,
+				PGresult **kept)
 {
+	*kept = NULL;
+	for (int i = 0; i < n; i++) {
+		enum vs_err rc = prepare(pg, steps[i].stmt);
+		if (rc != VS_OK)
+			return rc;
+	}
+	bool sent = PQenterPipelineMode(pg->conn);
+	for (int i = 0; sent && i < n; i++)
+		sent = PQsendQueryPrepared(pg->conn, steps[i].stmt->name, steps[i].stmt->nparams,
+					   steps[i].params, steps[i].lengths, steps[i].formats, 0);
+	PGresult *failure = NULL;
+	bool ok = sent && PQpipelineSync(pg->conn) && drain_pipeline(pg, &failure, keep, kept);
+	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
+		PQexitPipelineMode(pg->conn);
+	if (ok)
+		return VS_OK;
+	enum vs_err rc = map_error(pg, failure, steps[keep].stmt->name);
+	PQclear(failure);
+	PQclear(*kept);
+	*kept = NULL;
+	return rc;
+}
+
+/* The statement runs between two changes of the session's plan mode, in one round trip.
+ * If it fails, its transaction (the caller's, or the pipeline's own) is aborted, and that
+ * undoes the first change too. */
+enum vs_err vs_pg_exec_planned_per_call(struct vs_pg *pg, struct vs_arena *a,
+					const struct vs_pg_stmt *stmt, const char *const *params,
+					PGresult **res)
+{
+	static const struct vs_pg_stmt plan_mode = {
+		"plan_mode", "SELECT set_config('plan_cache_mode', $1, false)", 1
+	};
+	static const char *const per_call[] = { "force_custom_plan" };
+	static const char *const generic[] = { "force_generic_plan" };
+	const struct pipelined steps[] = {
+		{ &plan_mode, per_call, NULL, NULL },
+		{ stmt, params, NULL, NULL },
+		{ &plan_mode, generic, NULL, NULL },
+	};
+	*res = NULL;
+	if (!pg->conn)
+		return VS_UNAVAILABLE;
+	PGresult *r;
+	enum vs_err rc = run_pipeline(pg, steps, 3, 1, &r);
+	if (rc == VS_OK) {
+		vs_arena_defer(a, clear_result, r);
+		*res = r;
+	}
+	return rc;
+}
+
+/* Runs a statement; on VS_OK *res is its result, for the caller to clear. */
+static enum vs_err execute(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+			   const char *const *params, const int *lengths, const int *formats,
+			   PGresult **res)
+{
+	*res = NULL;
 	if (!pg->conn)
 		return VS_UNAVAILABLE;
 	enum vs_err rc = prepare(pg, stmt);
 	if (rc != VS_OK)
 		return rc;
-	PGresult *failure = NULL, *unused = NULL;
-	bool sent = PQenterPipelineMode(pg->conn) &&
-		    PQsendQueryParams(pg->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-		    PQsendQueryPrepared(pg->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0) &&
-		    PQpipelineSync(pg->conn);
-	bool ok = sent && drain_pipeline(pg, &failure, -1, &unused);
-	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
-		PQexitPipelineMode(pg->conn);
-	rc = ok ? VS_OK : map_error(pg, failure, stmt->name);
-	PQclear(failure);
+	PGresult *r = PQexecPrepared(pg->conn, stmt->name, stmt->nparams, params, lengths, formats, 0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		rc = map_error(pg, r, stmt->name);
+		PQclear(r);
+		return rc;
+	}
+	*res = r;
+	return VS_OK;
+}
+
+enum vs_err vs_pg_exec_ex(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
+			  const char *const *params, const int *lengths, const int *formats,
+			  PGresult **res)
+{
+	if (res)
+		*res = NULL;
+	PGresult *r;
+	enum vs_err rc = execute(pg, stmt, params, lengths, formats, &r);
+	if (rc != VS_OK)
+		return rc;
+	if (res) {
+		vs_arena_defer(a, clear_result, r);
+		*res = r;
+	} else {
+		PQclear(r);
+	}
+	return VS_OK;
+}
+
+enum vs_err vs_pg_exec(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
+		       const char *const *params, PGresult **res)
+{
+	return vs_pg_exec_ex(pg, a, stmt, params, NULL, NULL, res);
+}
+
+enum vs_err vs_pg_exec_affected(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+				const char *const *params, long *rows)
+{
+	*rows = 0;
+	PGresult *r;
+	enum vs_err rc = execute(pg, stmt, params, NULL, NULL, &r);
+	if (rc != VS_OK)
+		return rc;
+	*rows = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return VS_OK;
+}
+
+enum vs_err vs_pg_scalar(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+			 const char *const *params, char *out, size_t outlen)
+{
+	PGresult *r;
+	enum vs_err rc = execute(pg, stmt, params, NULL, NULL, &r);
+	if (rc != VS_OK)
+		return rc;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = map_error(pg, r, stmt->name);
+	else if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0))
+		rc = VS_NOTFOUND;
+	else
+		snprintf(out, outlen, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return rc;
+}
+
+static enum vs_err begin_with_once(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
+				   const char *const *params)
+{
+	static const struct vs_pg_stmt begin = { "begin", "BEGIN", 0 };
+	if (!pg->conn)
+		return VS_UNAVAILABLE;
+	const struct pipelined steps[] = { { &begin, NULL, NULL, NULL }, { stmt, params, NULL, NULL } };
+	PGresult *unused;
+	enum vs_err rc = run_pipeline(pg, steps, 2, 1, &unused);
+	PQclear(unused);
 	return rc;
 }
 
@@ -394,11 +458,6 @@ enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 	return rc;
 }
 
-static void clear_result_cb(void *r)
-{
-	PQclear(r);
-}
-
 enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
 			      const struct vs_pg_stmt *query, const char *const *params,
 			      PGresult **res)
@@ -408,31 +467,17 @@ enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct
 		return VS_UNAVAILABLE;
 	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE) /* the scope would outlive the read */
 		return VS_INTERNAL;
-	enum vs_err rc = prepare(pg, scope);
-	if (rc == VS_OK)
-		rc = prepare(pg, query);
-	if (rc != VS_OK)
-		return rc;
-	/* Outside BEGIN, what a pipeline sends before its sync is one implicit transaction:
-	 * the scope holds for the query and ends at the sync, with no BEGIN or COMMIT to
-	 * parse. Results arrive in order: scope, query (number 1), then the sync. */
-	bool sent = PQenterPipelineMode(pg->conn) &&
-		    PQsendQueryPrepared(pg->conn, scope->name, scope->nparams, params, NULL, NULL, 0) &&
-		    PQsendQueryPrepared(pg->conn, query->name, query->nparams, params, NULL, NULL, 0) &&
-		    PQpipelineSync(pg->conn);
-	PGresult *failure = NULL, *result = NULL;
-	bool ok = sent && drain_pipeline(pg, &failure, 1, &result);
-	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
-		PQexitPipelineMode(pg->conn);
-	if (!ok) {
-		rc = map_error(pg, failure, query->name);
-		PQclear(failure);
-		PQclear(result);
+	/* Outside BEGIN, the scope holds for the query and ends at the sync, with no BEGIN or
+	 * COMMIT to parse. */
+	const struct pipelined steps[] = { { scope, params, NULL, NULL }, { query, params, NULL, NULL } };
+	PGresult *result;
+	enum vs_err rc = run_pipeline(pg, steps, 2, 1, &result);
+	if (rc != VS_OK) {
 		if (pg->conn && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 			(void)vs_pg_simple(pg, "ROLLBACK");
 		return rc;
 	}
-	vs_arena_defer(a, clear_result_cb, result);
+	vs_arena_defer(a, clear_result, result);
 	*res = result;
 	return VS_OK;
 }
