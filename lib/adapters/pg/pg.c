@@ -258,10 +258,17 @@ static void clear_result(void *r)
 	PQclear(r);
 }
 
+struct pipelined {
+	const struct vs_pg_stmt *stmt;
+	const char *const *params;
+	bool keep; /* the caller wants its result */
+};
+
 /* Reads the results of a pipeline up to its sync point; false if any failed. The first
- * failure goes to *failure, and the result of query number `keep` (0-based; -1: none) to
- * *kept; the caller clears both. */
-static bool drain_pipeline(struct vs_pg *pg, PGresult **failure, int keep, PGresult **kept)
+ * failure goes to *failure (and its statement's number to *failed), the result of each
+ * step marked keep to results[its number]; the caller clears them all. */
+static bool drain_pipeline(struct vs_pg *pg, const struct pipelined *steps, int n,
+			   PGresult **failure, int *failed, PGresult **results)
 {
 	bool ok = true;
 	int index = 0;
@@ -279,33 +286,29 @@ static bool drain_pipeline(struct vs_pg *pg, PGresult **failure, int keep, PGres
 			return ok;
 		}
 		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-			if (ok)
+			if (ok) {
 				*failure = r;
-			else
+				*failed = index;
+			} else {
 				PQclear(r);
+			}
 			ok = false;
-		} else if (index == keep && !*kept) {
-			*kept = r;
+		} else if (index < n && steps[index].keep && !results[index]) {
+			results[index] = r;
 		} else {
 			PQclear(r);
 		}
 	}
 }
 
-struct pipelined {
-	const struct vs_pg_stmt *stmt;
-	const char *const *params;
-	const int *lengths, *formats;
-};
-
 /* The statements and a sync in one round trip (libpq pipeline mode). Outside BEGIN they
- * are one implicit transaction, which ends at the sync. On VS_OK *kept is the result of
- * statement number keep, for the caller to clear; on a failure the error is mapped under
- * that statement's name. */
-static enum vs_err run_pipeline(struct vs_pg *pg, const struct pipelined *steps, int n, int keep,
-				PGresult **kept)
+ * are one implicit transaction, which ends at the sync. On VS_OK results[i] holds the
+ * result of each step marked keep, for the caller to clear; on a failure, nothing. */
+static enum vs_err run_pipeline(struct vs_pg *pg, const struct pipelined *steps, int n,
+				PGresult **results)
 {
-	*kept = NULL;
+	for (int i = 0; i < n; i++)
+		results[i] = NULL;
 	for (int i = 0; i < n; i++) {
 		enum vs_err rc = prepare(pg, steps[i].stmt);
 		if (rc != VS_OK)
@@ -314,47 +317,79 @@ static enum vs_err run_pipeline(struct vs_pg *pg, const struct pipelined *steps,
 	bool sent = PQenterPipelineMode(pg->conn);
 	for (int i = 0; sent && i < n; i++)
 		sent = PQsendQueryPrepared(pg->conn, steps[i].stmt->name, steps[i].stmt->nparams,
-					   steps[i].params, steps[i].lengths, steps[i].formats, 0);
+					   steps[i].params, NULL, NULL, 0);
 	PGresult *failure = NULL;
-	bool ok = sent && PQpipelineSync(pg->conn) && drain_pipeline(pg, &failure, keep, kept);
+	int failed = 0; /* a failure to send is reported under the first kept step's name */
+	while (failed < n - 1 && !steps[failed].keep)
+		failed++;
+	bool ok = sent && PQpipelineSync(pg->conn) &&
+		  drain_pipeline(pg, steps, n, &failure, &failed, results);
 	if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF)
 		PQexitPipelineMode(pg->conn);
 	if (ok)
 		return VS_OK;
-	enum vs_err rc = map_error(pg, failure, steps[keep].stmt->name);
+	enum vs_err rc = map_error(pg, failure, steps[failed].stmt->name);
 	PQclear(failure);
-	PQclear(*kept);
-	*kept = NULL;
+	for (int i = 0; i < n; i++) {
+		PQclear(results[i]);
+		results[i] = NULL;
+	}
 	return rc;
 }
 
-/* The statement runs between two changes of the session's plan mode, in one round trip.
- * If it fails, its transaction (the caller's, or the pipeline's own) is aborted, and that
+/* The statements run between two changes of the session's plan mode, in one round trip.
+ * If one fails, its transaction (the caller's, or the pipeline's own) is aborted, and that
  * undoes the first change too. */
-enum vs_err vs_pg_exec_planned_per_call(struct vs_pg *pg, struct vs_arena *a,
-					const struct vs_pg_stmt *stmt, const char *const *params,
-					PGresult **res)
+static enum vs_err run_planned_per_call(struct vs_pg *pg, const struct pipelined *stmts, int n,
+					PGresult **results)
 {
 	static const struct vs_pg_stmt plan_mode = {
 		"plan_mode", "SELECT set_config('plan_cache_mode', $1, false)", 1
 	};
 	static const char *const per_call[] = { "force_custom_plan" };
 	static const char *const generic[] = { "force_generic_plan" };
-	const struct pipelined steps[] = {
-		{ &plan_mode, per_call, NULL, NULL },
-		{ stmt, params, NULL, NULL },
-		{ &plan_mode, generic, NULL, NULL },
-	};
-	*res = NULL;
+	struct pipelined steps[4] = { { &plan_mode, per_call, false } };
+	PGresult *kept[4];
+	if (n > 2)
+		abort(); /* a programming error: make room */
+	for (int i = 0; i < n; i++)
+		results[i] = NULL;
 	if (!pg->conn)
 		return VS_UNAVAILABLE;
-	PGresult *r;
-	enum vs_err rc = run_pipeline(pg, steps, 3, 1, &r);
-	if (rc == VS_OK) {
-		vs_arena_defer(a, clear_result, r);
-		*res = r;
-	}
+	for (int i = 0; i < n; i++)
+		steps[1 + i] = stmts[i];
+	steps[1 + n] = (struct pipelined){ &plan_mode, generic, false };
+	enum vs_err rc = run_pipeline(pg, steps, n + 2, kept);
+	for (int i = 0; i < n; i++)
+		results[i] = kept[1 + i];
 	return rc;
+}
+
+enum vs_err vs_pg_exec_planned_per_call(struct vs_pg *pg, struct vs_arena *a,
+					const struct vs_pg_stmt *stmt, const char *const *params,
+					PGresult **res)
+{
+	const struct pipelined step = { stmt, params, true };
+	enum vs_err rc = run_planned_per_call(pg, &step, 1, res);
+	if (rc == VS_OK)
+		vs_arena_defer(a, clear_result, *res);
+	return rc;
+}
+
+enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
+		       const struct vs_pg_stmt *count, const char *const *params, PGresult **rows,
+		       int64_t *total)
+{
+	const struct pipelined steps[] = { { list, params, true }, { count, params, true } };
+	PGresult *results[2];
+	enum vs_err rc = run_planned_per_call(pg, steps, 2, results);
+	if (rc != VS_OK)
+		return rc;
+	vs_arena_defer(a, clear_result, results[0]);
+	*rows = results[0];
+	*total = PQntuples(results[1]) == 1 ? vs_pg_int64(results[1], 0, 0) : 0;
+	PQclear(results[1]);
+	return VS_OK;
 }
 
 /* Runs a statement; on VS_OK *res is its result, for the caller to clear. */
@@ -440,11 +475,9 @@ static enum vs_err begin_with_once(struct vs_pg *pg, const struct vs_pg_stmt *st
 	static const struct vs_pg_stmt begin = { "begin", "BEGIN", 0 };
 	if (!pg->conn)
 		return VS_UNAVAILABLE;
-	const struct pipelined steps[] = { { &begin, NULL, NULL, NULL }, { stmt, params, NULL, NULL } };
-	PGresult *unused;
-	enum vs_err rc = run_pipeline(pg, steps, 2, 1, &unused);
-	PQclear(unused);
-	return rc;
+	const struct pipelined steps[] = { { &begin, NULL, false }, { stmt, params, false } };
+	PGresult *none[2];
+	return run_pipeline(pg, steps, 2, none);
 }
 
 enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
@@ -469,16 +502,16 @@ enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct
 		return VS_INTERNAL;
 	/* Outside BEGIN, the scope holds for the query and ends at the sync, with no BEGIN or
 	 * COMMIT to parse. */
-	const struct pipelined steps[] = { { scope, params, NULL, NULL }, { query, params, NULL, NULL } };
-	PGresult *result;
-	enum vs_err rc = run_pipeline(pg, steps, 2, 1, &result);
+	const struct pipelined steps[] = { { scope, params, false }, { query, params, true } };
+	PGresult *results[2];
+	enum vs_err rc = run_pipeline(pg, steps, 2, results);
 	if (rc != VS_OK) {
 		if (pg->conn && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 			(void)vs_pg_simple(pg, "ROLLBACK");
 		return rc;
 	}
-	vs_arena_defer(a, clear_result, result);
-	*res = result;
+	vs_arena_defer(a, clear_result, results[1]);
+	*res = results[1];
 	return VS_OK;
 }
 

@@ -70,6 +70,12 @@ enum vs_err vs_pg_exec(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_
 enum vs_err vs_pg_exec_planned_per_call(struct vs_pg *pg, struct vs_arena *a,
 					const struct vs_pg_stmt *stmt, const char *const *params,
 					PGresult **res);
+/* One page of a list and the list's total, in one round trip, both planned per call:
+ * `list` takes params (its filters, then offset and limit), `count` the first
+ * count->nparams of them. *rows is owned by the arena. */
+enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
+		       const struct vs_pg_stmt *count, const char *const *params, PGresult **rows,
+		       int64_t *total);
 /* Same with explicit lengths and formats, for binary parameters. */
 enum vs_err vs_pg_exec_ex(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
 			  const char *const *params, const int *lengths, const int *formats,

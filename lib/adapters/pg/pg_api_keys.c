@@ -32,7 +32,7 @@ static const struct vs_pg_stmt owner_stmt = {
 };
 static const struct vs_pg_stmt list_stmt = {
 	"api_key_list",
-	"SELECT " KEY_COLS ", count(*) OVER () FROM iam.api_keys k "
+	"SELECT " KEY_COLS " FROM iam.api_keys k "
 	"WHERE ($1::uuid IS NULL OR k.user_id = $1) AND ($2::uuid IS NULL OR k.tenant_id = $2) "
 	"ORDER BY k.created_at, k.id OFFSET $3 LIMIT $4",
 	4

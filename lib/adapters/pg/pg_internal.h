@@ -79,10 +79,8 @@ static inline const char *pg_uuid_param(struct pg_uuid_text *buf, const vs_uuid 
 	return buf->s;
 }
 
-/* One page of a list. `list` takes the caller's nfilter parameters, then offset and limit,
- * and its last column is count(*) OVER (); `count` takes the same nfilter parameters and
- * gives the total when the page is empty (a page past the end has no row to carry it).
- * Both are planned per call, since a list's filters are optional. params needs room for
+/* One page of a list (vs_pg_page): `list` takes the caller's nfilter parameters, then
+ * offset and limit; `count` takes the same nfilter parameters. params needs room for
  * nfilter + 2 entries. *res is owned by the arena. */
 enum vs_err vs__pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
 			const struct vs_pg_stmt *count, const char **params, int nfilter,

@@ -8,7 +8,7 @@
 
 static const struct vs_pg_stmt list_stmt = {
 	"permission_list",
-	"SELECT " PERMISSION_COLS ", count(*) OVER () FROM iam.permissions "
+	"SELECT " PERMISSION_COLS " FROM iam.permissions "
 	"ORDER BY code OFFSET $1 LIMIT $2",
 	2
 };

@@ -158,17 +158,7 @@ enum vs_err vs__pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg
 {
 	params[nfilter] = vs_arena_printf(a, "%lld", (long long)offset);
 	params[nfilter + 1] = vs_arena_printf(a, "%lld", (long long)limit);
-	enum vs_err rc = vs_pg_exec_planned_per_call(pg, a, list, params, res);
-	if (rc != VS_OK)
-		return rc;
-	if (PQntuples(*res) > 0) {
-		*total = vs_pg_int64(*res, 0, PQnfields(*res) - 1);
-		return VS_OK;
-	}
-	PGresult *c;
-	rc = vs_pg_exec_planned_per_call(pg, a, count, params, &c);
-	*total = rc == VS_OK ? vs_pg_int64(c, 0, 0) : 0;
-	return rc;
+	return vs_pg_page(pg, a, list, count, params, res, total);
 }
 
 const char *pg_uuid_array_param(struct vs_arena *a, const vs_uuid *ids, size_t n)

@@ -40,7 +40,7 @@ static const struct vs_pg_stmt delete_stmt = {
 	"iam.user_tenant_roles m WHERE m.tenant_id = t.id AND m.user_id = $1)"
 static const struct vs_pg_stmt list_stmt = {
 	"tenant_list",
-	"SELECT " TENANT_COLS ", count(*) OVER ()" TENANT_FILTER
+	"SELECT " TENANT_COLS TENANT_FILTER
 	" ORDER BY t.created_at, t.id OFFSET $2 LIMIT $3",
 	3
 };

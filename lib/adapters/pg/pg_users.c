@@ -52,7 +52,7 @@ static const struct vs_pg_stmt delete_stmt = {
 	"($2::text IS NULL OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2)"
 static const struct vs_pg_stmt list_stmt = {
 	"user_list",
-	"SELECT " USER_COLS ", count(*) OVER ()" USER_FILTER
+	"SELECT " USER_COLS USER_FILTER
 	" ORDER BY u.created_at, u.id OFFSET $3 LIMIT $4",
 	4
 };
