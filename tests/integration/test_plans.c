@@ -1,6 +1,7 @@
 /* How the worker's statements are planned, through the worker's own database layer as
  * the application role: once per session (a generic plan), except the lists' statements,
- * which are planned for each call; read back from pg_prepared_statements. */
+ * which get PostgreSQL's own choice (custom plans first); read back from
+ * pg_prepared_statements. */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 #define OPTIONAL_FILTER "SELECT count(*) FROM iam.permissions WHERE ($1::text IS NULL OR code = $1)"
 
 static const struct vs_pg_stmt generic_stmt = { "it_plans_generic", OPTIONAL_FILTER, 1 };
-static const struct vs_pg_stmt per_call_stmt = { "it_plans_per_call", OPTIONAL_FILTER, 1 };
+static const struct vs_pg_stmt auto_stmt = { "it_plans_auto", OPTIONAL_FILTER, 1 };
 static const struct vs_pg_stmt failing_stmt = { "it_plans_failing", "SELECT $1::int", 1 };
 
 static struct vs_pg *pg;
@@ -82,13 +83,13 @@ static long permission_count(PGresult *r)
 }
 
 /* Alternately without and with a filter; each answer checked. */
-static void run_filtered(const struct vs_pg_stmt *stmt, bool per_call, int calls)
+static void run_filtered(const struct vs_pg_stmt *stmt, bool auto_plan, int calls)
 {
 	const char *all[] = { NULL }, *one[] = { "user:read" };
 	for (int i = 0; i < calls; i++) {
 		PGresult *r = NULL;
 		const char *const *params = i % 2 ? one : all;
-		enum vs_err rc = per_call ? vs_pg_exec_planned_per_call(pg, arena, stmt, params, &r)
+		enum vs_err rc = auto_plan ? vs_pg_exec_auto_plan(pg, arena, stmt, params, &r)
 					  : vs_pg_exec(pg, arena, stmt, params, &r);
 		if (!EXPECT(rc == VS_OK, "%s, call %d: %s", stmt->name, i + 1, vs_err_slug(rc)))
 			return;
@@ -111,18 +112,22 @@ static void test_statements_are_planned_once(void)
 	       "generic and custom plans: '%s', want '8 0'", plans_of(generic_stmt.name));
 }
 
-static void test_lists_are_planned_per_call(void)
+static void test_lists_get_postgresql_plans(void)
 {
 	if (!connected())
 		return;
-	run_filtered(&per_call_stmt, true, 6);
-	EXPECT(strcmp(plans_of(per_call_stmt.name), "0 6") == 0,
-	       "generic and custom plans: '%s', want '0 6'", plans_of(per_call_stmt.name));
+	run_filtered(&auto_stmt, true, 6);
+	/* PostgreSQL's own choice: its first five calls are always planned for their values. */
+	long generic = -1, custom = -1;
+	sscanf(plans_of(auto_stmt.name), "%ld %ld", &generic, &custom);
+	EXPECT(generic + custom == 6 && custom >= 5,
+	       "generic and custom plans: '%s', want 6 with at least 5 custom",
+	       plans_of(auto_stmt.name));
 	EXPECT(strcmp(plan_mode(), "force_generic_plan") == 0,
 	       "after the list, plan_cache_mode is '%s'", plan_mode());
 	/* The same inside a transaction that commits. */
 	EXPECT(vs_pg_simple(pg, "BEGIN") == VS_OK, "BEGIN");
-	run_filtered(&per_call_stmt, true, 2);
+	run_filtered(&auto_stmt, true, 2);
 	EXPECT(vs_pg_simple(pg, "COMMIT") == VS_OK, "COMMIT");
 	EXPECT(strcmp(plan_mode(), "force_generic_plan") == 0,
 	       "after a committed transaction, plan_cache_mode is '%s'", plan_mode());
@@ -134,13 +139,13 @@ static void test_a_failed_list_leaves_generic_plans(void)
 		return;
 	const char *bad[] = { "not a number" };
 	PGresult *r = NULL;
-	enum vs_err rc = vs_pg_exec_planned_per_call(pg, arena, &failing_stmt, bad, &r);
+	enum vs_err rc = vs_pg_exec_auto_plan(pg, arena, &failing_stmt, bad, &r);
 	EXPECT(rc != VS_OK && r == NULL, "a failing statement gave %s", vs_err_slug(rc));
 	EXPECT(strcmp(plan_mode(), "force_generic_plan") == 0,
 	       "after a failure on its own, plan_cache_mode is '%s'", plan_mode());
 
 	EXPECT(vs_pg_simple(pg, "BEGIN") == VS_OK, "BEGIN");
-	rc = vs_pg_exec_planned_per_call(pg, arena, &failing_stmt, bad, &r);
+	rc = vs_pg_exec_auto_plan(pg, arena, &failing_stmt, bad, &r);
 	EXPECT(rc != VS_OK, "a failing statement in a transaction gave %s", vs_err_slug(rc));
 	EXPECT(vs_pg_simple(pg, "ROLLBACK") == VS_OK, "ROLLBACK");
 	EXPECT(strcmp(plan_mode(), "force_generic_plan") == 0,
@@ -152,7 +157,7 @@ int add_plans_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "statements are planned once per session, also with a NULL parameter", test_statements_are_planned_once },
-		{ "a list's statements are planned per call, and the session goes back to generic plans", test_lists_are_planned_per_call },
+		{ "a list's statements get PostgreSQL's own plans (custom first), and the session goes back to generic plans", test_lists_get_postgresql_plans },
 		{ "a list's statement that fails leaves the session on generic plans", test_a_failed_list_leaves_generic_plans },
 		{ NULL, NULL },
 	};

@@ -340,15 +340,15 @@ static enum vs_err run_pipeline(struct vs_pg *pg, const struct pipelined *steps,
 /* The statements run between two changes of the session's plan mode, in one round trip.
  * If one fails, its transaction (the caller's, or the pipeline's own) is aborted, and that
  * undoes the first change too. */
-static enum vs_err run_planned_per_call(struct vs_pg *pg, const struct pipelined *stmts, int n,
-					PGresult **results)
+static enum vs_err run_auto_plan(struct vs_pg *pg, const struct pipelined *stmts, int n,
+				 PGresult **results)
 {
 	static const struct vs_pg_stmt plan_mode = {
 		"plan_mode", "SELECT set_config('plan_cache_mode', $1, false)", 1
 	};
-	static const char *const per_call[] = { "force_custom_plan" };
+	static const char *const automatic[] = { "auto" };
 	static const char *const generic[] = { "force_generic_plan" };
-	struct pipelined steps[4] = { { &plan_mode, per_call, false } };
+	struct pipelined steps[4] = { { &plan_mode, automatic, false } };
 	PGresult *kept[4];
 	if (n > 2)
 		abort(); /* a programming error: make room */
@@ -365,12 +365,12 @@ static enum vs_err run_planned_per_call(struct vs_pg *pg, const struct pipelined
 	return rc;
 }
 
-enum vs_err vs_pg_exec_planned_per_call(struct vs_pg *pg, struct vs_arena *a,
-					const struct vs_pg_stmt *stmt, const char *const *params,
-					PGresult **res)
+enum vs_err vs_pg_exec_auto_plan(struct vs_pg *pg, struct vs_arena *a,
+				 const struct vs_pg_stmt *stmt, const char *const *params,
+				 PGresult **res)
 {
 	const struct pipelined step = { stmt, params, true };
-	enum vs_err rc = run_planned_per_call(pg, &step, 1, res);
+	enum vs_err rc = run_auto_plan(pg, &step, 1, res);
 	if (rc == VS_OK)
 		vs_arena_defer(a, clear_result, *res);
 	return rc;
@@ -382,7 +382,7 @@ enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_
 {
 	const struct pipelined steps[] = { { list, params, true }, { count, params, true } };
 	PGresult *results[2];
-	enum vs_err rc = run_planned_per_call(pg, steps, 2, results);
+	enum vs_err rc = run_auto_plan(pg, steps, 2, results);
 	if (rc != VS_OK)
 		return rc;
 	vs_arena_defer(a, clear_result, results[0]);

@@ -17,7 +17,7 @@ struct vs_pg;
  * plans each statement once, for any parameters (a generic plan): with the row-level
  * security policies, planning can cost 30 times what executing a lookup does, and
  * PostgreSQL would otherwise plan afresh on every call a statement whose NULL parameter
- * folds a sub-select away. See vs_pg_exec_planned_per_call for the exception. */
+ * folds a sub-select away. See vs_pg_exec_auto_plan for the exception. */
 struct vs_pg_stmt {
 	const char *name;
 	const char *sql;
@@ -65,12 +65,15 @@ void vs_pg_listen(struct vs_pg *pg, const char *channel, vs_pg_notify_fn fn, voi
 enum vs_err vs_pg_exec(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
 		       const char *const *params, PGresult **res);
 /* vs_pg_exec for a statement whose filters are optional ("$1 IS NULL OR …"), such as a
- * list's: planned for this call's parameters, so that an index on a given filter is
- * used. Costs no extra round trip. */
-enum vs_err vs_pg_exec_planned_per_call(struct vs_pg *pg, struct vs_arena *a,
-					const struct vs_pg_stmt *stmt, const char *const *params,
-					PGresult **res);
-/* One page of a list and the list's total, in one round trip, both planned per call:
+ * list's, with PostgreSQL's own choice of plan (plan_cache_mode auto): its first calls
+ * are planned for their parameters, and later ones keep doing so while that is cheaper
+ * than one plan for all, so that an index on a given filter is used. Forcing a plan per
+ * call halved the lists' throughput. Costs no extra round trip. */
+enum vs_err vs_pg_exec_auto_plan(struct vs_pg *pg, struct vs_arena *a,
+				 const struct vs_pg_stmt *stmt, const char *const *params,
+				 PGresult **res);
+/* One page of a list and the list's total, in one round trip, both as
+ * vs_pg_exec_auto_plan:
  * `list` takes params (its filters, then offset and limit), `count` the first
  * count->nparams of them. *rows is owned by the arena. */
 enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
