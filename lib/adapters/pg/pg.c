@@ -337,7 +337,8 @@ static enum vs_err run_pipeline(struct vs_pg *pg, const struct pipelined *steps,
 	return rc;
 }
 
-/* The statements run between two changes of the session's plan mode, in one round trip.
+/* The statements run between two changes of the session's plan mode, in one round trip:
+ * PostgreSQL's own choice (plan_cache_mode auto), see vs_pg_page.
  * If one fails, its transaction (the caller's, or the pipeline's own) is aborted, and that
  * undoes the first change too. */
 static enum vs_err run_auto_plan(struct vs_pg *pg, const struct pipelined *stmts, int n,
@@ -365,23 +366,14 @@ static enum vs_err run_auto_plan(struct vs_pg *pg, const struct pipelined *stmts
 	return rc;
 }
 
-enum vs_err vs_pg_exec_auto_plan(struct vs_pg *pg, struct vs_arena *a,
-				 const struct vs_pg_stmt *stmt, const char *const *params,
-				 PGresult **res)
-{
-	const struct pipelined step = { stmt, params, true };
-	enum vs_err rc = run_auto_plan(pg, &step, 1, res);
-	if (rc == VS_OK)
-		vs_arena_defer(a, clear_result, *res);
-	return rc;
-}
-
 enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
 		       const struct vs_pg_stmt *count, const char *const *params, PGresult **rows,
 		       int64_t *total)
 {
 	const struct pipelined steps[] = { { list, params, true }, { count, params, true } };
 	PGresult *results[2];
+	*rows = NULL;
+	*total = 0;
 	enum vs_err rc = run_auto_plan(pg, steps, 2, results);
 	if (rc != VS_OK)
 		return rc;

@@ -17,7 +17,7 @@ struct vs_pg;
  * plans each statement once, for any parameters (a generic plan): with the row-level
  * security policies, planning can cost 30 times what executing a lookup does, and
  * PostgreSQL would otherwise plan afresh on every call a statement whose NULL parameter
- * folds a sub-select away. See vs_pg_exec_auto_plan for the exception. */
+ * folds a sub-select away. See vs_pg_page for the exception. */
 struct vs_pg_stmt {
 	const char *name;
 	const char *sql;
@@ -64,25 +64,21 @@ void vs_pg_listen(struct vs_pg *pg, const char *channel, vs_pg_notify_fn fn, voi
  * lost connection or timeout → UNAVAILABLE, anything else → INTERNAL (logged). */
 enum vs_err vs_pg_exec(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
 		       const char *const *params, PGresult **res);
-/* vs_pg_exec for a statement whose filters are optional ("$1 IS NULL OR …"), such as a
- * list's, with PostgreSQL's own choice of plan (plan_cache_mode auto): its first calls
- * are planned for their parameters, and later ones keep doing so while that is cheaper
- * than one plan for all, so that an index on a given filter is used. Forcing a plan per
- * call halved the lists' throughput. Costs no extra round trip. */
-enum vs_err vs_pg_exec_auto_plan(struct vs_pg *pg, struct vs_arena *a,
-				 const struct vs_pg_stmt *stmt, const char *const *params,
-				 PGresult **res);
-/* One page of a list and the list's total, in one round trip, both as
- * vs_pg_exec_auto_plan:
- * `list` takes params (its filters, then offset and limit), `count` the first
- * count->nparams of them. *rows is owned by the arena. */
-enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
-		       const struct vs_pg_stmt *count, const char *const *params, PGresult **rows,
-		       int64_t *total);
 /* Same with explicit lengths and formats, for binary parameters. */
 enum vs_err vs_pg_exec_ex(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *stmt,
 			  const char *const *params, const int *lengths, const int *formats,
 			  PGresult **res);
+
+/* One page of a list and the list's total, in one round trip: `list` takes params (its
+ * filters, then offset and limit), `count` the first count->nparams of them. *rows is
+ * owned by the arena. A list's filters are optional ("$1 IS NULL OR …"), so both get
+ * PostgreSQL's own choice of plan (plan_cache_mode auto): their first calls are planned
+ * for their values, and later ones keep that while it is cheaper than one plan for all,
+ * so that an index on a given filter is used. Forcing a plan per call halved the lists'
+ * throughput. */
+enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
+		       const struct vs_pg_stmt *count, const char *const *params, PGresult **rows,
+		       int64_t *total);
 
 /* For INSERT/UPDATE/DELETE: runs stmt and reports how many rows it touched. */
 enum vs_err vs_pg_exec_affected(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
