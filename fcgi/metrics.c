@@ -285,7 +285,7 @@ char *vs_metrics_render(const struct vs_metrics *m, struct vs_arena *a,
 	size_t workers = 0;
 	for (size_t i = 0; i < SLOTS; i++)
 		workers += alive(atomic_load(&f->slots[i].pid));
-	family(out, "vs_pool_workers", "gauge", "Workers of this host's pool alive now.");
+	family(out, "vs_pool_workers", "gauge", "Workers of this host's pools (API and key check) alive now.");
 	fprintf(out, "vs_pool_workers %zu\n", workers);
 	render_requests(out, f, routes, nroutes, a);
 	render_checks(out, f);

@@ -65,12 +65,15 @@ close_inherited_fds() {
 # ---------------------------------------------------------------- configuration
 
 # The settings both launchers read from the environment, validated, and the state-dir
-# layout (the template hard-codes sock/fcgi.sock, tls/, logs/, pids/ under VS_STATE_DIR).
+# layout (the template hard-codes sock/fcgi.sock, sock/check.sock, tls/, logs/, pids/ under VS_STATE_DIR).
 # STATE must be set (an absolute path).
 # shellcheck disable=SC2034  # the globals set here are the callers'
 load_service_config() {
 	HTTPS_PORT=${VS_HTTPS_PORT:-8443}
 	WORKERS=${VS_WORKERS:-$((2 * $(nproc)))}
+	# The key check's own pool: a warm check never waits, so one worker per core; more
+	# only add context switches (README, "Benchmark").
+	CHECK_WORKERS=${VS_CHECK_WORKERS:-$(nproc)}
 	LOGIN_RATE=${VS_LOGIN_RATE:-5r/s}
 	LOGIN_BURST=${VS_LOGIN_BURST:-10}
 	# nginx's address: loopback for the local stack; scripts/entrypoint sets its own after
@@ -84,11 +87,13 @@ load_service_config() {
 	[[ $STATE != / ]] || die "VS_STATE_DIR must not be /"
 	int_in_range "$HTTPS_PORT" 1 65535 || die "VS_HTTPS_PORT '$HTTPS_PORT' is not a port number"
 	int_in_range "$WORKERS" 1 1024 || die "VS_WORKERS '$WORKERS' must be an integer in 1..1024"
+	int_in_range "$CHECK_WORKERS" 1 1024 || die "VS_CHECK_WORKERS '$CHECK_WORKERS' must be an integer in 1..1024"
 	[[ $LOGIN_RATE =~ ^[1-9][0-9]*r/[sm]$ ]] || die "VS_LOGIN_RATE '$LOGIN_RATE' must look like 5r/s or 30r/m"
 	int_in_range "$LOGIN_BURST" 0 100000 || die "VS_LOGIN_BURST '$LOGIN_BURST' must be a non-negative integer"
 
 	SOCK_DIR=$STATE/sock
 	FCGI_SOCK=$SOCK_DIR/fcgi.sock
+	CHECK_SOCK=$SOCK_DIR/check.sock
 	NGINX_DIR=$STATE/nginx
 	TLS_DIR=$STATE/tls
 	SECRETS_DIR=$STATE/secrets

@@ -58,6 +58,8 @@ int fx_setup(void)
 	fx.cfg.repo_root = getenv("VS_REPO_ROOT") ? getenv("VS_REPO_ROOT") : ".";
 	w = getenv("VS_WORKERS");
 	fx.cfg.workers = w ? atol(w) : 0;
+	w = getenv("VS_CHECK_WORKERS");
+	fx.cfg.check_workers = w ? atol(w) : 0;
 	random_hex(fx.suffix, 4);
 
 	cainfo = xasprintf("%s/tls/cert.pem", fx.cfg.state_dir);

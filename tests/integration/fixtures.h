@@ -19,7 +19,8 @@ struct it_config {
 	const char *admin_password;  /* VS_ADMIN_PASSWORD */
 	const char *jwt_secret_file; /* VS_JWT_SECRET_FILE */
 	const char *repo_root;       /* VS_REPO_ROOT, else "." */
-	long workers;                /* VS_WORKERS, 0 when unset */
+	long workers;                /* VS_WORKERS (the API pool), 0 when unset */
+	long check_workers;          /* VS_CHECK_WORKERS (the key check's pool), 0 when unset */
 };
 
 struct it_user {

@@ -23,6 +23,7 @@ int add_authz_matrix_suite(void);
 int add_authz_escalation_suite(void);
 int add_rls_suite(void);
 int add_plans_suite(void);
+int add_check_pool_suite(void);
 int add_api_keys_suite(void);
 int add_auth_check_suite(void);
 int add_example_site_suite(void);

@@ -903,11 +903,13 @@ out:
 	free(id2);
 }
 
-/* Over 8 s of uses, last_used_at changes at most once per worker (each writes at most once
- * a minute), where a write on every request would change it about every second. */
+/* Over 8 s of uses, last_used_at changes at most once per worker of either pool (each
+ * writes at most once a minute), where a write on every request would change it about
+ * every second. */
 static void not_written_per_request(struct rbac_world *w, const char *was)
 {
-	long workers = fx.cfg.workers > 0 ? fx.cfg.workers : 3;
+	long workers = (fx.cfg.workers > 0 ? fx.cfg.workers : 3) +
+		       (fx.cfg.check_workers > 0 ? fx.cfg.check_workers : 2);
 	char last[64];
 	int changes = 0;
 

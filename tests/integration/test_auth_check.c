@@ -49,10 +49,12 @@ static int suite_cleanup(void)
 	return 0;
 }
 
-/* Sequential checks enough to reach every worker (each answers one request at a time). */
+/* Sequential checks enough to reach every worker of either pool (each answers one request
+ * at a time; an API-key request passes through both). */
 static int fan_out(void)
 {
-	return (int)(fx.cfg.workers > 0 ? 6 * fx.cfg.workers : 18) + 2;
+	long most = fx.cfg.workers > fx.cfg.check_workers ? fx.cfg.workers : fx.cfg.check_workers;
+	return (int)(most > 0 ? 6 * most : 18) + 2;
 }
 
 /* How many headers of that name the response has. */

@@ -67,10 +67,12 @@ static void test_metrics_count_requests_across_workers(void)
 		       value_of(after, missing) - value_of(before, missing));
 		EXPECT(value_of(after, "vs_pool_workers") >= 1,
 		       "vs_pool_workers should count the live workers");
-		if (fx.cfg.workers > 0)
-			EXPECT(value_of(after, "vs_pool_workers") == (double)fx.cfg.workers,
-			       "vs_pool_workers %g, the pool has %ld",
-			       value_of(after, "vs_pool_workers"), fx.cfg.workers);
+		if (fx.cfg.workers > 0 && fx.cfg.check_workers > 0)
+			EXPECT(value_of(after, "vs_pool_workers") ==
+				       (double)(fx.cfg.workers + fx.cfg.check_workers),
+			       "vs_pool_workers %g, the pools have %ld and %ld",
+			       value_of(after, "vs_pool_workers"), fx.cfg.workers,
+			       fx.cfg.check_workers);
 		EXPECT(strstr(after, "vs_db_connections_total ") != NULL,
 		       "database connections are exported");
 	}
