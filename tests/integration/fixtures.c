@@ -92,6 +92,7 @@ int fx_setup(void)
 	fx.admin.id = xstrdup(jstr(resp_json(r), "id"));
 	resp_free(r);
 	fx.nworkers_at_start = worker_pids(&fx.workers_at_start);
+	fx.ncheck_workers_at_start = check_worker_pids(&fx.check_workers_at_start);
 	return 0;
 }
 
@@ -131,6 +132,8 @@ void fx_teardown(void)
 	fx_user_release(&fx.admin);
 	free(fx.workers_at_start);
 	fx.workers_at_start = NULL;
+	free(fx.check_workers_at_start);
+	fx.check_workers_at_start = NULL;
 	for (size_t i = 0; i < fx.nsecrets; i++)
 		free(fx.secrets[i]);
 	free(fx.secrets);

@@ -40,6 +40,8 @@ struct it_fixture {
 	char echo_request_id[64]; /* a client request id sent by test_health */
 	pid_t *workers_at_start;  /* worker pids when the run began */
 	size_t nworkers_at_start;
+	pid_t *check_workers_at_start; /* the check pool's, likewise */
+	size_t ncheck_workers_at_start;
 	char **secrets;           /* passwords and tokens that must never be logged */
 	size_t nsecrets, secrets_cap;
 };

@@ -98,15 +98,27 @@ size_t children_of(pid_t parent, pid_t **out)
 	return n;
 }
 
-size_t worker_pids(pid_t **out)
+static size_t pool_pids(pid_t mw, pid_t **out)
 {
-	pid_t mw = multiwatch_pid();
-
 	if (mw <= 0) {
 		*out = xmalloc(sizeof(pid_t));
 		return 0;
 	}
 	return children_of(mw, out);
+}
+
+size_t worker_pids(pid_t **out)
+{
+	return pool_pids(multiwatch_pid(), out);
+}
+
+size_t check_worker_pids(pid_t **out)
+{
+	char *path = xasprintf("%s/pids/check-multiwatch.pid", fx.cfg.state_dir);
+	pid_t mw = read_pid_file(path);
+
+	free(path);
+	return pool_pids(mw, out);
 }
 
 bool pid_in(pid_t pid, const pid_t *set, size_t n)

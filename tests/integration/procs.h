@@ -17,6 +17,8 @@ pid_t multiwatch_pid(void);
 size_t children_of(pid_t parent, pid_t **out);
 /* The worker processes: children of multiwatch. */
 size_t worker_pids(pid_t **out);
+/* The key check pool's workers: children of pids/check-multiwatch.pid. */
+size_t check_worker_pids(pid_t **out);
 bool pid_in(pid_t pid, const pid_t *set, size_t n);
 /* The command name of pid (/proc/N/comm) into buf, "?" when unknown. */
 void proc_comm(pid_t pid, char *buf, size_t size);

@@ -13,6 +13,7 @@
 #include "fixtures.h"
 #include "http.h"
 #include "pg_util.h"
+#include "procs.h"
 #include "suites.h"
 #include "util.h"
 
@@ -123,10 +124,28 @@ out:
 	free(name);
 }
 
+/* The suites before this one sent the check pool every kind of key, token and header,
+ * and stopped the database under it. */
+static void test_no_check_worker_died_so_far(void)
+{
+	pid_t *now = NULL;
+	size_t n = check_worker_pids(&now);
+	bool same = n == fx.ncheck_workers_at_start && n > 0;
+
+	for (size_t i = 0; same && i < n; i++)
+		same = pid_in(now[i], fx.check_workers_at_start, fx.ncheck_workers_at_start);
+	EXPECT(fx.cfg.check_workers <= 0 || (long)n == fx.cfg.check_workers,
+	       "%zu check workers run, VS_CHECK_WORKERS=%ld", n, fx.cfg.check_workers);
+	EXPECT(same, "a check worker died and was replaced (%zu at start, %zu now, pid sets differ)",
+	       fx.ncheck_workers_at_start, n);
+	free(now);
+}
+
 int add_check_pool_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a warm key check answers at once while every API worker waits on the database", test_check_answers_while_the_api_pool_waits },
+		{ "no worker of the check pool died while answering the checks so far", test_no_check_worker_died_so_far },
 		{ NULL, NULL },
 	};
 
