@@ -129,6 +129,15 @@ bool pid_in(pid_t pid, const pid_t *set, size_t n)
 	return false;
 }
 
+bool same_pids(const pid_t *now, size_t n, const pid_t *before, size_t nbefore)
+{
+	bool same = n == nbefore && n > 0;
+
+	for (size_t i = 0; same && i < n; i++)
+		same = pid_in(now[i], before, nbefore);
+	return same;
+}
+
 void proc_comm(pid_t pid, char *buf, size_t size)
 {
 	char path[64];

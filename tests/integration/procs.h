@@ -20,6 +20,8 @@ size_t worker_pids(pid_t **out);
 /* The key check pool's workers: children of pids/check-multiwatch.pid. */
 size_t check_worker_pids(pid_t **out);
 bool pid_in(pid_t pid, const pid_t *set, size_t n);
+/* The same non-empty set of pids (no worker died and was replaced in between). */
+bool same_pids(const pid_t *now, size_t n, const pid_t *before, size_t nbefore);
 /* The command name of pid (/proc/N/comm) into buf, "?" when unknown. */
 void proc_comm(pid_t pid, char *buf, size_t size);
 /* Runs "scripts/stack <subcmd>" from the repo root, with our environment. Its exit status, or -1. */

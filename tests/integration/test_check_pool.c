@@ -130,10 +130,8 @@ static void test_no_check_worker_died_so_far(void)
 {
 	pid_t *now = NULL;
 	size_t n = check_worker_pids(&now);
-	bool same = n == fx.ncheck_workers_at_start && n > 0;
+	bool same = same_pids(now, n, fx.check_workers_at_start, fx.ncheck_workers_at_start);
 
-	for (size_t i = 0; same && i < n; i++)
-		same = pid_in(now[i], fx.check_workers_at_start, fx.ncheck_workers_at_start);
 	EXPECT(fx.cfg.check_workers <= 0 || (long)n == fx.cfg.check_workers,
 	       "%zu check workers run, VS_CHECK_WORKERS=%ld", n, fx.cfg.check_workers);
 	EXPECT(same, "a check worker died and was replaced (%zu at start, %zu now, pid sets differ)",

@@ -314,10 +314,8 @@ static void test_no_worker_died_so_far(void)
 {
 	pid_t *now = NULL;
 	size_t n = worker_pids(&now);
-	bool same = n == fx.nworkers_at_start && n > 0;
+	bool same = same_pids(now, n, fx.workers_at_start, fx.nworkers_at_start);
 
-	for (size_t i = 0; same && i < n; i++)
-		same = pid_in(now[i], fx.workers_at_start, fx.nworkers_at_start);
 	EXPECT(n > 0, "no worker processes found under multiwatch (%s/pids/multiwatch.pid)",
 	       fx.cfg.state_dir);
 	EXPECT(fx.cfg.workers <= 0 || (long)n == fx.cfg.workers,
