@@ -29,6 +29,18 @@ static void test_crypto_hex_encode_lower_case(void)
 	CU_ASSERT_STRING_EQUAL(ut_str(out), "");
 }
 
+static void test_crypto_hex_decode_takes_exactly_the_digits(void)
+{
+	uint8_t out[4];
+	CU_ASSERT_TRUE(vs_hex_decode("000fA5ff", out, sizeof(out)));
+	CU_ASSERT_EQUAL(memcmp(out, "\x00\x0f\xa5\xff", 4), 0);
+	CU_ASSERT_FALSE(vs_hex_decode("000fa5f", out, sizeof(out)));   /* short */
+	CU_ASSERT_FALSE(vs_hex_decode("000fa5ff0", out, sizeof(out))); /* trailing */
+	CU_ASSERT_FALSE(vs_hex_decode("000fg5ff", out, sizeof(out)));  /* not hex */
+	CU_ASSERT_FALSE(vs_hex_decode("", out, sizeof(out)));
+	CU_ASSERT_TRUE(vs_hex_decode("", out, 0));
+}
+
 static void test_crypto_base64url_has_no_padding_and_url_alphabet(void)
 {
 	char out[16];
@@ -67,6 +79,7 @@ void register_crypto_tests(void)
 	static const struct ut_test tests[] = {
 	    UT_TEST(test_crypto_sha256_known_vector),
 	    UT_TEST(test_crypto_hex_encode_lower_case),
+	    UT_TEST(test_crypto_hex_decode_takes_exactly_the_digits),
 	    UT_TEST(test_crypto_base64url_has_no_padding_and_url_alphabet),
 	    UT_TEST(test_crypto_ct_equal),
 	    UT_TEST(test_crypto_random_bytes_differ),

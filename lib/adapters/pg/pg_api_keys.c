@@ -15,7 +15,6 @@
 	"array_to_json(k.scopes)::text, k.is_active, "                                      \
 	"extract(epoch FROM k.expires_at)::bigint, extract(epoch FROM k.last_used_at)::bigint, " \
 	"extract(epoch FROM k.created_at)::bigint, extract(epoch FROM k.updated_at)::bigint"
-#define KEY_NCOLS 12
 
 static const struct vs_pg_stmt insert_stmt = {
 	"api_key_insert",
@@ -65,13 +64,20 @@ static const struct vs_pg_stmt key_scope_stmt = {
 	"set_config('vs.platform', '', true), set_config('vs.key_prefix', $1, true)",
 	1
 };
+/* Only what a check reads, of the key and its owner: the whole record (name, description,
+ * three more timestamps) cost the backend about 8 µs more per cold check (pgbench, 2
+ * clients, 100k keys). The columns are in enum lookup_col's order. */
 static const struct vs_pg_stmt lookup_stmt = {
 	"api_key_lookup",
-	"SELECT " KEY_COLS ", encode(k.key_hash, 'hex'), u.is_active, u.is_superuser "
-	"FROM iam.api_keys k "
-	"JOIN iam.users u ON u.id = k.user_id WHERE k.key_prefix = $1",
+	"SELECT k.id, k.user_id, k.tenant_id, array_to_json(k.scopes)::text, k.is_active, "
+	"extract(epoch FROM k.expires_at)::bigint, encode(k.key_hash, 'hex'), "
+	"u.is_active, u.is_superuser "
+	"FROM iam.api_keys k JOIN iam.users u ON u.id = k.user_id WHERE k.key_prefix = $1",
 	1
 };
+enum lookup_col { L_ID, L_USER, L_TENANT, L_SCOPES, L_ACTIVE, L_EXPIRES, L_HASH, L_OWNER_ACTIVE,
+		  L_OWNER_SUPERUSER };
+
 static const struct vs_pg_stmt touch_stmt = {
 	"api_key_touch", "SELECT iam.touch_api_keys($1::uuid[])", 1
 };
@@ -98,6 +104,19 @@ static const char *text_array_param(struct vs_arena *a, const char **items, size
 	return s;
 }
 
+/* The scopes column, array_to_json(k.scopes)::text, into k->scopes. */
+static void scopes_from_json(struct vs_arena *a, const char *json, struct vs_api_key *k)
+{
+	struct json_object *arr = json_tokener_parse(json);
+	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	k->scopes = vs_arena_array(a, n + 1, sizeof(*k->scopes));
+	k->nscopes = 0;
+	for (size_t i = 0; i < n; i++)
+		k->scopes[k->nscopes++] =
+			vs_arena_strdup(a, json_object_get_string(json_object_array_get_idx(arr, i)));
+	json_object_put(arr);
+}
+
 static void row_to_key(struct vs_arena *a, const PGresult *r, int row, struct vs_api_key *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -109,13 +128,7 @@ static void row_to_key(struct vs_arena *a, const PGresult *r, int row, struct vs
 	k->name = vs_pg_text(a, r, row, 3);
 	k->description = vs_pg_text(a, r, row, 4);
 	snprintf(k->public_id, sizeof(k->public_id), "%s", PQgetvalue(r, row, 5));
-	struct json_object *arr = json_tokener_parse(PQgetvalue(r, row, 6));
-	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-	k->scopes = vs_arena_array(a, n + 1, sizeof(*k->scopes));
-	for (size_t i = 0; i < n; i++)
-		k->scopes[k->nscopes++] =
-			vs_arena_strdup(a, json_object_get_string(json_object_array_get_idx(arr, i)));
-	json_object_put(arr);
+	scopes_from_json(a, PQgetvalue(r, row, 6), k);
 	k->is_active = vs_pg_bool(r, row, 7);
 	k->expires = !PQgetisnull(r, row, 8);
 	k->expires_at = k->expires ? vs_pg_int64(r, row, 8) : 0;
@@ -242,20 +255,25 @@ static enum vs_err lookup(struct pg_api_keys *repo, struct vs_arena *a, const ch
 	enum vs_err rc = vs_pg_scoped_read(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, &r);
 	if (rc == VS_UNAVAILABLE && vs_pg_ensure(repo->pg) == VS_OK) /* a stale connection */
 		rc = vs_pg_scoped_read(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, &r);
-	rc = one_key(a, rc, r, out);
 	if (rc != VS_OK)
 		return rc;
-	const char *hex = PQgetvalue(r, 0, KEY_NCOLS);
-	if (strlen(hex) != 2 * sizeof(out->hash))
+	if (PQntuples(r) == 0)
+		return VS_NOTFOUND;
+	memset(out, 0, sizeof(*out));
+	if (!vs_hex_decode(PQgetvalue(r, 0, L_HASH), out->hash, sizeof(out->hash)))
 		return VS_INTERNAL;
-	for (size_t i = 0; i < sizeof(out->hash); i++) {
-		unsigned byte;
-		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
-			return VS_INTERNAL;
-		out->hash[i] = (uint8_t)byte;
-	}
-	out->owner_active = vs_pg_bool(r, 0, KEY_NCOLS + 1);
-	out->owner_superuser = vs_pg_bool(r, 0, KEY_NCOLS + 2);
+	vs_pg_uuid(r, 0, L_ID, &out->id);
+	vs_pg_uuid(r, 0, L_USER, &out->user_id);
+	out->global = PQgetisnull(r, 0, L_TENANT);
+	if (!out->global)
+		vs_pg_uuid(r, 0, L_TENANT, &out->tenant_id);
+	snprintf(out->public_id, sizeof(out->public_id), "%s", public_id);
+	scopes_from_json(a, PQgetvalue(r, 0, L_SCOPES), out);
+	out->is_active = vs_pg_bool(r, 0, L_ACTIVE);
+	out->expires = !PQgetisnull(r, 0, L_EXPIRES);
+	out->expires_at = out->expires ? vs_pg_int64(r, 0, L_EXPIRES) : 0;
+	out->owner_active = vs_pg_bool(r, 0, L_OWNER_ACTIVE);
+	out->owner_superuser = vs_pg_bool(r, 0, L_OWNER_SUPERUSER);
 	return VS_OK;
 }
 
