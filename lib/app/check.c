@@ -55,7 +55,7 @@ enum vs_err vs_auth_check_key(struct vs_app *app, struct vs_arena *a, const char
 	}
 	if ((rc = decide(&p, tenant, required, e)) != VS_OK)
 		return rc;
-	app->repos.api_keys->ops->touch(app->repos.api_keys, &k.id);
+	app->repos.api_keys->ops->touch(app->repos.api_keys, &k);
 	out->user_id = k.user_id;
 	if (tenant && tenant != &out->tenant_buf)
 		out->tenant_buf = *tenant;

@@ -67,7 +67,7 @@ enum vs_err vs_session_open_key(struct vs_app *app, struct vs_arena *a, const ch
 		*tenant_buf = k.tenant_id;
 		*tenant = tenant_buf;
 	}
-	app->repos.api_keys->ops->touch(app->repos.api_keys, &k.id);
+	app->repos.api_keys->ops->touch(app->repos.api_keys, &k);
 	/* A key of a deactivated owner is simply an invalid key. */
 	rc = begin_as(app, a, &k.user_id, *tenant, VS_MSG_BAD_API_KEY, VS_MSG_BAD_API_KEY, out, e);
 	if (rc != VS_OK)

@@ -222,8 +222,8 @@ struct vs_api_key_repo_ops {
 	 * transaction. */
 	enum vs_err (*verify)(struct vs_api_key_repo *, struct vs_arena *, const char *key,
 			      size_t len, const char *public_id, struct vs_api_key *out);
-	/* Notes a use; last_used_at is written in batches, not on every request. */
-	void (*touch)(struct vs_api_key_repo *, const vs_uuid *id);
+	/* Notes a use; last_used_at is written in batches, at most once a minute per key. */
+	void (*touch)(struct vs_api_key_repo *, const struct vs_api_key *key);
 };
 struct vs_api_key_repo {
 	const struct vs_api_key_repo_ops *ops;

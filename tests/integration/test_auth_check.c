@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "check.h"
+#include "db_keys.h"
 #include "core/crypto.h"
 #include "domain/api_key.h"
 #include "fixtures.h"
@@ -485,30 +486,10 @@ out:
 /* What another host's worker (or an operator's psql) does: commit straight in the
  * database, in platform scope. No worker of this host bumps the host epoch, so only
  * LISTEN/NOTIFY can tell them. The rows the statement touched, or -1. */
-static long commit_in_db(PGconn *c, const char *sql, int n, const char *const *params)
-{
-	PGresult *r = pg_run(c, "BEGIN", 0, NULL);
-	bool ok = EXPECT_PG_OK(r, "BEGIN");
-	long touched = -1;
-
-	PQclear(r);
-	r = pg_run(c, "SELECT set_config('vs.platform', 'on', true)", 0, NULL);
-	ok = ok && EXPECT_PG_OK(r, "platform scope");
-	PQclear(r);
-	r = pg_run(c, sql, n, params);
-	ok = ok && EXPECT_PG_OK(r, sql);
-	touched = ok ? pg_touched(r) : -1;
-	PQclear(r);
-	r = pg_run(c, ok ? "COMMIT" : "ROLLBACK", 0, NULL);
-	ok = ok && EXPECT_PG_OK(r, "COMMIT");
-	PQclear(r);
-	return ok ? touched : -1;
-}
-
 static bool set_key_active_in_db(PGconn *c, const char *id, bool active)
 {
 	const char *params[] = { id, active ? "true" : "false" };
-	long n = commit_in_db(c, "UPDATE iam.api_keys SET is_active = $2::boolean WHERE id = $1::uuid",
+	long n = db_commit(c, "UPDATE iam.api_keys SET is_active = $2::boolean WHERE id = $1::uuid",
 			      2, params);
 
 	return EXPECT(n == 1, "UPDATE is_active touched %ld keys", n);
@@ -535,21 +516,6 @@ static int notifications(PGconn *c, long ms, bool first_only, char *buf, size_t 
 		}
 	}
 	return n;
-}
-
-/* A new key, not stored anywhere; its public id and SHA-256 (hex) too. */
-static void compose_key(char key[VS_API_KEY_LEN + 1], char prefix[VS_API_KEY_PUBLIC_LEN + 1],
-			char hash_hex[2 * VS_SHA256_LEN + 1])
-{
-	uint8_t random[64], digest[VS_SHA256_LEN];
-
-	do
-		vs_random_bytes(random, sizeof(random));
-	while (!vs_api_key_compose(random, sizeof(random), key));
-	memcpy(prefix, key + VS_API_KEY_PREFIX_LEN, VS_API_KEY_PUBLIC_LEN);
-	prefix[VS_API_KEY_PUBLIC_LEN] = '\0';
-	vs_sha256(key, VS_API_KEY_LEN, digest);
-	vs_hex_encode(digest, sizeof(digest), hash_hex);
 }
 
 /* Two sessions as the schema owner: db to commit changes in, listener LISTENing on the
@@ -586,14 +552,14 @@ static void test_bulk_key_changes_notify_once_per_statement(void)
 	if (!w || !open_db_sessions(&c, &listener))
 		goto out;
 	for (int i = 0; i < 2; i++)
-		compose_key(key[i], prefix[i], hash[i]);
+		db_compose_key(key[i], prefix[i], hash[i]);
 	prefixes = xasprintf("{%s,%s}", prefix[0], prefix[1]);
 	hashes = xasprintf("{%s,%s}", hash[0], hash[1]);
 	good = checks(key[0], NULL, NULL, n, 401); /* every worker now remembers it as unknown */
 	EXPECT(good == n, "only %d of %d checks of a key not yet stored were 401", good, n);
 
 	const char *add[] = { rw_user_id(w, P_MEMBER), prefixes, hashes };
-	rows = commit_in_db(c, "INSERT INTO iam.api_keys (user_id, name, key_prefix, key_hash) "
+	rows = db_commit(c, "INSERT INTO iam.api_keys (user_id, name, key_prefix, key_hash) "
 			       "SELECT $1::uuid, 'bulk', t.p, decode(t.h, 'hex') "
 			       "FROM unnest($2::text[], $3::text[]) AS t (p, h)", 3, add);
 	if (!EXPECT(rows == 2, "the bulk INSERT stored %ld keys", rows))
@@ -609,7 +575,7 @@ static void test_bulk_key_changes_notify_once_per_statement(void)
 	       BURST);
 
 	const char *remove[] = { prefixes };
-	rows = commit_in_db(c, "DELETE FROM iam.api_keys WHERE key_prefix = ANY ($1::text[])", 1,
+	rows = db_commit(c, "DELETE FROM iam.api_keys WHERE key_prefix = ANY ($1::text[])", 1,
 			    remove);
 	EXPECT(rows == 2, "the bulk DELETE removed %ld keys", rows);
 	count = notifications(listener, 300, false, got, sizeof(got));

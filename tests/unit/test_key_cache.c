@@ -1,6 +1,6 @@
 /* lib/adapters/pg/key_cache.c: 4-way placement and eviction, TTL, notifications (one key,
  * keys added, everything), stale writes, and scope lists shared between keys
- * (LeakSanitizer checks they are freed). */
+ * (LeakSanitizer checks they are freed), and when a use of a key needs a write. */
 #include "suites.h"
 
 #include "adapters/pg/key_cache.h"
@@ -37,7 +37,7 @@ static bool cached(struct vs_key_cache *c, struct vs_arena *a, int n, int64_t no
 static void put(struct vs_key_cache *c, int n, int64_t now)
 {
 	struct vs_api_key k = key_named(n, NULL, 0);
-	vs_key_cache_put(c, &k, vs_key_cache_generation(c), now);
+	vs_key_cache_put(c, &k, vs_key_cache_generation(c), now, 0);
 }
 
 static void test_key_cache_four_ids_share_a_set_then_the_oldest_goes(void)
@@ -110,7 +110,7 @@ static void test_key_cache_ignores_a_lookup_older_than_a_notification(void)
 	for (size_t i = 0; i < 2; i++) {
 		uint32_t since = vs_key_cache_generation(c);
 		vs_key_cache_forget(c, payloads[i]);
-		vs_key_cache_put(c, &k, since, 100);
+		vs_key_cache_put(c, &k, since, 100, 0);
 		CU_ASSERT_FALSE(cached(c, a, 7, 100));
 		vs_key_cache_put_rejected(c, k.public_id, since, 100);
 		CU_ASSERT_FALSE(vs_key_cache_rejected(c, k.public_id, 100));
@@ -154,7 +154,7 @@ static void test_key_cache_stores_equal_scope_lists_once(void)
 	struct vs_api_key k[4] = { key_named(1, read, 2), key_named(2, read_again, 2),
 				   key_named(3, other, 1), key_named(4, swapped, 2) };
 	for (int i = 0; i < 4; i++)
-		vs_key_cache_put(c, &k[i], vs_key_cache_generation(c), 100);
+		vs_key_cache_put(c, &k[i], vs_key_cache_generation(c), 100, 0);
 	CU_ASSERT_EQUAL(vs_key_cache_scope_sets(c), 3);
 
 	struct vs_api_key out;
@@ -171,12 +171,45 @@ static void test_key_cache_stores_equal_scope_lists_once(void)
 	CU_ASSERT_STRING_EQUAL(ut_str(out.scopes[0]), "user:read");
 	CU_ASSERT_STRING_EQUAL(ut_str(out.scopes[1]), "role:read");
 	/* Caching a key again with the same list neither adds nor loses a list. */
-	vs_key_cache_put(c, &k[2], vs_key_cache_generation(c), 101);
+	vs_key_cache_put(c, &k[2], vs_key_cache_generation(c), 101, 0);
 	CU_ASSERT_EQUAL(vs_key_cache_scope_sets(c), 2);
 	CU_ASSERT_FATAL(vs_key_cache_get(c, a, k[2].public_id, 101, &out));
 	CU_ASSERT_STRING_EQUAL(ut_str(out.nscopes == 1 ? out.scopes[0] : NULL), "user:read");
 	vs_arena_free(a);
 	vs_key_cache_free(c); /* frees the remaining sets */
+}
+
+/* last_used_at: once per key and interval, however many other keys are used meanwhile (a
+ * batch of ids is not the throttle), and not at all while another worker's write is recent. */
+static void test_key_cache_use_needs_a_write_once_per_interval(void)
+{
+	struct vs_key_cache *c = vs_key_cache_new(1 << 16, TTL); /* room: no key is evicted */
+	struct vs_api_key k = key_named(1, NULL, 0), other;
+	CU_ASSERT_TRUE(vs_key_cache_use_needs_write(c, k.public_id, 100, 60)); /* not cached */
+	vs_key_cache_put(c, &k, vs_key_cache_generation(c), 100, 0);
+	CU_ASSERT_TRUE(vs_key_cache_use_needs_write(c, k.public_id, 100, 60));
+	for (int n = 2; n < 600; n++) { /* more keys than a write batch holds */
+		other = key_named(n, NULL, 0);
+		vs_key_cache_put(c, &other, vs_key_cache_generation(c), 101, 0);
+		vs_key_cache_use_needs_write(c, other.public_id, 101, 60);
+		CU_ASSERT_FALSE(vs_key_cache_use_needs_write(c, k.public_id, 101, 60));
+	}
+	CU_ASSERT_FALSE(vs_key_cache_use_needs_write(c, k.public_id, 159, 60));
+	CU_ASSERT_TRUE(vs_key_cache_use_needs_write(c, k.public_id, 160, 60));
+	CU_ASSERT_FALSE(vs_key_cache_use_needs_write(c, k.public_id, 161, 60));
+
+	/* Looked up with a last_used_at another worker wrote: quiet until its minute ends. */
+	k = key_named(700, NULL, 0);
+	vs_key_cache_put(c, &k, vs_key_cache_generation(c), 200, 230);
+	CU_ASSERT_FALSE(vs_key_cache_use_needs_write(c, k.public_id, 229, 60));
+	CU_ASSERT_TRUE(vs_key_cache_use_needs_write(c, k.public_id, 230, 60));
+
+	/* Forgotten (a notification): nothing is known, so the use is written. */
+	k = key_named(701, NULL, 0);
+	vs_key_cache_put(c, &k, vs_key_cache_generation(c), 300, 350);
+	vs_key_cache_forget(c, NULL);
+	CU_ASSERT_TRUE(vs_key_cache_use_needs_write(c, k.public_id, 301, 60));
+	vs_key_cache_free(c);
 }
 
 void register_key_cache_tests(void)
@@ -188,6 +221,7 @@ void register_key_cache_tests(void)
 		UT_TEST(test_key_cache_ignores_a_lookup_older_than_a_notification),
 		UT_TEST(test_key_cache_added_keys_forget_only_the_rejected_ids),
 		UT_TEST(test_key_cache_stores_equal_scope_lists_once),
+		UT_TEST(test_key_cache_use_needs_a_write_once_per_interval),
 		UT_END,
 	};
 	ut_add_suite("key cache", NULL, NULL, tests);

@@ -16,19 +16,20 @@ struct scope_set {
 #define WAYS 4 /* entries a public id may occupy: a collision evicts the oldest of four */
 
 /* Only what a check needs, packed: 100k entries must fit a worker in well under 32 MiB. */
-/* 120 bytes: at the default 131072 slots a full cache is 15 MiB of the worker's RSS. */
+/* 128 bytes: at the default 131072 slots a full cache is 16 MiB of the worker's RSS. */
 struct entry {
 	uint8_t hash[32];
 	vs_uuid id, user_id, tenant_id;
 	int64_t key_expires_at; /* the key's own expiry */
 	uint32_t cached_until;	/* the TTL of this entry, in monotonic seconds */
 	uint32_t generation;
+	uint32_t quiet_until; /* a use before this (monotonic seconds) need not be written */
 	bool used : 1, global : 1, is_active : 1, expires : 1, owner_active : 1,
 		owner_superuser : 1;
 	char public_id[VS_API_KEY_PUBLIC_LEN + 1];
 	struct scope_set *scopes; /* shared; NULL: no scopes */
 };
-_Static_assert(sizeof(struct entry) <= 120, "a key cache entry grew");
+_Static_assert(sizeof(struct entry) <= 128, "a key cache entry grew");
 
 struct rejected {
 	bool used;
@@ -244,7 +245,7 @@ uint32_t vs_key_cache_generation(const struct vs_key_cache *c)
 }
 
 void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32_t since,
-		      int64_t now)
+		      int64_t now, int64_t quiet_until)
 {
 	if (since != version(c))
 		return;
@@ -267,7 +268,20 @@ void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32
 	e->used = true;
 	e->generation = c->generation;
 	e->cached_until = (uint32_t)(now + c->ttl);
+	e->quiet_until = quiet_until > 0 ? (uint32_t)quiet_until : 0;
 	c->count++;
+}
+
+bool vs_key_cache_use_needs_write(struct vs_key_cache *c, const char *public_id, int64_t now,
+				  int64_t interval)
+{
+	struct entry *e = find(c, public_id);
+	if (!e || e->generation != c->generation)
+		return true; /* nothing known: writing once more is the safe side */
+	if (now < e->quiet_until)
+		return false;
+	e->quiet_until = (uint32_t)(now + interval);
+	return true;
 }
 
 void vs_key_cache_put_rejected(struct vs_key_cache *c, const char *public_id, uint32_t since,

@@ -70,13 +70,13 @@ static const struct vs_pg_stmt key_scope_stmt = {
 static const struct vs_pg_stmt lookup_stmt = {
 	"api_key_lookup",
 	"SELECT k.id, k.user_id, k.tenant_id, array_to_json(k.scopes)::text, k.is_active, "
-	"extract(epoch FROM k.expires_at)::bigint, encode(k.key_hash, 'hex'), "
-	"u.is_active, u.is_superuser "
+	"extract(epoch FROM k.expires_at)::bigint, extract(epoch FROM k.last_used_at)::bigint, "
+	"encode(k.key_hash, 'hex'), u.is_active, u.is_superuser "
 	"FROM iam.api_keys k JOIN iam.users u ON u.id = k.user_id WHERE k.key_prefix = $1",
 	1
 };
-enum lookup_col { L_ID, L_USER, L_TENANT, L_SCOPES, L_ACTIVE, L_EXPIRES, L_HASH, L_OWNER_ACTIVE,
-		  L_OWNER_SUPERUSER };
+enum lookup_col { L_ID, L_USER, L_TENANT, L_SCOPES, L_ACTIVE, L_EXPIRES, L_LAST_USED, L_HASH,
+		  L_OWNER_ACTIVE, L_OWNER_SUPERUSER };
 
 static const struct vs_pg_stmt touch_stmt = {
 	"api_key_touch", "SELECT iam.touch_api_keys($1::uuid[])", 1
@@ -272,9 +272,20 @@ static enum vs_err lookup(struct pg_api_keys *repo, struct vs_arena *a, const ch
 	out->is_active = vs_pg_bool(r, 0, L_ACTIVE);
 	out->expires = !PQgetisnull(r, 0, L_EXPIRES);
 	out->expires_at = out->expires ? vs_pg_int64(r, 0, L_EXPIRES) : 0;
+	out->last_used_at = PQgetisnull(r, 0, L_LAST_USED) ? 0 : vs_pg_int64(r, 0, L_LAST_USED);
 	out->owner_active = vs_pg_bool(r, 0, L_OWNER_ACTIVE);
 	out->owner_superuser = vs_pg_bool(r, 0, L_OWNER_SUPERUSER);
 	return VS_OK;
+}
+
+/* A key another worker wrote less than a minute ago need not be written again before
+ * that minute is over (in monotonic seconds, as the cache counts). */
+static int64_t quiet_until(const struct vs_api_key *k, int64_t now_mono)
+{
+	int64_t age = vs_time_now() - k->last_used_at;
+	if (k->last_used_at <= 0 || age < 0 || age >= TOUCH_INTERVAL_SECONDS)
+		return 0;
+	return now_mono + TOUCH_INTERVAL_SECONDS - age;
 }
 
 static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, const char *key,
@@ -306,20 +317,20 @@ static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, 
 		}
 		if (rc != VS_OK)
 			return rc;
-		vs_key_cache_put(repo->cache, out, since, now);
+		vs_key_cache_put(repo->cache, out, since, now, quiet_until(out, now));
 	}
 	return vs_ct_equal(digest, out->hash, sizeof(digest)) ? VS_OK : VS_UNAUTHORIZED;
 }
 
-/* Only notes the use: the write happens after the answer (vs__pg_api_keys_write_behind). */
-static void key_touch(struct vs_api_key_repo *self, const vs_uuid *id)
+/* Only notes the use: the write happens after the answer (vs__pg_api_keys_write_behind),
+ * at most once a minute per key and worker, however many other keys it sees meanwhile. */
+static void key_touch(struct vs_api_key_repo *self, const struct vs_api_key *k)
 {
 	struct pg_api_keys *repo = repo_of(self);
-	for (size_t i = 0; i < repo->ntouched; i++)
-		if (vs_uuid_eq(&repo->touched[i], id))
-			return;
-	if (repo->ntouched < PG_TOUCH_BATCH)
-		repo->touched[repo->ntouched++] = *id;
+	int64_t now = vs_time_mono_us() / 1000000;
+	if (repo->ntouched < PG_TOUCH_BATCH &&
+	    vs_key_cache_use_needs_write(repo->cache, k->public_id, now, TOUCH_INTERVAL_SECONDS))
+		repo->touched[repo->ntouched++] = k->id;
 }
 
 void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool final)
