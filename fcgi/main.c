@@ -7,12 +7,16 @@
 #include "core/log.h"
 #include "core/time.h"
 
+#include <errno.h>
+#include <fastcgi.h>
 #include <fcgiapp.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 static volatile sig_atomic_t stopping;
 
@@ -33,6 +37,25 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* nginx closing early must not kill the worker */
+}
+
+/* The batched last_used_at waits for a minute or a full batch, or for the worker to be
+ * idle this long: a quiet worker would otherwise keep it until its next request. */
+#define IDLE_WRITE_SECONDS 1
+
+/* accept() on the listening socket (a Unix socket from spawn-fcgi) gives up after
+ * IDLE_WRITE_SECONDS, so FCGX_Accept_r returns -EAGAIN to a worker with nothing to do.
+ * Not a signal: one arriving in the middle of a request would cut its reads and writes
+ * short. The option is the socket's, shared by the pool; accepted sockets do not inherit
+ * it. False where it cannot be had (e.g. a TCP socket, whose accepted sockets would). */
+static bool wake_when_idle(void)
+{
+	struct sockaddr_storage addr;
+	socklen_t len = sizeof(addr);
+	struct timeval t = { .tv_sec = IDLE_WRITE_SECONDS };
+	return getsockname(FCGI_LISTENSOCK_FILENO, (struct sockaddr *)&addr, &len) == 0 &&
+	       addr.ss_family == AF_UNIX &&
+	       setsockopt(FCGI_LISTENSOCK_FILENO, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof(t)) == 0;
 }
 
 /* libfcgi closes a connection by shutting down its side and waiting for nginx to close,
@@ -146,9 +169,23 @@ int main(int argc, char **argv)
 	install_signals();
 
 	FCGX_Request fcgi;
-	FCGX_InitRequest(&fcgi, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+	FCGX_InitRequest(&fcgi, FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
 	struct vs_arena *arena = vs_arena_new();
-	while (!stopping && FCGX_Accept_r(&fcgi) >= 0) {
+	bool wakes = wake_when_idle();
+	while (!stopping) {
+		int accepted = FCGX_Accept_r(&fcgi);
+		if (accepted == -EAGAIN && wakes) { /* idle for a while: write what waits */
+			vs_pg_repos_write_behind(w.repos, true);
+			continue;
+		}
+		/* A signal: `stopping` says whether it was one to stop for. (A debugger attaching
+		 * interrupts an accept with a timeout too.) */
+		if (accepted == -EINTR)
+			continue;
+		if (accepted < 0) {
+			vs_log(VS_LOG_ERROR, "cannot accept a FastCGI connection (%d)", accepted);
+			break;
+		}
 		struct vs_request req;
 		vs_request_init(&req, &fcgi, arena);
 		vs_dispatch(&w, &req);

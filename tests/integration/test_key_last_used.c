@@ -1,7 +1,8 @@
 /*
  * last_used_at is written at most once a minute per key: also when a worker sees more
  * keys than one write batch holds (256), and not again by a worker that looks a key up
- * while another worker's write is recent.
+ * while another worker's write is recent. A worker with nothing to do writes what waits
+ * at once.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "check.h"
 #include "db_keys.h"
+#include "json_util.h"
 #include "fixtures.h"
 #include "http.h"
 #include "pg_util.h"
@@ -138,9 +140,45 @@ out:
 	free(name);
 }
 
+/* One check, then nothing for the check pool: its worker is idle and writes the use
+ * within seconds, where it used to wait for that worker's next request. */
+static void test_idle_worker_writes_at_once(void)
+{
+	char *id = NULL, *name = fx_unique("idle");
+	char *body = xasprintf("{\"name\":\"%s\",\"scope\":\"GLOBAL\"}", name);
+	char *key = fx_create_key(fx.admin.access, body, &id), *path = NULL;
+	struct resp *r = NULL;
+	const char *seen = NULL;
+
+	if (!EXPECT(key != NULL, "could not create a key"))
+		goto out;
+	r = fx_auth_check(key, NULL, NULL, NULL, NULL);
+	EXPECT_STATUS(r, 204);
+	double used = now_mono();
+	path = xasprintf("/api/v1/api-keys/%s", id);
+	while (now_mono() < used + 10) { /* GET goes to the API pool, not the check pool */
+		sleep_ms(250);
+		resp_free(r);
+		r = req("GET", path, fx.admin.access, NULL, NULL);
+		if ((seen = jstr(resp_json(r), "last_used_at")) != NULL)
+			break;
+	}
+	if (EXPECT(seen != NULL, "last_used_at still null 10 s after one use: %s", resp_summary(r)))
+		EXPECT(now_mono() - used < 5, "last_used_at appeared only %.1f s after the use",
+		       now_mono() - used);
+out:
+	resp_free(r);
+	free(path);
+	free(key);
+	free(id);
+	free(body);
+	free(name);
+}
+
 int add_key_last_used_suite(void)
 {
 	static const struct it_test tests[] = {
+		{ "a worker with nothing to do writes a key's last_used_at within seconds of its use", test_idle_worker_writes_at_once },
 		{ "last_used_at is written once per key and minute, also among more keys than a write batch, and not again by another worker", test_last_used_written_once_among_many_keys },
 		{ NULL, NULL },
 	};

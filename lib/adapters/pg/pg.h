@@ -136,8 +136,8 @@ void vs_pg_repos_cache_stats(const struct vs_pg_repos *r, struct vs_cache_stats 
 /* Ends whatever a request left open, so the next one starts clean. */
 void vs_pg_repos_request_done(struct vs_pg_repos *r);
 /* Writes that must not delay an answer (the batched last_used_at), for after the response
- * has gone out, when another worker takes the next request; `final` writes everything
- * pending, for a worker that is about to exit. */
-void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool final);
+ * has gone out, when another worker takes the next request; `force` writes everything
+ * pending now, for a worker that is idle or about to exit. */
+void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool force);
 
 #endif

@@ -333,12 +333,12 @@ static void key_touch(struct vs_api_key_repo *self, const struct vs_api_key *k)
 		repo->touched[repo->ntouched++] = k->id;
 }
 
-void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool final)
+void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool force)
 {
 	if (repo->ntouched == 0)
 		return;
 	int64_t now = vs_time_mono_us() / 1000000;
-	if (!final && now - repo->last_flush < TOUCH_INTERVAL_SECONDS &&
+	if (!force && now - repo->last_flush < TOUCH_INTERVAL_SECONDS &&
 	    repo->ntouched < PG_TOUCH_BATCH)
 		return;
 	/* One write per worker per minute or per full batch; a failure only loses timestamps. */

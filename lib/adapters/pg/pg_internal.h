@@ -64,8 +64,8 @@ extern const struct vs_role_repo_ops vs__pg_role_ops;
 extern const struct vs_permission_repo_ops vs__pg_permission_ops;
 extern const struct vs_api_key_repo_ops vs__pg_api_key_ops;
 
-/* Writes the batched last_used_at when due (a minute, or a full batch), or now if final. */
-void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool final);
+/* Writes the batched last_used_at when due (a minute, or a full batch), or now if forced. */
+void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool force);
 
 /* A UUID as a text parameter, in a caller's buffer. */
 struct pg_uuid_text {

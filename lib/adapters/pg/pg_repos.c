@@ -147,9 +147,9 @@ void vs_pg_repos_request_done(struct vs_pg_repos *r)
 	vs_pg_request_done(r->tx.pg);
 }
 
-void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool final)
+void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool force)
 {
-	vs__pg_api_keys_write_behind(&r->api_keys, final);
+	vs__pg_api_keys_write_behind(&r->api_keys, force);
 }
 
 enum vs_err vs__pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
