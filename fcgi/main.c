@@ -33,9 +33,12 @@ static void install_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: accept() must return so the worker can exit cleanly. */
+	/* No SA_RESTART: accept() must return so the worker can exit cleanly. SIGUSR1 is
+	 * multiwatch's stop: libfcgi's own handler for it would only tell libfcgi, and the
+	 * loop below, which goes on after an interrupted accept, would never learn of it. */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* nginx closing early must not kill the worker */
 }
 

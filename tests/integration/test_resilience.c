@@ -1,4 +1,5 @@
-/* A worker killed with SIGKILL is replaced; a database outage gives 503s, not crashes, and heals. */
+/* A worker killed with SIGKILL, or stopped with SIGUSR1 (multiwatch's stop), is replaced; a
+ * database outage gives 503s, not crashes, and heals. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 #include "suites.h"
 #include "util.h"
 
-static void test_killed_worker_is_replaced(void)
+static void signalled_worker_is_replaced(int sig)
 {
 	pid_t *before = NULL, *now = NULL, victim, fresh = -1;
 	size_t n = worker_pids(&before), m = 0;
@@ -25,7 +26,7 @@ static void test_killed_worker_is_replaced(void)
 		goto out;
 	victim = before[n / 2];
 	proc_comm(victim, comm, sizeof(comm));
-	if (!EXPECT(kill(victim, SIGKILL) == 0, "kill(%ld, SIGKILL): %s", (long)victim,
+	if (!EXPECT(kill(victim, sig) == 0, "kill(%ld, %s): %s", (long)victim, strsignal(sig),
 		    strerror(errno)))
 		goto out;
 	deadline = now_mono() + 5.0;
@@ -41,10 +42,11 @@ static void test_killed_worker_is_replaced(void)
 		sleep_ms(100);
 	}
 	EXPECT(m == n && !pid_in(victim, now, m) && fresh > 0,
-	       "within 5 s of SIGKILL to worker %ld (%s), multiwatch should run %zu "
+	       "within 5 s of %s to worker %ld (%s), multiwatch should run %zu "
 	       "workers again with a new pid; it runs %zu%s",
-	       (long)victim, comm, n, m, pid_in(victim, now, m) ? ", victim still there" : "");
-	EXPECT(kill(victim, 0) != 0 && errno == ESRCH, "the killed worker %ld still exists",
+	       strsignal(sig), (long)victim, comm, n, m,
+	       pid_in(victim, now, m) ? ", victim still there" : "");
+	EXPECT(kill(victim, 0) != 0 && errno == ESRCH, "the signalled worker %ld still exists",
 	       (long)victim);
 	/* the stack keeps answering: 20 consecutive authenticated requests */
 	for (int i = 0; i < 20; i++) {
@@ -55,10 +57,22 @@ static void test_killed_worker_is_replaced(void)
 			EXPECT_STATUS(r, 200);
 		resp_free(r);
 	}
-	EXPECT(ok == 20, "only %d of 20 requests after the kill were 200", ok);
+	EXPECT(ok == 20, "only %d of 20 requests after the signal were 200", ok);
 out:
 	free(before);
 	free(now);
+}
+
+static void test_killed_worker_is_replaced(void)
+{
+	signalled_worker_is_replaced(SIGKILL);
+}
+
+/* The stop multiwatch sends each worker: it must end the worker, which an accept loop that
+ * goes on after an interruption once turned into a busy loop. */
+static void test_stopped_worker_exits_and_is_replaced(void)
+{
+	signalled_worker_is_replaced(SIGUSR1);
 }
 
 /* Requests enough to reach every worker (one request at a time each; nginx spreads them). */
@@ -140,6 +154,7 @@ int add_resilience_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a worker killed with SIGKILL is replaced within 5 s; 20 requests then succeed", test_killed_worker_is_replaced },
+		{ "a worker sent SIGUSR1 (multiwatch's stop) exits and is replaced within 5 s; 20 requests then succeed", test_stopped_worker_exits_and_is_replaced },
 		{ "database down: ready/authenticated/login are 503 + Retry-After, health 200, no worker dies; back to 200 after db-start", test_database_outage_gives_503_and_recovers },
 		{ NULL, NULL },
 	};
