@@ -70,7 +70,7 @@ static const struct vs_pg_stmt key_scope_stmt = {
 static const struct vs_pg_stmt lookup_stmt = {
 	"api_key_lookup",
 	"SELECT k.id, k.user_id, k.tenant_id, array_to_json(k.scopes)::text, k.is_active, "
-	"extract(epoch FROM k.expires_at)::bigint, extract(epoch FROM k.last_used_at)::bigint, "
+	"extract(epoch FROM k.expires_at)::bigint, floor(extract(epoch FROM k.last_used_at))::bigint, "
 	"encode(k.key_hash, 'hex'), u.is_active, u.is_superuser "
 	"FROM iam.api_keys k JOIN iam.users u ON u.id = k.user_id WHERE k.key_prefix = $1",
 	1
@@ -279,7 +279,9 @@ static enum vs_err lookup(struct pg_api_keys *repo, struct vs_arena *a, const ch
 }
 
 /* A key another worker wrote less than a minute ago need not be written again before
- * that minute is over (in monotonic seconds, as the cache counts). */
+ * that minute is over (in monotonic seconds, as the cache counts). The lookup floors
+ * last_used_at, as time() does: rounded, a write of this very second would look like one
+ * from the future and be written again. */
 static int64_t quiet_until(const struct vs_api_key *k, int64_t now_mono)
 {
 	int64_t age = vs_time_now() - k->last_used_at;
