@@ -132,7 +132,7 @@ static bool worker_init(struct vs_worker *w, bool check_only)
 		.refresh_ttl = w->cfg.refresh_ttl,
 		.now = vs_time_now,
 	};
-	w->metrics = vs_metrics_open(w->cfg.metrics_path);
+	w->metrics = vs_metrics_open(w->cfg.metrics_path, w->cfg.pool);
 	/* Connect now so the first request does not pay for it; if the database is away
 	 * the worker still starts and answers 503 until it is back. */
 	(void)vs_pg_ensure(w->pg);

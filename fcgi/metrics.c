@@ -29,7 +29,8 @@ enum check_outcome { ALLOWED, UNAUTHORIZED, FORBIDDEN, NOUTCOMES };
 typedef _Atomic uint64_t counter;
 
 struct slot {
-	_Atomic int32_t pid; /* the worker counting here; 0: free */
+	_Atomic int32_t pid;  /* the worker counting here; 0: free */
+	_Atomic int32_t pool; /* its enum vs_pool */
 	counter requests[VS_METRICS_ROUTES][NSTATUS];
 	counter latency[VS_METRICS_ROUTES][NBOUNDS + 1];
 	counter latency_sum_us[VS_METRICS_ROUTES];
@@ -67,26 +68,28 @@ static bool usable(struct file *f, const char *path)
 	return false;
 }
 
-static struct slot *claim(struct file *f)
+static struct slot *claim(struct file *f, enum vs_pool pool)
 {
 	int32_t me = (int32_t)getpid();
 	for (size_t i = 0; i < SLOTS; i++) {
 		int32_t owner = atomic_load(&f->slots[i].pid);
 		if ((owner == 0 || !alive(owner)) &&
-		    atomic_compare_exchange_strong(&f->slots[i].pid, &owner, me))
+		    atomic_compare_exchange_strong(&f->slots[i].pid, &owner, me)) {
+			atomic_store(&f->slots[i].pool, (int32_t)pool);
 			return &f->slots[i];
+		}
 	}
 	return NULL;
 }
 
-struct vs_metrics *vs_metrics_open(const char *path)
+struct vs_metrics *vs_metrics_open(const char *path, enum vs_pool pool)
 {
 	if (!path || !*path)
 		return NULL;
 	struct file *f = vs_shm_map(path, sizeof(*f), "metrics file");
 	if (!f)
 		return NULL;
-	struct slot *s = usable(f, path) ? claim(f) : NULL;
+	struct slot *s = usable(f, path) ? claim(f, pool) : NULL;
 	if (!s) {
 		if (atomic_load(&f->magic) == MAGIC)
 			vs_log(VS_LOG_WARN, "all %d metrics slots are taken; this worker is not counted",
@@ -282,11 +285,17 @@ char *vs_metrics_render(const struct vs_metrics *m, struct vs_arena *a,
 	if (!out)
 		abort();
 	const struct file *f = m->file;
-	size_t workers = 0;
-	for (size_t i = 0; i < SLOTS; i++)
-		workers += alive(atomic_load(&f->slots[i].pid));
-	family(out, "vs_pool_workers", "gauge", "Workers of this host's pools (API and key check) alive now.");
-	fprintf(out, "vs_pool_workers %zu\n", workers);
+	static const char *const pools[VS_POOLS] = { [VS_POOL_API] = "api",
+						     [VS_POOL_CHECK] = "check" };
+	size_t workers[VS_POOLS] = { 0 };
+	for (size_t i = 0; i < SLOTS; i++) {
+		int32_t pool = atomic_load(&f->slots[i].pool);
+		if (alive(atomic_load(&f->slots[i].pid)) && pool >= 0 && pool < VS_POOLS)
+			workers[pool]++;
+	}
+	family(out, "vs_pool_workers", "gauge", "Workers alive now, by pool (API, key check).");
+	for (size_t p = 0; p < VS_POOLS; p++)
+		fprintf(out, "vs_pool_workers{pool=\"%s\"} %zu\n", pools[p], workers[p]);
 	render_requests(out, f, routes, nroutes, a);
 	render_checks(out, f);
 	render_totals(out, f);

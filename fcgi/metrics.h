@@ -6,6 +6,7 @@
 #define VS_FCGI_METRICS_H
 
 #include "core/arena.h"
+#include "core/config.h"
 #include "router.h"
 
 #include <stddef.h>
@@ -35,9 +36,9 @@ enum vs_metrics_total {
 struct vs_metrics;
 
 /* Claims a slot in the file at path (a free one, or one whose worker died: its counts
- * carry on). NULL when path is NULL or the file cannot be used; every call below then
- * does nothing. */
-struct vs_metrics *vs_metrics_open(const char *path);
+ * carry on) for a worker of pool. NULL when path is NULL or the file cannot be used;
+ * every call below then does nothing. */
+struct vs_metrics *vs_metrics_open(const char *path, enum vs_pool pool);
 /* Gives the slot back; its counts stay in the sums. */
 void vs_metrics_close(struct vs_metrics *m);
 

@@ -148,6 +148,15 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 		snprintf(err, errlen, "VS_LOG_CHECKS must be none, failures or all");
 		goto fail;
 	}
+	const char *pool = getenv("VS_POOL");
+	if (!pool || !*pool || strcmp(pool, "api") == 0) {
+		c->pool = VS_POOL_API;
+	} else if (strcmp(pool, "check") == 0) {
+		c->pool = VS_POOL_CHECK;
+	} else {
+		snprintf(err, errlen, "VS_POOL must be api or check");
+		goto fail;
+	}
 	c->access_ttl = access_ttl;
 	c->refresh_ttl = refresh_ttl;
 	c->max_body_bytes = (size_t)max_body;

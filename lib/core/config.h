@@ -12,6 +12,10 @@
  * (and /metrics counts them): the worker adds a line only when asked to. */
 enum vs_log_checks { VS_LOG_CHECKS_NONE, VS_LOG_CHECKS_FAILURES, VS_LOG_CHECKS_ALL };
 
+/* Which of the host's pools a worker serves (VS_POOL, set by the launchers): the same
+ * program either way, told apart in /metrics. */
+enum vs_pool { VS_POOL_API, VS_POOL_CHECK, VS_POOLS };
+
 struct vs_config {
 	char *database_url;
 	unsigned char *jwt_secret; /* owned; never logged */
@@ -26,6 +30,7 @@ struct vs_config {
 	char *shm_path;	 /* the host epoch shared by this host's workers, or NULL */
 	char *metrics_path; /* their metrics (default: shm_path + ".metrics"), or NULL */
 	enum vs_log_level log_level;
+	enum vs_pool pool;
 };
 
 /* Reads VS_* variables. On failure writes a one-line reason into err and returns false;

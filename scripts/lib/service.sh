@@ -179,6 +179,13 @@ worker_env() {
 	done
 }
 
+# The workers' shared counters (/metrics) start at zero with the pools. A file left by an
+# earlier run may also have another build's layout, which the workers would refuse.
+# Only while no worker of this state dir runs.
+reset_metrics() {
+	rm -f -- "${VS_SHM_PATH:-$STATE/sock/host-epoch}.metrics"
+}
+
 # A worker that dies on bad configuration is restarted in a loop by multiwatch, so catch
 # the obvious mistakes here, with a message naming the variable.
 check_worker_config() {

@@ -65,14 +65,15 @@ static void test_metrics_count_requests_across_workers(void)
 		EXPECT(value_of(after, missing) - value_of(before, missing) == 3,
 		       "404s on /users/{user_id} moved by %g, not 3",
 		       value_of(after, missing) - value_of(before, missing));
-		EXPECT(value_of(after, "vs_pool_workers") >= 1,
-		       "vs_pool_workers should count the live workers");
+		double api = value_of(after, "vs_pool_workers{pool=\"api\"}"),
+		       check = value_of(after, "vs_pool_workers{pool=\"check\"}");
+		EXPECT(api >= 1 && check >= 1,
+		       "vs_pool_workers should count the live workers of each pool: api %g, check %g",
+		       api, check);
 		if (fx.cfg.workers > 0 && fx.cfg.check_workers > 0)
-			EXPECT(value_of(after, "vs_pool_workers") ==
-				       (double)(fx.cfg.workers + fx.cfg.check_workers),
-			       "vs_pool_workers %g, the pools have %ld and %ld",
-			       value_of(after, "vs_pool_workers"), fx.cfg.workers,
-			       fx.cfg.check_workers);
+			EXPECT(api == (double)fx.cfg.workers && check == (double)fx.cfg.check_workers,
+			       "vs_pool_workers: api %g, check %g; the pools have %ld and %ld", api,
+			       check, fx.cfg.workers, fx.cfg.check_workers);
 		EXPECT(strstr(after, "vs_db_connections_total ") != NULL,
 		       "database connections are exported");
 	}
