@@ -285,8 +285,6 @@ char *vs_metrics_render(const struct vs_metrics *m, struct vs_arena *a,
 	if (!out)
 		abort();
 	const struct file *f = m->file;
-	static const char *const pools[VS_POOLS] = { [VS_POOL_API] = "api",
-						     [VS_POOL_CHECK] = "check" };
 	size_t workers[VS_POOLS] = { 0 };
 	for (size_t i = 0; i < SLOTS; i++) {
 		int32_t pool = atomic_load(&f->slots[i].pool);
@@ -295,7 +293,7 @@ char *vs_metrics_render(const struct vs_metrics *m, struct vs_arena *a,
 	}
 	family(out, "vs_pool_workers", "gauge", "Workers alive now, by pool (API, key check).");
 	for (size_t p = 0; p < VS_POOLS; p++)
-		fprintf(out, "vs_pool_workers{pool=\"%s\"} %zu\n", pools[p], workers[p]);
+		fprintf(out, "vs_pool_workers{pool=\"%s\"} %zu\n", vs_pool_name(p), workers[p]);
 	render_requests(out, f, routes, nroutes, a);
 	render_checks(out, f);
 	render_totals(out, f);

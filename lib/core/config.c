@@ -102,6 +102,13 @@ static bool load_jwt(struct vs_config *c, char *err, size_t errlen)
 	return true;
 }
 
+const char *vs_pool_name(enum vs_pool pool)
+{
+	static const char *const names[VS_POOLS] = { [VS_POOL_API] = "api",
+						     [VS_POOL_CHECK] = "check" };
+	return names[pool];
+}
+
 bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
@@ -149,13 +156,14 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 		goto fail;
 	}
 	const char *pool = getenv("VS_POOL");
-	if (!pool || !*pool || strcmp(pool, "api") == 0) {
-		c->pool = VS_POOL_API;
-	} else if (strcmp(pool, "check") == 0) {
-		c->pool = VS_POOL_CHECK;
-	} else {
-		snprintf(err, errlen, "VS_POOL must be api or check");
-		goto fail;
+	c->pool = VS_POOL_API;
+	if (pool && *pool) {
+		while (c->pool < VS_POOLS && strcmp(pool, vs_pool_name(c->pool)) != 0)
+			c->pool++;
+		if (c->pool == VS_POOLS) {
+			snprintf(err, errlen, "VS_POOL must be api or check");
+			goto fail;
+		}
 	}
 	c->access_ttl = access_ttl;
 	c->refresh_ttl = refresh_ttl;

@@ -15,6 +15,8 @@ enum vs_log_checks { VS_LOG_CHECKS_NONE, VS_LOG_CHECKS_FAILURES, VS_LOG_CHECKS_A
 /* Which of the host's pools a worker serves (VS_POOL, set by the launchers): the same
  * program either way, told apart in /metrics. */
 enum vs_pool { VS_POOL_API, VS_POOL_CHECK, VS_POOLS };
+/* "api", "check": the value of VS_POOL, and the pool's label in /metrics. */
+const char *vs_pool_name(enum vs_pool pool);
 
 struct vs_config {
 	char *database_url;

@@ -32,9 +32,9 @@ bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_
 /* Changes with every notification. */
 uint32_t vs_key_cache_generation(const struct vs_key_cache *c);
 /* `since`: the generation read before the database was asked; an answer that a
- * notification overtook meanwhile is not stored (see authz_cache.h). */
-/* quiet_until: until when (monotonic seconds) a use of the key need not be written, as
- * its last_used_at is that recent already; 0 if it is not. */
+ * notification overtook meanwhile is not stored (see authz_cache.h). `quiet_until`: until
+ * when (monotonic seconds) a use of the key need not be written, as its last_used_at is
+ * that recent already; 0 if it is not. */
 void vs_key_cache_put(struct vs_key_cache *c, const struct vs_api_key *k, uint32_t since,
 		      int64_t now, int64_t quiet_until);
 /* Whether this use of a key should be written to its last_used_at: not while an earlier
