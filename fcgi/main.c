@@ -1,5 +1,7 @@
 /* vs-fcgi: one FastCGI worker. spawn-fcgi hands it the listening socket on fd 0 and
- * multiwatch keeps N of them alive. One request at a time, one PostgreSQL connection. */
+ * multiwatch keeps N of them alive. One request at a time (a check worker may hold a few
+ * waiting, see gather), one PostgreSQL connection. */
+#include "accept.h"
 #include "dispatch.h"
 #include "router.h"
 #include "worker.h"
@@ -15,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
 static volatile sig_atomic_t stopping;
 
@@ -44,22 +44,11 @@ static void install_signals(void)
 
 /* The batched last_used_at waits for a minute or a full batch, or for the worker to be
  * idle this long: a quiet worker would otherwise keep it until its next request. */
-#define IDLE_WRITE_SECONDS 1
+#define IDLE_WRITE_MS 1000
 
-/* accept() on the listening socket (a Unix socket from spawn-fcgi) gives up after
- * IDLE_WRITE_SECONDS, so FCGX_Accept_r returns -EAGAIN to a worker with nothing to do.
- * Not a signal: one arriving in the middle of a request would cut its reads and writes
- * short. The option is the socket's, shared by the pool; accepted sockets do not inherit
- * it. False where it cannot be had (e.g. a TCP socket, whose accepted sockets would). */
-static bool wake_when_idle(void)
-{
-	struct sockaddr_storage addr;
-	socklen_t len = sizeof(addr);
-	struct timeval t = { .tv_sec = IDLE_WRITE_SECONDS };
-	return getsockname(FCGI_LISTENSOCK_FILENO, (struct sockaddr *)&addr, &len) == 0 &&
-	       addr.ss_family == AF_UNIX &&
-	       setsockopt(FCGI_LISTENSOCK_FILENO, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof(t)) == 0;
-}
+/* Requests a check worker takes at once when one of them has to ask PostgreSQL. */
+#define GATHER_MAX 8
+_Static_assert(GATHER_MAX <= VS_PG_MAX_SCOPED_READS, "one round trip for all");
 
 /* libfcgi closes a connection by shutting down its side and waiting for nginx to close,
  * in case unread input would make the kernel reset it. Reading all input first removes
@@ -103,6 +92,39 @@ static void count(struct vs_worker *w, const struct vs_request *req)
 		[VS_M_PERMISSION_MISSES] = permissions.misses,
 	};
 	vs_metrics_worker_totals(w->metrics, totals);
+}
+
+/* A check whose key the cache cannot answer costs a round trip to PostgreSQL. Requests
+ * already waiting are taken along, and whichever of their keys the cache cannot answer
+ * either are looked up in that same round trip: under load, one trip serves several
+ * checks. Only connections already there: none is waited for. */
+static size_t gather(struct vs_worker *w, FCGX_Request *held)
+{
+	const char *keys[GATHER_MAX] = { FCGX_GetParam("HTTP_X_API_KEY", held[0].envp) };
+	if (!vs_pg_repos_key_needs_lookup(w->repos, keys[0]))
+		return 1;
+	size_t n = 1;
+	while (n < GATHER_MAX && vs_accept(&held[n], 0) >= 0) {
+		keys[n] = FCGX_GetParam("HTTP_X_API_KEY", held[n].envp);
+		n++;
+	}
+	vs_pg_repos_prefetch_keys(w->repos, keys, n);
+	return n;
+}
+
+static void serve(struct vs_worker *w, FCGX_Request *fcgi, struct vs_arena *arena)
+{
+	struct vs_request req;
+	vs_request_init(&req, fcgi, arena);
+	vs_dispatch(w, &req);
+	bool check = req.route && req.route->bare;
+	bool log = !check || w->cfg.log_checks == VS_LOG_CHECKS_ALL ||
+		   (w->cfg.log_checks == VS_LOG_CHECKS_FAILURES && req.status >= 300);
+	vs_respond(&req, log);
+	count(w, &req); /* before finish: that frees the request's parameters */
+	finish(fcgi);
+	vs_arena_reset(arena);
+	w->requests++;
 }
 
 static bool worker_init(struct vs_worker *w, bool check_only)
@@ -171,41 +193,38 @@ int main(int argc, char **argv)
 	}
 	install_signals();
 
-	FCGX_Request fcgi;
-	FCGX_InitRequest(&fcgi, FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
+	FCGX_Request held[GATHER_MAX];
+	for (size_t i = 0; i < GATHER_MAX; i++)
+		FCGX_InitRequest(&held[i], FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
 	struct vs_arena *arena = vs_arena_new();
-	bool wakes = wake_when_idle();
+	bool nonblocking = vs_accept_init();
+	bool gathers = nonblocking && w.cfg.pool == VS_POOL_CHECK;
 	while (!stopping) {
-		int accepted = FCGX_Accept_r(&fcgi);
-		if (accepted == -EAGAIN && wakes) { /* idle for a while: write what waits */
+		int accepted = vs_accept(&held[0], nonblocking ? IDLE_WRITE_MS : -1);
+		if (accepted == -ETIMEDOUT) { /* idle for a while: write what waits */
 			vs_pg_repos_write_behind(w.repos, true);
 			continue;
 		}
 		/* A signal: `stopping` says whether it was one to stop for. (A debugger attaching
-		 * interrupts an accept with a timeout too.) */
+		 * interrupts a wait too.) */
 		if (accepted == -EINTR)
 			continue;
 		if (accepted < 0) {
 			vs_log(VS_LOG_ERROR, "cannot accept a FastCGI connection (%d)", accepted);
 			break;
 		}
-		struct vs_request req;
-		vs_request_init(&req, &fcgi, arena);
-		vs_dispatch(&w, &req);
-		bool check = req.route && req.route->bare;
-		bool log = !check || w.cfg.log_checks == VS_LOG_CHECKS_ALL ||
-			   (w.cfg.log_checks == VS_LOG_CHECKS_FAILURES && req.status >= 300);
-		vs_respond(&req, log);
-		count(&w, &req); /* before finish: that frees the request's parameters */
-		finish(&fcgi);
+		size_t n = gathers ? gather(&w, held) : 1;
+		for (size_t i = 0; i < n; i++)
+			serve(&w, &held[i], arena);
+		vs_pg_repos_prefetch_done(w.repos);
+		/* Once no request is held, so that none waits for it. */
 		vs_pg_repos_write_behind(w.repos, false);
-		vs_arena_reset(arena);
-		w.requests++;
 		/* Recycling bounds the damage of any slow leak in a library. */
 		if (w.cfg.max_requests && w.requests >= (unsigned long)w.cfg.max_requests)
 			break;
 	}
-	FCGX_Free(&fcgi, 0);
+	for (size_t i = 0; i < GATHER_MAX; i++)
+		FCGX_Free(&held[i], 0);
 	vs_arena_free(arena);
 	vs_pg_repos_write_behind(w.repos, true);
 	worker_release(&w);

@@ -50,7 +50,7 @@ int main(void)
 		add_tenants_suite,    add_users_suite,  add_errors_suite,
 		add_authz_matrix_suite, add_authz_escalation_suite, add_rls_suite,
 		add_plans_suite,
-		add_api_keys_suite,   add_auth_check_suite, add_key_last_used_suite,
+		add_api_keys_suite,   add_auth_check_suite, add_key_last_used_suite, add_key_prefetch_suite,
 		add_check_pool_suite,
 		add_example_site_suite,
 		add_docs_suite,       add_metrics_suite,

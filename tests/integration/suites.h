@@ -27,6 +27,7 @@ int add_check_pool_suite(void);
 int add_api_keys_suite(void);
 int add_auth_check_suite(void);
 int add_key_last_used_suite(void);
+int add_key_prefetch_suite(void);
 int add_example_site_suite(void);
 int add_docs_suite(void);
 int add_metrics_suite(void);

@@ -212,6 +212,25 @@ static void test_key_cache_use_needs_a_write_once_per_interval(void)
 	vs_key_cache_free(c);
 }
 
+static void test_key_cache_knows_what_it_would_answer_without_counting(void)
+{
+	struct vs_key_cache *c = vs_key_cache_new(1024, TTL);
+	struct vs_api_key good = key_named(1, NULL, 0), gone = key_named(2, NULL, 0);
+	CU_ASSERT_FALSE(vs_key_cache_knows(c, good.public_id, 100));
+	vs_key_cache_put(c, &good, vs_key_cache_generation(c), 100, 0);
+	vs_key_cache_put_rejected(c, gone.public_id, vs_key_cache_generation(c), 100);
+	CU_ASSERT_TRUE(vs_key_cache_knows(c, good.public_id, 100));
+	CU_ASSERT_TRUE(vs_key_cache_knows(c, gone.public_id, 100));
+	CU_ASSERT_FALSE(vs_key_cache_knows(c, good.public_id, 100 + TTL)); /* expired */
+	const struct vs_cache_stats *st = vs_key_cache_stats(c);
+	CU_ASSERT_EQUAL(st->hits + st->misses + st->rejected_hits, 0);
+	vs_key_cache_forget(c, good.public_id);
+	CU_ASSERT_FALSE(vs_key_cache_knows(c, good.public_id, 101));
+	vs_key_cache_forget(c, NULL);
+	CU_ASSERT_FALSE(vs_key_cache_knows(c, gone.public_id, 101));
+	vs_key_cache_free(c);
+}
+
 void register_key_cache_tests(void)
 {
 	static const struct ut_test tests[] = {
@@ -222,6 +241,7 @@ void register_key_cache_tests(void)
 		UT_TEST(test_key_cache_added_keys_forget_only_the_rejected_ids),
 		UT_TEST(test_key_cache_stores_equal_scope_lists_once),
 		UT_TEST(test_key_cache_use_needs_a_write_once_per_interval),
+		UT_TEST(test_key_cache_knows_what_it_would_answer_without_counting),
 		UT_END,
 	};
 	ut_add_suite("key cache", NULL, NULL, tests);

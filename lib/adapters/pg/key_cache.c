@@ -201,11 +201,25 @@ static struct rejected *rejected_slot(struct vs_key_cache *c, const char *id)
 	return &c->rejected[hash_id(id) % VS_KEY_CACHE_REJECTED_SLOTS];
 }
 
+/* The id's entry if it is current, else NULL. */
+static struct entry *current(struct vs_key_cache *c, const char *public_id, int64_t now)
+{
+	struct entry *e = find(c, public_id);
+	return e && e->generation == c->generation && now < e->cached_until ? e : NULL;
+}
+
+static bool rejected_current(struct vs_key_cache *c, const char *public_id, int64_t now)
+{
+	struct rejected *r = rejected_slot(c, public_id);
+	return r->used && r->version == rejected_version(c) && now < r->expires &&
+	       strcmp(r->public_id, public_id) == 0;
+}
+
 bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *public_id,
 		      int64_t now, struct vs_api_key *out)
 {
-	struct entry *e = find(c, public_id);
-	if (!e || e->generation != c->generation || now >= e->cached_until) {
+	struct entry *e = current(c, public_id, now);
+	if (!e) {
 		c->stats.misses++;
 		return false;
 	}
@@ -232,11 +246,14 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 
 bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_t now)
 {
-	struct rejected *r = rejected_slot(c, public_id);
-	bool known = r->used && r->version == rejected_version(c) && now < r->expires &&
-		     strcmp(r->public_id, public_id) == 0;
+	bool known = rejected_current(c, public_id, now);
 	c->stats.rejected_hits += known;
 	return known;
+}
+
+bool vs_key_cache_knows(struct vs_key_cache *c, const char *public_id, int64_t now)
+{
+	return current(c, public_id, now) || rejected_current(c, public_id, now);
 }
 
 uint32_t vs_key_cache_generation(const struct vs_key_cache *c)

@@ -29,6 +29,9 @@ bool vs_key_cache_get(struct vs_key_cache *c, struct vs_arena *a, const char *pu
 		      int64_t now, struct vs_api_key *out);
 /* Whether the id was recently looked up and not found. */
 bool vs_key_cache_rejected(struct vs_key_cache *c, const char *public_id, int64_t now);
+/* Whether vs_key_cache_get or vs_key_cache_rejected would answer for the id, without
+ * counting a lookup. */
+bool vs_key_cache_knows(struct vs_key_cache *c, const char *public_id, int64_t now);
 /* Changes with every notification. */
 uint32_t vs_key_cache_generation(const struct vs_key_cache *c);
 /* `since`: the generation read before the database was asked; an answer that a

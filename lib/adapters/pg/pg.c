@@ -483,28 +483,44 @@ enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 	return rc;
 }
 
-enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
-			      const struct vs_pg_stmt *query, const char *const *params,
-			      PGresult **res)
+enum vs_err vs_pg_scoped_reads(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
+			       const struct vs_pg_stmt *query, const char *const *const *params,
+			       int n, PGresult **res)
 {
-	*res = NULL;
+	struct pipelined steps[2 * VS_PG_MAX_SCOPED_READS];
+	PGresult *results[2 * VS_PG_MAX_SCOPED_READS];
+	if (n < 1 || n > VS_PG_MAX_SCOPED_READS)
+		abort(); /* a programming error */
+	for (int i = 0; i < n; i++)
+		res[i] = NULL;
 	if (!pg->conn)
 		return VS_UNAVAILABLE;
 	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE) /* the scope would outlive the read */
 		return VS_INTERNAL;
-	/* Outside BEGIN, the scope holds for the query and ends at the sync, with no BEGIN or
-	 * COMMIT to parse. */
-	const struct pipelined steps[] = { { scope, params, false }, { query, params, true } };
-	PGresult *results[2];
-	enum vs_err rc = run_pipeline(pg, steps, 2, results);
+	/* Outside BEGIN, the scopes hold until the sync, with no BEGIN or COMMIT to parse; a
+	 * later scope replaces an earlier one. */
+	for (int i = 0; i < n; i++) {
+		steps[2 * i] = (struct pipelined){ scope, params[i], false };
+		steps[2 * i + 1] = (struct pipelined){ query, params[i], true };
+	}
+	enum vs_err rc = run_pipeline(pg, steps, 2 * n, results);
 	if (rc != VS_OK) {
 		if (pg->conn && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 			(void)vs_pg_simple(pg, "ROLLBACK");
 		return rc;
 	}
-	vs_arena_defer(a, clear_result, results[1]);
-	*res = results[1];
+	for (int i = 0; i < n; i++) {
+		vs_arena_defer(a, clear_result, results[2 * i + 1]);
+		res[i] = results[2 * i + 1];
+	}
 	return VS_OK;
+}
+
+enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
+			      const struct vs_pg_stmt *query, const char *const *params,
+			      PGresult **res)
+{
+	return vs_pg_scoped_reads(pg, a, scope, query, &params, 1, res);
 }
 
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql)

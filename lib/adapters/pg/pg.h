@@ -104,6 +104,13 @@ enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
 			      const struct vs_pg_stmt *query, const char *const *params,
 			      PGresult **res);
+/* n such pairs, scope(params[i]) then query(params[i]), in one round trip: each query
+ * runs in the scope set just before it. res[i]: the result of query i. A failure of any
+ * fails all. n: 1 to VS_PG_MAX_SCOPED_READS. */
+#define VS_PG_MAX_SCOPED_READS 16
+enum vs_err vs_pg_scoped_reads(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
+			       const struct vs_pg_stmt *query, const char *const *const *params,
+			       int n, PGresult **res);
 
 /* Marks the current transaction as changing what workers cache about keys and
  * permissions; its commit then bumps the host epoch. */
@@ -139,5 +146,13 @@ void vs_pg_repos_request_done(struct vs_pg_repos *r);
  * has gone out, when another worker takes the next request; `force` writes everything
  * pending now, for a worker that is idle or about to exit. */
 void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool force);
+/* Whether an X-API-Key value is a well-formed key the cache cannot answer for. */
+bool vs_pg_repos_key_needs_lookup(struct vs_pg_repos *r, const char *key);
+/* Looks up, in one round trip, the keys (X-API-Key values, NULL: none) of requests the
+ * worker holds that its cache cannot answer, for their own checks to use. Pays only with
+ * two or more; a failure just leaves each check to look its key up itself. The results
+ * hold until vs_pg_repos_prefetch_done (after those requests) or a notification. */
+void vs_pg_repos_prefetch_keys(struct vs_pg_repos *r, const char *const *keys, size_t n);
+void vs_pg_repos_prefetch_done(struct vs_pg_repos *r);
 
 #endif

@@ -246,17 +246,10 @@ static enum vs_err key_remove(struct vs_api_key_repo *self, const vs_uuid *id)
 	return rc == VS_OK && rows == 0 ? VS_NOTFOUND : rc;
 }
 
-/* One lookup in a transaction that can see exactly this key: one round trip. */
-static enum vs_err lookup(struct pg_api_keys *repo, struct vs_arena *a, const char *public_id,
-			  struct vs_api_key *out)
+/* A lookup's result (one row, or none: no such key) into *out. */
+static enum vs_err key_from_lookup(const PGresult *r, struct vs_arena *a, const char *public_id,
+				   struct vs_api_key *out)
 {
-	const char *params[] = { public_id };
-	PGresult *r;
-	enum vs_err rc = vs_pg_scoped_read(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, &r);
-	if (rc == VS_UNAVAILABLE && vs_pg_ensure(repo->pg) == VS_OK) /* a stale connection */
-		rc = vs_pg_scoped_read(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, &r);
-	if (rc != VS_OK)
-		return rc;
 	if (PQntuples(r) == 0)
 		return VS_NOTFOUND;
 	memset(out, 0, sizeof(*out));
@@ -278,6 +271,42 @@ static enum vs_err lookup(struct pg_api_keys *repo, struct vs_arena *a, const ch
 	return VS_OK;
 }
 
+/* Lookups in one round trip, each in a scope that can see exactly its key; a stale
+ * connection is replaced and they are sent again. */
+static enum vs_err lookups(struct pg_api_keys *repo, struct vs_arena *a,
+			   const char *const *const *params, int n, PGresult **res)
+{
+	enum vs_err rc = vs_pg_scoped_reads(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, n, res);
+	if (rc == VS_UNAVAILABLE && vs_pg_ensure(repo->pg) == VS_OK)
+		rc = vs_pg_scoped_reads(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, n, res);
+	return rc;
+}
+
+static enum vs_err lookup(struct pg_api_keys *repo, struct vs_arena *a, const char *public_id,
+			  struct vs_api_key *out)
+{
+	const char *id_param[] = { public_id };
+	const char *const *params[] = { id_param };
+	PGresult *r;
+	enum vs_err rc = lookups(repo, a, params, 1, &r);
+	return rc == VS_OK ? key_from_lookup(r, a, public_id, out) : rc;
+}
+
+/* The lookup made ahead for this id, if any and no notification has come since. */
+static bool take_prefetched(struct pg_api_keys *repo, struct vs_arena *a, const char *public_id,
+			    uint32_t generation, struct vs_api_key *out, enum vs_err *rc)
+{
+	if (repo->prefetch_generation != generation)
+		repo->nprefetched = 0;
+	for (size_t i = 0; i < repo->nprefetched; i++) {
+		if (strcmp(repo->prefetched[i].public_id, public_id) == 0) {
+			*rc = key_from_lookup(repo->prefetched[i].result, a, public_id, out);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A key another worker wrote less than a minute ago need not be written again before
  * that minute is over (in monotonic seconds, as the cache counts). The lookup floors
  * last_used_at, as time() does: rounded, a write of this very second would look like one
@@ -290,29 +319,38 @@ static int64_t quiet_until(const struct vs_api_key *k, int64_t now_mono)
 	return now_mono + TOUCH_INTERVAL_SECONDS - age;
 }
 
-static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, const char *key,
-			      size_t len, const char *public_id, struct vs_api_key *out)
+/* Pending notifications first, so that a key changed on another host fails now; without
+ * a connection the cache cannot be trusted, and the caller fails closed. */
+static enum vs_err cache_up_to_date(struct pg_api_keys *repo)
 {
-	struct pg_api_keys *repo = repo_of(self);
-	/* Pending notifications first, so that a key changed on another host fails now;
-	 * without a connection the cache cannot be trusted, and the caller fails closed. */
 	enum vs_err rc = vs_pg_ensure(repo->pg);
 	if (rc != VS_OK)
 		return rc;
-	int64_t now = vs_time_mono_us() / 1000000;
-	uint8_t digest[VS_SHA256_LEN];
 	uint64_t epoch = vs_host_epoch_read(repo->epoch);
 	if (epoch != repo->seen_epoch) { /* a worker of this host committed a change */
 		vs_key_cache_forget(repo->cache, NULL);
 		repo->seen_epoch = epoch;
 	}
+	return VS_OK;
+}
+
+static enum vs_err key_verify(struct vs_api_key_repo *self, struct vs_arena *a, const char *key,
+			      size_t len, const char *public_id, struct vs_api_key *out)
+{
+	struct pg_api_keys *repo = repo_of(self);
+	enum vs_err rc = cache_up_to_date(repo);
+	if (rc != VS_OK)
+		return rc;
+	int64_t now = vs_time_mono_us() / 1000000;
+	uint8_t digest[VS_SHA256_LEN];
 	vs_sha256(key, len, digest);
 
 	if (!vs_key_cache_get(repo->cache, a, public_id, now, out)) {
 		if (vs_key_cache_rejected(repo->cache, public_id, now))
 			return VS_UNAUTHORIZED;
 		uint32_t since = vs_key_cache_generation(repo->cache);
-		rc = lookup(repo, a, public_id, out);
+		if (!take_prefetched(repo, a, public_id, since, out, &rc))
+			rc = lookup(repo, a, public_id, out);
 		if (rc == VS_NOTFOUND) {
 			vs_key_cache_put_rejected(repo->cache, public_id, since, now);
 			return VS_UNAUTHORIZED;
@@ -350,6 +388,60 @@ void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool force)
 	vs_arena_free(a);
 	repo->ntouched = 0;
 	repo->last_flush = now;
+}
+
+/* The id of a well-formed key that neither the cache nor the rejected list can answer. */
+static bool cold_key(struct pg_api_keys *repo, const char *key, int64_t now,
+		     char public_id[VS_API_KEY_PUBLIC_LEN + 1])
+{
+	size_t len = key ? strlen(key) : 0;
+	return len > 0 && len <= VS_API_KEY_MAX_HEADER && vs_api_key_parse(key, len, public_id) &&
+	       !vs_key_cache_knows(repo->cache, public_id, now);
+}
+
+bool vs__pg_api_keys_needs_lookup(struct pg_api_keys *repo, const char *key)
+{
+	char public_id[VS_API_KEY_PUBLIC_LEN + 1];
+	return cold_key(repo, key, vs_time_mono_us() / 1000000, public_id);
+}
+
+void vs__pg_api_keys_prefetch(struct pg_api_keys *repo, const char *const *keys, size_t n)
+{
+	vs__pg_api_keys_prefetch_done(repo);
+	if (cache_up_to_date(repo) != VS_OK)
+		return;
+	int64_t now = vs_time_mono_us() / 1000000;
+	const char *id_params[VS_PG_MAX_SCOPED_READS][1];
+	const char *const *params[VS_PG_MAX_SCOPED_READS];
+	size_t m = 0;
+	for (size_t i = 0; i < n && m < VS_PG_MAX_SCOPED_READS; i++) {
+		char *id = repo->prefetched[m].public_id;
+		if (!cold_key(repo, keys[i], now, id))
+			continue;
+		bool repeated = false;
+		for (size_t j = 0; j < m && !repeated; j++)
+			repeated = strcmp(repo->prefetched[j].public_id, id) == 0;
+		if (repeated)
+			continue;
+		id_params[m][0] = id;
+		params[m] = id_params[m];
+		m++;
+	}
+	if (m < 2) /* one lookup gains nothing by being made ahead */
+		return;
+	repo->prefetch_generation = vs_key_cache_generation(repo->cache);
+	PGresult *results[VS_PG_MAX_SCOPED_READS];
+	if (lookups(repo, repo->prefetch_arena, params, (int)m, results) != VS_OK)
+		return; /* each request then looks its key up itself */
+	for (size_t i = 0; i < m; i++)
+		repo->prefetched[i].result = results[i];
+	repo->nprefetched = m;
+}
+
+void vs__pg_api_keys_prefetch_done(struct pg_api_keys *repo)
+{
+	repo->nprefetched = 0;
+	vs_arena_reset(repo->prefetch_arena);
 }
 
 const struct vs_api_key_repo_ops vs__pg_api_key_ops = {

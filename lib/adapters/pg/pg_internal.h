@@ -33,6 +33,15 @@ struct pg_api_keys {
 	vs_uuid touched[PG_TOUCH_BATCH]; /* keys used since the last flush */
 	size_t ntouched;
 	int64_t last_flush;
+	/* Lookups made ahead for the requests a worker holds (vs__pg_api_keys_prefetch): the
+	 * result for each id, for its key_verify to use instead of a lookup of its own. */
+	struct vs_arena *prefetch_arena; /* owns the results */
+	struct {
+		char public_id[VS_API_KEY_PUBLIC_LEN + 1];
+		const PGresult *result; /* no row: no such key */
+	} prefetched[VS_PG_MAX_SCOPED_READS];
+	size_t nprefetched;
+	uint32_t prefetch_generation; /* the cache's, before they were asked for */
 };
 struct vs_authz_cache;
 struct vs_host_epoch;
@@ -66,6 +75,10 @@ extern const struct vs_api_key_repo_ops vs__pg_api_key_ops;
 
 /* Writes the batched last_used_at when due (a minute, or a full batch), or now if forced. */
 void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool force);
+/* See vs_pg_repos_prefetch_keys. */
+bool vs__pg_api_keys_needs_lookup(struct pg_api_keys *repo, const char *key);
+void vs__pg_api_keys_prefetch(struct pg_api_keys *repo, const char *const *keys, size_t n);
+void vs__pg_api_keys_prefetch_done(struct pg_api_keys *repo);
 
 /* A UUID as a text parameter, in a caller's buffer. */
 struct pg_uuid_text {

@@ -99,6 +99,7 @@ struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int
 	r->api_keys.cache = vs_key_cache_new(key_cache_size, key_cache_ttl);
 	r->api_keys.epoch = r->epoch;
 	r->api_keys.seen_epoch = vs_host_epoch_read(r->epoch);
+	r->api_keys.prefetch_arena = vs_arena_new();
 	vs_pg_listen(pg, VS_PG_KEYS_CHANNEL, vs_key_cache_forget, r->api_keys.cache);
 	return r;
 }
@@ -120,6 +121,7 @@ void vs_pg_repos_free(struct vs_pg_repos *r)
 	if (r) {
 		vs_authz_cache_free(r->users.authz);
 		vs_key_cache_free(r->api_keys.cache);
+		vs_arena_free(r->api_keys.prefetch_arena);
 		vs_host_epoch_close(r->epoch);
 	}
 	free(r);
@@ -150,6 +152,21 @@ void vs_pg_repos_request_done(struct vs_pg_repos *r)
 void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool force)
 {
 	vs__pg_api_keys_write_behind(&r->api_keys, force);
+}
+
+bool vs_pg_repos_key_needs_lookup(struct vs_pg_repos *r, const char *key)
+{
+	return vs__pg_api_keys_needs_lookup(&r->api_keys, key);
+}
+
+void vs_pg_repos_prefetch_keys(struct vs_pg_repos *r, const char *const *keys, size_t n)
+{
+	vs__pg_api_keys_prefetch(&r->api_keys, keys, n);
+}
+
+void vs_pg_repos_prefetch_done(struct vs_pg_repos *r)
+{
+	vs__pg_api_keys_prefetch_done(&r->api_keys);
 }
 
 enum vs_err vs__pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
