@@ -95,6 +95,26 @@ static bool deactivate_unannounced(const char *name)
 	return ok;
 }
 
+/* Storing a key notifies every worker (its id: forget it); a notification read after a
+ * prefetch voids it. So the tests read those of their own setup first, as a worker would
+ * have before its requests came. */
+static unsigned long notifications_read(void)
+{
+	(void)vs_pg_ensure(pg);
+	return vs_pg_stats(pg)->notifications;
+}
+
+static void await_notifications(unsigned long before, unsigned long count)
+{
+	for (int i = 0; i < 400 && vs_pg_stats(pg)->notifications < before + count; i++) {
+		sleep_ms(5);
+		(void)vs_pg_ensure(pg);
+	}
+	EXPECT(vs_pg_stats(pg)->notifications >= before + count,
+	       "%lu of %lu notifications of the setup arrived",
+	       vs_pg_stats(pg)->notifications - before, count);
+}
+
 /* What the repository's verify says of a key, as the check asks it. */
 static enum vs_err verify(const char *key, struct vs_api_key *out)
 {
@@ -115,10 +135,12 @@ static void test_prefetched_keys_answer_as_lookups_would(void)
 	     *i = fx_unique("pf-inactive");
 	struct vs_api_key k;
 
+	unsigned long before = notifications_read();
 	db_compose_key(unknown, prefix, hash); /* never stored; its hash stands in for a wrong one */
 	if (!store_key(good, g, NULL) || !store_key(other, o, NULL) || !store_key(wrong, w, hash) ||
 	    !store_key(inactive, i, NULL) || !set_active(i, false))
 		goto out;
+	await_notifications(before, 5);
 	const char *held[] = { good, wrong, unknown, NULL, inactive, "vsak_not-a-key", other, good };
 	vs_pg_repos_prefetch_keys(repos, held, sizeof(held) / sizeof(held[0]));
 
@@ -143,8 +165,10 @@ static void test_prefetched_results_are_used_until_done(void)
 	char *f = fx_unique("pf-first"), *s = fx_unique("pf-second");
 	struct vs_api_key k;
 
+	unsigned long before = notifications_read();
 	if (!store_key(first, f, NULL) || !store_key(second, s, NULL))
 		goto out;
+	await_notifications(before, 2);
 	const char *held[] = { first, second };
 	vs_pg_repos_prefetch_keys(repos, held, 2);
 	if (!deactivate_unannounced(f) || !deactivate_unannounced(s))
@@ -169,8 +193,10 @@ static void test_a_notification_voids_prefetched_results(void)
 	char *r = fx_unique("pf-revoked"), *kn = fx_unique("pf-kept");
 	struct vs_api_key k;
 
+	unsigned long before = notifications_read();
 	if (!store_key(revoked, r, NULL) || !store_key(kept, kn, NULL))
 		goto out;
+	await_notifications(before, 2);
 	const char *held[] = { revoked, kept };
 	vs_pg_repos_prefetch_keys(repos, held, 2);
 	if (!set_active(r, false)) /* committed, and announced to every worker */
