@@ -159,19 +159,27 @@ out:
 	free(i);
 }
 
+/* Two new keys, looked up ahead together, as a worker holding their requests does. */
+static bool store_and_prefetch_two(char a[VS_API_KEY_LEN + 1], const char *name_a,
+				   char b[VS_API_KEY_LEN + 1], const char *name_b)
+{
+	unsigned long before = notifications_read();
+	if (!store_key(a, name_a, NULL) || !store_key(b, name_b, NULL))
+		return false;
+	await_notifications(before, 2);
+	const char *held[] = { a, b };
+	vs_pg_repos_prefetch_keys(repos, held, 2);
+	return true;
+}
+
 static void test_prefetched_results_are_used_until_done(void)
 {
 	char first[VS_API_KEY_LEN + 1], second[VS_API_KEY_LEN + 1];
 	char *f = fx_unique("pf-first"), *s = fx_unique("pf-second");
 	struct vs_api_key k;
 
-	unsigned long before = notifications_read();
-	if (!store_key(first, f, NULL) || !store_key(second, s, NULL))
-		goto out;
-	await_notifications(before, 2);
-	const char *held[] = { first, second };
-	vs_pg_repos_prefetch_keys(repos, held, 2);
-	if (!deactivate_unannounced(f) || !deactivate_unannounced(s))
+	if (!store_and_prefetch_two(first, f, second, s) || !deactivate_unannounced(f) ||
+	    !deactivate_unannounced(s))
 		goto out;
 	/* Still active: the answer of the lookup made ahead, not of a second one. */
 	EXPECT(verify(first, &k) == VS_OK && k.is_active,
@@ -193,13 +201,8 @@ static void test_a_notification_voids_prefetched_results(void)
 	char *r = fx_unique("pf-revoked"), *kn = fx_unique("pf-kept");
 	struct vs_api_key k;
 
-	unsigned long before = notifications_read();
-	if (!store_key(revoked, r, NULL) || !store_key(kept, kn, NULL))
-		goto out;
-	await_notifications(before, 2);
-	const char *held[] = { revoked, kept };
-	vs_pg_repos_prefetch_keys(repos, held, 2);
-	if (!set_active(r, false)) /* committed, and announced to every worker */
+	if (!store_and_prefetch_two(revoked, r, kept, kn) ||
+	    !set_active(r, false)) /* committed, and announced to every worker */
 		goto out;
 	sleep_ms(100); /* for the notification to reach the connection */
 	EXPECT(verify(revoked, &k) == VS_OK && !k.is_active,
