@@ -516,13 +516,6 @@ enum vs_err vs_pg_scoped_reads(struct vs_pg *pg, struct vs_arena *a, const struc
 	return VS_OK;
 }
 
-enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
-			      const struct vs_pg_stmt *query, const char *const *params,
-			      PGresult **res)
-{
-	return vs_pg_scoped_reads(pg, a, scope, query, &params, 1, res);
-}
-
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql)
 {
 	if (!pg->conn)

@@ -98,15 +98,10 @@ enum vs_err vs_pg_schema_version(struct vs_pg *pg, long *version);
 enum vs_err vs_pg_begin_with(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 			     const char *const *params);
 
-/* scope(params) then query(params) in one transaction of their own, one round trip (a
- * pipeline). Only outside a transaction. On VS_OK *res is the query's result, owned by
- * the arena. Both statements take the same parameters. */
-enum vs_err vs_pg_scoped_read(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
-			      const struct vs_pg_stmt *query, const char *const *params,
-			      PGresult **res);
-/* n such pairs, scope(params[i]) then query(params[i]), in one round trip: each query
- * runs in the scope set just before it. res[i]: the result of query i. A failure of any
- * fails all. n: 1 to VS_PG_MAX_SCOPED_READS. */
+/* n pairs, scope(params[i]) then query(params[i]), in one transaction of their own and
+ * one round trip (a pipeline): each query runs in the scope set just before it. Only
+ * outside a transaction. On VS_OK res[i] is the result of query i, owned by the arena; a
+ * failure of any fails all. n: 1 to VS_PG_MAX_SCOPED_READS. */
 #define VS_PG_MAX_SCOPED_READS 16
 enum vs_err vs_pg_scoped_reads(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *scope,
 			       const struct vs_pg_stmt *query, const char *const *const *params,

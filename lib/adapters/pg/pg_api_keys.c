@@ -394,8 +394,7 @@ void vs__pg_api_keys_write_behind(struct pg_api_keys *repo, bool force)
 static bool cold_key(struct pg_api_keys *repo, const char *key, int64_t now,
 		     char public_id[VS_API_KEY_PUBLIC_LEN + 1])
 {
-	size_t len = key ? strlen(key) : 0;
-	return len > 0 && len <= VS_API_KEY_MAX_HEADER && vs_api_key_parse(key, len, public_id) &&
+	return key && vs_api_key_parse(key, strlen(key), public_id) &&
 	       !vs_key_cache_knows(repo->cache, public_id, now);
 }
 
