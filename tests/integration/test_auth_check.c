@@ -592,14 +592,21 @@ out:
 }
 
 /* The database sends a notification to each listening session when that session's
- * backend gets to it, a moment after the commit: "the very next check" counts from when
- * it is out, which the test's own listener tells. */
+ * backend gets to it, a moment after the commit, and not to all at the same moment: the
+ * test's own listener having it says it is out, not that every worker's session has it
+ * too (CI once saw a worker answer from its cache just after). So "the very next check"
+ * counts from then plus PROPAGATION_MS, the issue's bound for every worker. */
+#define PROPAGATION_MS 10
+
 static bool notification_is_out(PGconn *listener, int trial)
 {
 	char got[256];
 
-	return EXPECT(notifications(listener, 2000, true, got, sizeof(got)) == 1,
-		      "trial %d: the test's listener got no notification within 2 s", trial);
+	if (!EXPECT(notifications(listener, 2000, true, got, sizeof(got)) == 1,
+		    "trial %d: the test's listener got no notification within 2 s", trial))
+		return false;
+	sleep_ms(PROPAGATION_MS);
+	return true;
 }
 
 static void test_database_change_reaches_every_worker(void)
