@@ -90,6 +90,7 @@ static void count(struct vs_worker *w, const struct vs_request *req)
 		[VS_M_KEY_REJECTED_HITS] = keys.rejected_hits,
 		[VS_M_PERMISSION_HITS] = permissions.hits,
 		[VS_M_PERMISSION_MISSES] = permissions.misses,
+		[VS_M_KEY_LOOKUP_ROUND_TRIPS] = vs_pg_repos_key_lookup_round_trips(w->repos),
 	};
 	vs_metrics_worker_totals(w->metrics, totals);
 }

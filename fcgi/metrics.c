@@ -265,6 +265,9 @@ static void render_totals(FILE *out, const struct file *f)
 		{ "vs_cache_lookups_total", "{cache=\"api_key\",result=\"rejected_hit\"}", NULL },
 		{ "vs_cache_lookups_total", "{cache=\"permissions\",result=\"hit\"}", NULL },
 		{ "vs_cache_lookups_total", "{cache=\"permissions\",result=\"miss\"}", NULL },
+		{ "vs_key_lookup_round_trips_total", "",
+		  "Database round trips for API key cache misses; one serves several when a check "
+		  "worker takes waiting requests along." },
 	};
 	for (size_t i = 0; i < VS_M_NTOTALS; i++) {
 		if (totals[i].help)

@@ -135,6 +135,9 @@ size_t vs_pg_repos_cached_keys(const struct vs_pg_repos *r);
 /* The key cache's and the permission cache's lookups so far. */
 void vs_pg_repos_cache_stats(const struct vs_pg_repos *r, struct vs_cache_stats *keys,
 			     struct vs_cache_stats *permissions);
+/* Round trips to the database that answered key lookups: fewer than the key cache's
+ * misses when requests were gathered (vs_pg_repos_prefetch_keys). */
+unsigned long vs_pg_repos_key_lookup_round_trips(const struct vs_pg_repos *r);
 /* Ends whatever a request left open, so the next one starts clean. */
 void vs_pg_repos_request_done(struct vs_pg_repos *r);
 /* Writes that must not delay an answer (the batched last_used_at), for after the response

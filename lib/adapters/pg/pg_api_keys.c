@@ -279,6 +279,7 @@ static enum vs_err lookups(struct pg_api_keys *repo, struct vs_arena *a,
 	enum vs_err rc = vs_pg_scoped_reads(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, n, res);
 	if (rc == VS_UNAVAILABLE && vs_pg_ensure(repo->pg) == VS_OK)
 		rc = vs_pg_scoped_reads(repo->pg, a, &key_scope_stmt, &lookup_stmt, params, n, res);
+	repo->lookup_round_trips += rc == VS_OK;
 	return rc;
 }
 

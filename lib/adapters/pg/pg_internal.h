@@ -42,6 +42,7 @@ struct pg_api_keys {
 	} prefetched[VS_PG_MAX_SCOPED_READS];
 	size_t nprefetched;
 	uint32_t prefetch_generation; /* the cache's, before they were asked for */
+	unsigned long lookup_round_trips; /* answered; each may have served several checks */
 };
 struct vs_authz_cache;
 struct vs_host_epoch;

@@ -116,6 +116,11 @@ void vs_pg_repos_cache_stats(const struct vs_pg_repos *r, struct vs_cache_stats 
 	*permissions = *vs_authz_cache_stats(r->users.authz);
 }
 
+unsigned long vs_pg_repos_key_lookup_round_trips(const struct vs_pg_repos *r)
+{
+	return r->api_keys.lookup_round_trips;
+}
+
 void vs_pg_repos_free(struct vs_pg_repos *r)
 {
 	if (r) {
