@@ -258,17 +258,33 @@ size_t http_burst(const char *method, const char *path,
 		  const char *const *headers, const char *body, size_t n,
 		  struct resp **out)
 {
+	const char *const **each = xcalloc(n, sizeof(*each));
+	size_t done;
+
+	for (size_t i = 0; i < n; i++)
+		each[i] = headers;
+	done = http_burst_each(method, path, each, body, n, out, NULL);
+	free(each);
+	return done;
+}
+
+size_t http_burst_each(const char *method, const char *path,
+		       const char *const *const *headers, const char *body, size_t n,
+		       struct resp **out, const struct http_hold *hold)
+{
 	CURLM *m = curl_multi_init();
 	CURL **hs = xcalloc(n, sizeof(*hs));
 	struct curl_slist **hls = xcalloc(n, sizeof(*hls));
 	size_t done = 0;
 	int running = 0, left;
 	CURLMsg *msg;
+	double release_at = hold ? now_mono() + hold->ms / 1000.0 : 0;
+	bool held = hold != NULL;
 
 	for (size_t i = 0; i < n; i++) {
 		out[i] = resp_new(method, path);
 		hs[i] = curl_easy_init();
-		hls[i] = setup(hs[i], out[i], method, path, headers, body,
+		hls[i] = setup(hs[i], out[i], method, path, headers[i], body,
 			       body ? strlen(body) : 0, 0);
 		/* wait for the first connection and multiplex over h2 */
 		curl_easy_setopt(hs[i], CURLOPT_PIPEWAIT, 1L);
@@ -278,9 +294,21 @@ size_t http_burst(const char *method, const char *path,
 	do {
 		if (curl_multi_perform(m, &running) != CURLM_OK)
 			break;
+		int wait_ms = 1000;
+		if (held) {
+			double left_s = release_at - now_mono();
+			if (left_s <= 0) {
+				hold->release(hold->ctx);
+				held = false;
+			} else {
+				wait_ms = (int)(left_s * 1000) + 1;
+			}
+		}
 		if (running)
-			curl_multi_poll(m, NULL, 0, 1000, NULL);
+			curl_multi_poll(m, NULL, 0, wait_ms, NULL);
 	} while (running);
+	if (held) /* all answered before the hold ended */
+		hold->release(hold->ctx);
 	while ((msg = curl_multi_info_read(m, &left)) != NULL) {
 		char *priv = NULL;
 		struct resp *r;

@@ -71,6 +71,18 @@ size_t http_burst(const char *method, const char *path,
 		  const char *const *headers, const char *body, size_t n,
 		  struct resp **out);
 
+/* The same with each request's own headers (headers[i]). With hold, hold->release(ctx)
+ * runs once, hold->ms after the requests started (at the latest when all are answered):
+ * e.g. to let a pool that was stopped, with the requests waiting for it, go on. */
+struct http_hold {
+	int ms;
+	void (*release)(void *ctx);
+	void *ctx;
+};
+size_t http_burst_each(const char *method, const char *path,
+		       const char *const *const *headers, const char *body, size_t n,
+		       struct resp **out, const struct http_hold *hold);
+
 /* Value of the first response header with that name (case-insensitive). */
 const char *resp_header(const struct resp *r, const char *name);
 

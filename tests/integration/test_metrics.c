@@ -8,37 +8,12 @@
 #include "check.h"
 #include "fixtures.h"
 #include "http.h"
+#include "scrape.h"
 #include "suites.h"
 #include "util.h"
 
 /* Enough requests that nginx spreads them over every worker of the pool. */
 #define HEALTH_REQUESTS 40
-
-static char *scrape(void)
-{
-	struct resp *r = http_do("GET", "/metrics", NULL, NULL, 0, HTTP_NO_RESPONSE_LOG);
-	char *text = NULL;
-	if (EXPECT_STATUS(r, 200)) {
-		const char *type = resp_header(r, "Content-Type");
-		EXPECT(type && strncmp(type, "text/plain; version=0.0.4", 25) == 0,
-		       "metrics Content-Type: %s", type ? type : "(none)");
-		text = xstrdup(r->body);
-	}
-	resp_free(r);
-	return text;
-}
-
-/* The value of the series whose line starts with exactly `series` ("name{labels}"),
- * 0 when absent (Prometheus series appear at their first count). */
-static double value_of(const char *text, const char *series)
-{
-	size_t n = strlen(series);
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
-		if (strncmp(line, series, n) == 0 && line[n] == ' ')
-			return strtod(line + n + 1, NULL);
-	}
-	return 0;
-}
 
 static void test_metrics_count_requests_across_workers(void)
 {
@@ -48,25 +23,25 @@ static void test_metrics_count_requests_across_workers(void)
 			    "route=\"/api/v1/health\"}";
 	const char *missing = "vs_http_requests_total{method=\"GET\",route=\"/api/v1/users/{user_id}\","
 			      "status=\"404\"}";
-	char *before = scrape(), *after = NULL;
+	char *before = metrics_scrape(), *after = NULL;
 	char *path = xasprintf("/api/v1/users/%s", "00000000-0000-4000-8000-000000000000");
 	for (int i = 0; i < HEALTH_REQUESTS; i++)
 		resp_free(req("GET", "/api/v1/health", NULL, NULL, NULL));
 	for (int i = 0; i < 3; i++)
 		resp_free(req("GET", path, fx.admin.access, NULL, NULL));
-	after = scrape();
+	after = metrics_scrape();
 	if (before && after) {
-		EXPECT(value_of(after, ok) - value_of(before, ok) == HEALTH_REQUESTS,
-		       "health 200s: %g before, %g after %d requests", value_of(before, ok),
-		       value_of(after, ok), HEALTH_REQUESTS);
-		EXPECT(value_of(after, count) - value_of(before, count) == HEALTH_REQUESTS,
+		EXPECT(metrics_value(after, ok) - metrics_value(before, ok) == HEALTH_REQUESTS,
+		       "health 200s: %g before, %g after %d requests", metrics_value(before, ok),
+		       metrics_value(after, ok), HEALTH_REQUESTS);
+		EXPECT(metrics_value(after, count) - metrics_value(before, count) == HEALTH_REQUESTS,
 		       "latency histogram count moved by %g, not %d",
-		       value_of(after, count) - value_of(before, count), HEALTH_REQUESTS);
-		EXPECT(value_of(after, missing) - value_of(before, missing) == 3,
+		       metrics_value(after, count) - metrics_value(before, count), HEALTH_REQUESTS);
+		EXPECT(metrics_value(after, missing) - metrics_value(before, missing) == 3,
 		       "404s on /users/{user_id} moved by %g, not 3",
-		       value_of(after, missing) - value_of(before, missing));
-		double api = value_of(after, "vs_pool_workers{pool=\"api\"}"),
-		       check = value_of(after, "vs_pool_workers{pool=\"check\"}");
+		       metrics_value(after, missing) - metrics_value(before, missing));
+		double api = metrics_value(after, "vs_pool_workers{pool=\"api\"}"),
+		       check = metrics_value(after, "vs_pool_workers{pool=\"check\"}");
 		EXPECT(api >= 1 && check >= 1,
 		       "vs_pool_workers should count the live workers of each pool: api %g, check %g",
 		       api, check);
@@ -92,23 +67,23 @@ static void test_metrics_count_auth_checks_and_cache_lookups(void)
 				  NULL);
 	if (!key)
 		return;
-	char *before = scrape(), *after = NULL;
+	char *before = metrics_scrape(), *after = NULL;
 	for (int i = 0; i < 10; i++)
 		resp_free(fx_auth_check(key, NULL, NULL, NULL, NULL));
 	/* Malformed: refused before any lookup, so the cache sees only the 10 above. */
 	resp_free(fx_auth_check("vsak_not-even-a-key", NULL, NULL, NULL, NULL));
 	resp_free(fx_auth_check("vsak_not-even-a-key", NULL, NULL, NULL, NULL));
-	after = scrape();
+	after = metrics_scrape();
 	if (before && after) {
-		EXPECT(value_of(after, allowed) - value_of(before, allowed) == 10,
+		EXPECT(metrics_value(after, allowed) - metrics_value(before, allowed) == 10,
 		       "allowed key checks moved by %g, not 10",
-		       value_of(after, allowed) - value_of(before, allowed));
-		EXPECT(value_of(after, refused) - value_of(before, refused) == 2,
+		       metrics_value(after, allowed) - metrics_value(before, allowed));
+		EXPECT(metrics_value(after, refused) - metrics_value(before, refused) == 2,
 		       "refused key checks moved by %g, not 2",
-		       value_of(after, refused) - value_of(before, refused));
+		       metrics_value(after, refused) - metrics_value(before, refused));
 		/* Each worker looks a new key up once, then serves it from its cache. */
-		double h = value_of(after, hits) - value_of(before, hits);
-		double m = value_of(after, misses) - value_of(before, misses);
+		double h = metrics_value(after, hits) - metrics_value(before, hits);
+		double m = metrics_value(after, misses) - metrics_value(before, misses);
 		EXPECT(h + m == 10 && m >= 1 && h >= 10 - (fx.cfg.workers > 0 ? fx.cfg.workers : 8),
 		       "10 checks gave %g cache hits and %g misses", h, m);
 	}
@@ -121,7 +96,7 @@ static void test_metrics_count_auth_checks_and_cache_lookups(void)
  * addresses, keys or tokens, whatever traffic came before. */
 static void test_metrics_name_no_tenant_user_or_secret(void)
 {
-	char *text = scrape();
+	char *text = metrics_scrape();
 	if (!text)
 		return;
 	EXPECT(strchr(text, '@') == NULL, "an e-mail address in /metrics");
