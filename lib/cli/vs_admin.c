@@ -191,8 +191,6 @@ static int cmd_create_tenant(const char *url, const char *name, const char *slug
 	return status;
 }
 
-/* N GLOBAL keys for the user with that email, written one per line to a new 0600 file:
- * the benchmark's cold-cache case needs many real keys. Inserted in batches. */
 /* Whether every code of the comma-separated list is a permission; says which are not. */
 static bool known_permissions(PGconn *conn, const char *codes)
 {
@@ -211,6 +209,8 @@ static bool known_permissions(PGconn *conn, const char *codes)
 	return ok;
 }
 
+/* N GLOBAL keys for the user with that email, written one per line to a new 0600 file:
+ * the benchmark's cold-cache case needs many real keys. Inserted in batches. */
 static int cmd_create_api_keys(const char *url, const char *email, long count, const char *scopes,
 			       const char *path)
 {
