@@ -34,6 +34,25 @@ static bool env_long(const char *name, long fallback, long min, long max, long *
 	return true;
 }
 
+/* Which of choices the variable names, as its index; unset or empty: the first. */
+static bool env_choice(const char *name, const char *const *choices, int n, int *out, char *err,
+		       size_t errlen)
+{
+	const char *v = getenv(name);
+	*out = 0;
+	if (!v || !*v)
+		return true;
+	while (*out < n && strcmp(v, choices[*out]) != 0)
+		(*out)++;
+	if (*out < n)
+		return true;
+	int len = snprintf(err, errlen, "%s must be %s", name, choices[0]);
+	for (int i = 1; i < n && len >= 0 && (size_t)len < errlen; i++)
+		len += snprintf(err + len, errlen - (size_t)len, "%s%s", i == n - 1 ? " or " : ", ",
+				choices[i]);
+	return false;
+}
+
 /* Reads the secret file, dropping one trailing newline (as `openssl rand -base64` writes). */
 static bool read_secret_file(const char *path, struct vs_config *c, char *err, size_t errlen)
 {
@@ -144,27 +163,22 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 		      errlen) ||
 	    !env_long("VS_KEY_CACHE_TTL", 300, 1, 86400, &c->key_cache_ttl, err, errlen))
 		goto fail;
-	const char *checks = getenv("VS_LOG_CHECKS");
-	if (!checks || !*checks || strcmp(checks, "none") == 0) {
-		c->log_checks = VS_LOG_CHECKS_NONE;
-	} else if (strcmp(checks, "failures") == 0) {
-		c->log_checks = VS_LOG_CHECKS_FAILURES;
-	} else if (strcmp(checks, "all") == 0) {
-		c->log_checks = VS_LOG_CHECKS_ALL;
-	} else {
-		snprintf(err, errlen, "VS_LOG_CHECKS must be none, failures or all");
+	static const char *const log_checks[] = { [VS_LOG_CHECKS_NONE] = "none",
+						  [VS_LOG_CHECKS_FAILURES] = "failures",
+						  [VS_LOG_CHECKS_ALL] = "all" };
+	static const char *const scheduling[] = { [VS_CHECK_SCHED_BATCH] = "batch",
+						  [VS_CHECK_SCHED_NORMAL] = "normal" };
+	const char *pools[VS_POOLS];
+	for (int i = 0; i < VS_POOLS; i++)
+		pools[i] = vs_pool_name((enum vs_pool)i);
+	int checks, sched, pool;
+	if (!env_choice("VS_LOG_CHECKS", log_checks, 3, &checks, err, errlen) ||
+	    !env_choice("VS_CHECK_SCHEDULING", scheduling, 2, &sched, err, errlen) ||
+	    !env_choice("VS_POOL", pools, VS_POOLS, &pool, err, errlen))
 		goto fail;
-	}
-	const char *pool = getenv("VS_POOL");
-	c->pool = VS_POOL_API;
-	if (pool && *pool) {
-		while (c->pool < VS_POOLS && strcmp(pool, vs_pool_name(c->pool)) != 0)
-			c->pool++;
-		if (c->pool == VS_POOLS) {
-			snprintf(err, errlen, "VS_POOL must be api or check");
-			goto fail;
-		}
-	}
+	c->log_checks = (enum vs_log_checks)checks;
+	c->check_scheduling = (enum vs_check_scheduling)sched;
+	c->pool = (enum vs_pool)pool;
 	c->access_ttl = access_ttl;
 	c->refresh_ttl = refresh_ttl;
 	c->max_body_bytes = (size_t)max_body;

@@ -12,6 +12,11 @@
  * (and /metrics counts them): the worker adds a line only when asked to. */
 enum vs_log_checks { VS_LOG_CHECKS_NONE, VS_LOG_CHECKS_FAILURES, VS_LOG_CHECKS_ALL };
 
+/* The check pool's Linux scheduling policy (VS_CHECK_SCHEDULING). SCHED_BATCH: a worker
+ * woken by nginx does not preempt it, so nginx hands over a whole round of checks first,
+ * and the worker answers them one after another instead of waking for each. */
+enum vs_check_scheduling { VS_CHECK_SCHED_BATCH, VS_CHECK_SCHED_NORMAL };
+
 /* Which of the host's pools a worker serves (VS_POOL, set by the launchers): the same
  * program either way, told apart in /metrics. */
 enum vs_pool { VS_POOL_API, VS_POOL_CHECK, VS_POOLS };
@@ -29,6 +34,7 @@ struct vs_config {
 	long max_requests; /* 0 = no limit */
 	long key_cache_size, key_cache_ttl; /* verified API keys kept per worker, seconds */
 	enum vs_log_checks log_checks; /* which auth checks get an access line */
+	enum vs_check_scheduling check_scheduling; /* applied by check pool workers */
 	char *shm_path;	 /* the host epoch shared by this host's workers, or NULL */
 	char *metrics_path; /* their metrics (default: shm_path + ".metrics"), or NULL */
 	enum vs_log_level log_level;

@@ -174,7 +174,7 @@ worker_env() {
 	local v
 	for v in VS_JWT_ISSUER VS_JWT_AUDIENCE VS_ACCESS_TOKEN_TTL VS_REFRESH_TOKEN_TTL \
 		VS_STATEMENT_TIMEOUT_MS VS_MAX_BODY_BYTES VS_MAX_REQUESTS VS_LOG_LEVEL \
-		VS_KEY_CACHE_SIZE VS_KEY_CACHE_TTL VS_LOG_CHECKS ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		VS_KEY_CACHE_SIZE VS_KEY_CACHE_TTL VS_LOG_CHECKS VS_CHECK_SCHEDULING ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 		if [[ -v $v ]]; then WORKER_ENV+=("$v=${!v}"); fi
 	done
 }
@@ -200,6 +200,14 @@ check_worker_config() {
 	case ${VS_LOG_LEVEL:-info} in
 	debug | info | warn | error) ;;
 	*) die "VS_LOG_LEVEL='$VS_LOG_LEVEL' must be debug, info, warn or error" ;;
+	esac
+	case ${VS_LOG_CHECKS:-none} in
+	none | failures | all) ;;
+	*) die "VS_LOG_CHECKS='$VS_LOG_CHECKS' must be none, failures or all" ;;
+	esac
+	case ${VS_CHECK_SCHEDULING:-batch} in
+	batch | normal) ;;
+	*) die "VS_CHECK_SCHEDULING='$VS_CHECK_SCHEDULING' must be batch or normal" ;;
 	esac
 }
 

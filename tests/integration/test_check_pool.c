@@ -5,6 +5,7 @@
  * look a key up takes the checks waiting on its socket along, one round trip for all.
  */
 #include <libpq-fe.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,11 +281,34 @@ static void test_no_check_worker_died_so_far(void)
 	free(now);
 }
 
+/* Check workers take VS_CHECK_SCHEDULING's policy (default batch) themselves; the API
+ * pool keeps the default one. */
+static void test_check_workers_run_under_the_configured_policy(void)
+{
+	const char *configured = getenv("VS_CHECK_SCHEDULING");
+	bool normal = configured && strcmp(configured, "normal") == 0;
+	int expected = normal ? SCHED_OTHER : SCHED_BATCH;
+	pid_t *check = NULL, *api = NULL;
+	size_t ncheck = check_worker_pids(&check), napi = worker_pids(&api);
+
+	EXPECT(ncheck > 0 && napi > 0, "%zu check workers, %zu API workers", ncheck, napi);
+	for (size_t i = 0; i < ncheck; i++)
+		EXPECT(sched_getscheduler(check[i]) == expected,
+		       "check worker %ld: policy %d, expected %d", (long)check[i],
+		       sched_getscheduler(check[i]), expected);
+	for (size_t i = 0; i < napi; i++)
+		EXPECT(sched_getscheduler(api[i]) == SCHED_OTHER, "API worker %ld: policy %d",
+		       (long)api[i], sched_getscheduler(api[i]));
+	free(check);
+	free(api);
+}
+
 int add_check_pool_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a warm key check answers at once while every API worker waits on the database", test_check_answers_while_the_api_pool_waits },
 		{ "checks that wait together are looked up in one round trip, and each gets its own key's answer", test_gathered_checks_each_get_their_own_answer },
+		{ "check workers run under VS_CHECK_SCHEDULING's policy, API workers under the default", test_check_workers_run_under_the_configured_policy },
 		{ "no worker of the check pool died while answering the checks so far", test_no_check_worker_died_so_far },
 		{ NULL, NULL },
 	};

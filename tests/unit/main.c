@@ -28,7 +28,7 @@ int main(void)
 	    register_rbac_tests,     register_authorize_tests, register_fakes_tests,
 	    register_session_tests,  register_app_roles_tests, register_app_assignments_tests,
 	    register_app_users_rbac_tests, register_app_tenants_tests,
-	    register_openapi_tests,  register_key_cache_tests,
+	    register_openapi_tests,  register_key_cache_tests, register_config_tests,
 	};
 
 	/* The use cases log expected events (a reused refresh token); keep the report clean. */

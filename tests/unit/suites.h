@@ -52,5 +52,6 @@ void register_app_users_rbac_tests(void);
 void register_app_tenants_tests(void);
 void register_openapi_tests(void);
 void register_key_cache_tests(void);
+void register_config_tests(void);
 
 #endif
