@@ -1,6 +1,6 @@
 /*
  * last_used_at is written at most once a minute per key: also when a worker sees more
- * keys than one write batch holds (256), and not again by a worker that looks a key up
+ * keys than one write batch holds (64), and not again by a worker that looks a key up
  * while another worker's write is recent. A worker with nothing to do writes what waits
  * at once.
  */
@@ -18,7 +18,7 @@
 #include "suites.h"
 #include "util.h"
 
-#define WRITE_BATCH 256 /* PG_TOUCH_BATCH: a worker writes when it has noted this many keys */
+#define WRITE_BATCH 64 /* PG_TOUCH_BATCH: a worker writes when it has noted this many keys */
 
 /* Checks of every key, each `times` in a row (which reaches each worker of the pool);
  * how many answered 204. */
