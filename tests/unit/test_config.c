@@ -25,40 +25,51 @@ static bool load_with(const char *name, const char *value, struct vs_config *c, 
 	return ok;
 }
 
-static void test_choices_default_to_their_first_value(void)
+static int log_checks_of(const struct vs_config *c)
+{
+	return (int)c->log_checks;
+}
+
+static int scheduling_of(const struct vs_config *c)
+{
+	return (int)c->check_scheduling;
+}
+
+static int pool_of(const struct vs_config *c)
+{
+	return (int)c->pool;
+}
+
+/* The field of the configuration loaded with only name=value set; -1 if it did not load. */
+static int loaded(const char *name, const char *value, int (*field)(const struct vs_config *))
 {
 	struct vs_config c;
-	char err[128] = "";
-	CU_ASSERT_TRUE_FATAL(load_with(NULL, NULL, &c, err, sizeof(err)));
-	CU_ASSERT_EQUAL(c.log_checks, VS_LOG_CHECKS_NONE);
-	CU_ASSERT_EQUAL(c.check_scheduling, VS_CHECK_SCHED_BATCH);
-	CU_ASSERT_EQUAL(c.pool, VS_POOL_API);
+	char err[128];
+	if (!load_with(name, value, &c, err, sizeof(err)))
+		return -1;
+	int v = field(&c);
 	vs_config_release(&c);
+	return v;
+}
+
+static void test_choices_default_to_their_first_value(void)
+{
+	CU_ASSERT_EQUAL(loaded(NULL, NULL, log_checks_of), VS_LOG_CHECKS_NONE);
+	CU_ASSERT_EQUAL(loaded(NULL, NULL, scheduling_of), VS_CHECK_SCHED_BATCH);
+	CU_ASSERT_EQUAL(loaded(NULL, NULL, pool_of), VS_POOL_API);
 	/* Empty is unset, as for every other variable. */
-	CU_ASSERT_TRUE_FATAL(load_with("VS_CHECK_SCHEDULING", "", &c, err, sizeof(err)));
-	CU_ASSERT_EQUAL(c.check_scheduling, VS_CHECK_SCHED_BATCH);
-	vs_config_release(&c);
+	CU_ASSERT_EQUAL(loaded("VS_CHECK_SCHEDULING", "", scheduling_of), VS_CHECK_SCHED_BATCH);
 }
 
 static void test_each_named_value_is_taken(void)
 {
-	struct vs_config c;
-	char err[128] = "";
-	CU_ASSERT_TRUE_FATAL(load_with("VS_CHECK_SCHEDULING", "normal", &c, err, sizeof(err)));
-	CU_ASSERT_EQUAL(c.check_scheduling, VS_CHECK_SCHED_NORMAL);
-	vs_config_release(&c);
-	CU_ASSERT_TRUE_FATAL(load_with("VS_CHECK_SCHEDULING", "batch", &c, err, sizeof(err)));
-	CU_ASSERT_EQUAL(c.check_scheduling, VS_CHECK_SCHED_BATCH);
-	vs_config_release(&c);
-	CU_ASSERT_TRUE_FATAL(load_with("VS_LOG_CHECKS", "failures", &c, err, sizeof(err)));
-	CU_ASSERT_EQUAL(c.log_checks, VS_LOG_CHECKS_FAILURES);
-	vs_config_release(&c);
-	CU_ASSERT_TRUE_FATAL(load_with("VS_LOG_CHECKS", "all", &c, err, sizeof(err)));
-	CU_ASSERT_EQUAL(c.log_checks, VS_LOG_CHECKS_ALL);
-	vs_config_release(&c);
-	CU_ASSERT_TRUE_FATAL(load_with("VS_POOL", "check", &c, err, sizeof(err)));
-	CU_ASSERT_EQUAL(c.pool, VS_POOL_CHECK);
-	vs_config_release(&c);
+	CU_ASSERT_EQUAL(loaded("VS_CHECK_SCHEDULING", "normal", scheduling_of),
+			VS_CHECK_SCHED_NORMAL);
+	CU_ASSERT_EQUAL(loaded("VS_CHECK_SCHEDULING", "batch", scheduling_of),
+			VS_CHECK_SCHED_BATCH);
+	CU_ASSERT_EQUAL(loaded("VS_LOG_CHECKS", "failures", log_checks_of), VS_LOG_CHECKS_FAILURES);
+	CU_ASSERT_EQUAL(loaded("VS_LOG_CHECKS", "all", log_checks_of), VS_LOG_CHECKS_ALL);
+	CU_ASSERT_EQUAL(loaded("VS_POOL", "check", pool_of), VS_POOL_CHECK);
 }
 
 static void test_an_unknown_value_is_refused_with_the_choices(void)
