@@ -170,8 +170,8 @@ static void apply_scheduling(const struct vs_worker *w)
 {
 	if (w->cfg.pool != VS_POOL_CHECK || w->cfg.check_scheduling != VS_CHECK_SCHED_BATCH)
 		return;
-	struct sched_param normal = { .sched_priority = 0 };
-	if (sched_setscheduler(0, SCHED_BATCH, &normal) != 0)
+	struct sched_param param = { .sched_priority = 0 }; /* the only one batch has */
+	if (sched_setscheduler(0, SCHED_BATCH, &param) != 0)
 		vs_log(VS_LOG_WARN, "cannot use SCHED_BATCH (%s); going on with the default policy",
 		       strerror(errno));
 }

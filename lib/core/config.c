@@ -34,6 +34,8 @@ static bool env_long(const char *name, long fallback, long min, long max, long *
 	return true;
 }
 
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 /* Which of choices the variable names, as its index; unset or empty: the first. */
 static bool env_choice(const char *name, const char *const *choices, int n, int *out, char *err,
 		       size_t errlen)
@@ -172,8 +174,9 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 	for (int i = 0; i < VS_POOLS; i++)
 		pools[i] = vs_pool_name((enum vs_pool)i);
 	int checks, sched, pool;
-	if (!env_choice("VS_LOG_CHECKS", log_checks, 3, &checks, err, errlen) ||
-	    !env_choice("VS_CHECK_SCHEDULING", scheduling, 2, &sched, err, errlen) ||
+	if (!env_choice("VS_LOG_CHECKS", log_checks, COUNT(log_checks), &checks, err, errlen) ||
+	    !env_choice("VS_CHECK_SCHEDULING", scheduling, COUNT(scheduling), &sched, err,
+			errlen) ||
 	    !env_choice("VS_POOL", pools, VS_POOLS, &pool, err, errlen))
 		goto fail;
 	c->log_checks = (enum vs_log_checks)checks;
