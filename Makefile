@@ -31,10 +31,10 @@ CFLAGS := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 -fsanitize=address
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC := $(wildcard lib/core/*.c lib/domain/*.c lib/app/*.c lib/adapters/pg/*.c)
-FCGI_SRC := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
+LIB_SRC := $(shell find lib -name '*.c' -not -path 'lib/cli/*' | sort)
+FCGI_SRC := $(filter-out fcgi/main.c,$(shell find fcgi -name '*.c' | sort))
 ADMIN_SRC := $(wildcard lib/cli/*.c)
-UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
 INTEG_SRC := $(wildcard tests/integration/*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -49,8 +49,10 @@ TESTS := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests
 .PHONY: all asan test test-unit test-integration run stop bench format clean
 all: $(PROGRAMS) $(TESTS)
 
+# Made afresh: `ar rcs` into an old archive would keep the objects of removed files.
 $(BUILD)/libvs.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/vs-fcgi: $(BUILD)/obj/fcgi/main.o $(FCGI_OBJ) $(BUILD)/libvs.a
@@ -76,9 +78,10 @@ $(BUILD)/tests/integration_tests: $(INTEG_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit -lcurl
 
 $(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE
+$(UNIT_OBJ): CFLAGS += -Itests/unit
 
-# fcgi/openapi.c embeds the document with .incbin, which -MMD does not see.
-$(BUILD)/obj/fcgi/openapi.o: fcgi/openapi.json
+# fcgi/system/h_openapi.c embeds the document with .incbin, which -MMD does not see.
+$(BUILD)/obj/fcgi/system/h_openapi.o: fcgi/openapi.json
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -2,12 +2,16 @@
  * multiwatch keeps N of them alive. One request at a time (a check worker may hold a few
  * waiting, see gather), one PostgreSQL connection. */
 #include "accept.h"
-#include "dispatch.h"
+#include "pipeline.h"
+#include "respond.h"
 #include "router.h"
 #include "worker.h"
 
+#include "api_keys/port.h"
+#include "app/db.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "runtime/runtime.h"
 
 #include <errno.h>
 #include <fastcgi.h>
@@ -47,9 +51,9 @@ static void install_signals(void)
  * idle this long: a quiet worker would otherwise keep it until its next request. */
 #define IDLE_WRITE_MS 1000
 
-/* Requests a check worker takes at once when one of them has to ask PostgreSQL. */
+/* Requests a check worker takes at once when one of them has to ask PostgreSQL (the key
+ * port looks up to 16 keys in one round trip). */
 #define GATHER_MAX 8
-_Static_assert(GATHER_MAX <= VS_PG_MAX_SCOPED_READS, "one round trip for all");
 
 /* libfcgi closes a connection by shutting down its side and waiting for nginx to close,
  * in case unread input would make the kernel reset it. Reading all input first removes
@@ -78,20 +82,19 @@ static void count(struct vs_worker *w, const struct vs_request *req)
 											: VS_CHECK_NONE;
 		vs_metrics_check(w->metrics, c, req->status);
 	}
-	const struct vs_pg_stats *db = vs_pg_stats(w->pg);
-	struct vs_cache_stats keys, permissions;
-	vs_pg_repos_cache_stats(w->repos, &keys, &permissions);
+	struct vs_db_stats db;
+	w->app->db->ops->stats(w->app->db, &db);
 	unsigned long totals[VS_M_NTOTALS] = {
-		[VS_M_DB_CONNECTS] = db->connects,
-		[VS_M_DB_CONNECT_FAILURES] = db->connect_failures,
-		[VS_M_DB_QUERY_ERRORS] = db->query_errors,
-		[VS_M_DB_NOTIFICATIONS] = db->notifications,
-		[VS_M_KEY_HITS] = keys.hits,
-		[VS_M_KEY_MISSES] = keys.misses,
-		[VS_M_KEY_REJECTED_HITS] = keys.rejected_hits,
-		[VS_M_PERMISSION_HITS] = permissions.hits,
-		[VS_M_PERMISSION_MISSES] = permissions.misses,
-		[VS_M_KEY_LOOKUP_ROUND_TRIPS] = vs_pg_repos_key_lookup_round_trips(w->repos),
+		[VS_M_DB_CONNECTS] = db.connects,
+		[VS_M_DB_CONNECT_FAILURES] = db.connect_failures,
+		[VS_M_DB_QUERY_ERRORS] = db.query_errors,
+		[VS_M_DB_NOTIFICATIONS] = db.notifications,
+		[VS_M_KEY_HITS] = db.key_hits,
+		[VS_M_KEY_MISSES] = db.key_misses,
+		[VS_M_KEY_REJECTED_HITS] = db.key_rejected_hits,
+		[VS_M_PERMISSION_HITS] = db.permission_hits,
+		[VS_M_PERMISSION_MISSES] = db.permission_misses,
+		[VS_M_KEY_LOOKUP_ROUND_TRIPS] = db.key_lookup_round_trips,
 	};
 	vs_metrics_worker_totals(w->metrics, totals);
 }
@@ -102,15 +105,16 @@ static void count(struct vs_worker *w, const struct vs_request *req)
  * checks. Only connections already there: none is waited for. */
 static size_t gather(struct vs_worker *w, FCGX_Request *held)
 {
+	struct vs_api_key_repo *repo = w->app->api_keys;
 	const char *keys[GATHER_MAX] = { FCGX_GetParam("HTTP_X_API_KEY", held[0].envp) };
-	if (!vs_pg_repos_key_needs_lookup(w->repos, keys[0]))
+	if (!repo->ops->needs_lookup(repo, keys[0]))
 		return 1;
 	size_t n = 1;
 	while (n < GATHER_MAX && vs_accept(&held[n], 0) >= 0) {
 		keys[n] = FCGX_GetParam("HTTP_X_API_KEY", held[n].envp);
 		n++;
 	}
-	vs_pg_repos_prefetch_keys(w->repos, keys, n);
+	repo->ops->prefetch(repo, keys, n);
 	return n;
 }
 
@@ -120,8 +124,8 @@ static void serve(struct vs_worker *w, FCGX_Request *fcgi, struct vs_arena *aren
 	vs_request_init(&req, fcgi, arena);
 	vs_dispatch(w, &req);
 	bool check = req.route && req.route->bare;
-	bool log = !check || w->cfg.log_checks == VS_LOG_CHECKS_ALL ||
-		   (w->cfg.log_checks == VS_LOG_CHECKS_FAILURES && req.status >= 300);
+	bool log = !check || w->cfg->log_checks == VS_LOG_CHECKS_ALL ||
+		   (w->cfg->log_checks == VS_LOG_CHECKS_FAILURES && req.status >= 300);
 	vs_respond(&req, log);
 	count(w, &req); /* before finish: that frees the request's parameters */
 	finish(fcgi);
@@ -129,37 +133,23 @@ static void serve(struct vs_worker *w, FCGX_Request *fcgi, struct vs_arena *aren
 	w->requests++;
 }
 
-static bool worker_init(struct vs_worker *w, bool check_only)
+static bool worker_init(struct vs_worker *w, struct vs_runtime *rt, bool check_only)
 {
+	const struct vs_runtime_options opt = { .need_jwt = true, .offline = check_only };
 	char err[256];
 	memset(w, 0, sizeof(*w));
-	if (!vs_config_load(&w->cfg, true, err, sizeof(err))) {
+	if (!vs_runtime_open(rt, &opt, err, sizeof(err))) {
 		vs_log(VS_LOG_ERROR, "cannot start: %s", err);
 		return false;
 	}
-	vs_log_set_level(w->cfg.log_level);
-	if (vs_jwt_keys_init(&w->jwt, w->cfg.jwt_secret, w->cfg.jwt_secret_len, w->cfg.jwt_issuer,
-			     w->cfg.jwt_audience) != VS_OK) {
-		vs_log(VS_LOG_ERROR, "cannot start: the JWT secret is too short");
-		vs_config_release(&w->cfg);
-		return false;
-	}
+	w->app = &rt->app;
+	w->cfg = &rt->cfg;
 	if (check_only)
 		return true;
-	w->pg = vs_pg_new(w->cfg.database_url, w->cfg.statement_timeout_ms);
-	w->repos = vs_pg_repos_new(w->pg, (size_t)w->cfg.key_cache_size, w->cfg.key_cache_ttl,
-				   w->cfg.shm_path);
-	w->app = (struct vs_app){
-		.repos = vs_pg_repos_ports(w->repos),
-		.jwt = &w->jwt,
-		.access_ttl = w->cfg.access_ttl,
-		.refresh_ttl = w->cfg.refresh_ttl,
-		.now = vs_time_now,
-	};
-	w->metrics = vs_metrics_open(w->cfg.metrics_path, w->cfg.pool);
+	w->metrics = vs_metrics_open(w->cfg->metrics_path, w->cfg->pool);
 	/* Connect now so the first request does not pay for it; if the database is away
 	 * the worker still starts and answers 503 until it is back. */
-	(void)vs_pg_ensure(w->pg);
+	(void)w->app->db->ops->ensure(w->app->db);
 	return true;
 }
 
@@ -168,7 +158,7 @@ static bool worker_init(struct vs_worker *w, bool check_only)
  * (README, "Benchmark"). Any process may choose this policy for itself. */
 static void apply_scheduling(const struct vs_worker *w)
 {
-	if (w->cfg.pool != VS_POOL_CHECK || w->cfg.check_scheduling != VS_CHECK_SCHED_BATCH)
+	if (w->cfg->pool != VS_POOL_CHECK || w->cfg->check_scheduling != VS_CHECK_SCHED_BATCH)
 		return;
 	struct sched_param param = { .sched_priority = 0 }; /* the only one batch has */
 	if (sched_setscheduler(0, SCHED_BATCH, &param) != 0)
@@ -176,34 +166,33 @@ static void apply_scheduling(const struct vs_worker *w)
 		       strerror(errno));
 }
 
-static void worker_release(struct vs_worker *w)
+static void worker_release(struct vs_worker *w, struct vs_runtime *rt)
 {
 	vs_metrics_close(w->metrics);
-	vs_pg_repos_free(w->repos);
-	vs_pg_free(w->pg);
-	vs_config_release(&w->cfg);
+	vs_runtime_close(rt);
 }
 
 int main(int argc, char **argv)
 {
+	struct vs_runtime rt;
 	struct vs_worker w;
 	bool check_only = argc > 1 && strcmp(argv[1], "--check-config") == 0;
 
-	if (!worker_init(&w, check_only))
+	if (!worker_init(&w, &rt, check_only))
 		return 1;
 	/* argon2 takes 19 MiB per hash. glibc raises its mmap threshold after such a block
 	 * is freed, so later ones would come from the heap and stay resident; a fixed
 	 * threshold returns each one to the system. */
 	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	if (check_only) {
-		vs_config_release(&w.cfg);
+		vs_runtime_close(&rt);
 		puts("configuration ok");
 		return 0;
 	}
 	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
 		vs_log(VS_LOG_ERROR, "cannot start: fd 0 is not a FastCGI socket "
 				     "(start vs-fcgi with spawn-fcgi)");
-		worker_release(&w);
+		worker_release(&w, &rt);
 		return 1;
 	}
 	install_signals();
@@ -214,11 +203,13 @@ int main(int argc, char **argv)
 		FCGX_InitRequest(&held[i], FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
 	struct vs_arena *arena = vs_arena_new();
 	bool nonblocking = vs_accept_init();
-	bool gathers = nonblocking && w.cfg.pool == VS_POOL_CHECK;
+	bool gathers = nonblocking && w.cfg->pool == VS_POOL_CHECK;
+	struct vs_db *db = w.app->db;
+	struct vs_api_key_repo *keys = w.app->api_keys;
 	while (!stopping) {
 		int accepted = vs_accept(&held[0], nonblocking ? IDLE_WRITE_MS : -1);
 		if (accepted == -ETIMEDOUT) { /* idle for a while: write what waits */
-			vs_pg_repos_write_behind(w.repos, true);
+			db->ops->write_behind(db, true);
 			continue;
 		}
 		/* A signal: `stopping` says whether it was one to stop for. (A debugger attaching
@@ -232,18 +223,18 @@ int main(int argc, char **argv)
 		size_t n = gathers ? gather(&w, held) : 1;
 		for (size_t i = 0; i < n; i++)
 			serve(&w, &held[i], arena);
-		vs_pg_repos_prefetch_done(w.repos);
+		keys->ops->prefetch_done(keys);
 		/* Once no request is held, so that none waits for it. */
-		vs_pg_repos_write_behind(w.repos, false);
+		db->ops->write_behind(db, false);
 		/* Recycling bounds the damage of any slow leak in a library. */
-		if (w.cfg.max_requests && w.requests >= (unsigned long)w.cfg.max_requests)
+		if (w.cfg->max_requests && w.requests >= (unsigned long)w.cfg->max_requests)
 			break;
 	}
 	for (size_t i = 0; i < GATHER_MAX; i++)
 		FCGX_Free(&held[i], 0);
 	vs_arena_free(arena);
-	vs_pg_repos_write_behind(w.repos, true);
-	worker_release(&w);
+	db->ops->write_behind(db, true);
+	worker_release(&w, &rt);
 	vs_log(VS_LOG_INFO, "worker exiting after %lu requests", w.requests);
 	return 0;
 }

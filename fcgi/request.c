@@ -1,5 +1,10 @@
 #include "request.h"
 
+#include "core/log.h"
+#include "core/messages.h"
+#include "core/time.h"
+#include "messages.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +68,47 @@ const char *vs_req_param_env(const struct vs_request *req, const char *name)
 	return NULL;
 }
 
+static enum vs_method parse_method(const char *m)
+{
+	static const struct {
+		const char *name;
+		enum vs_method method;
+	} methods[] = { { "GET", VS_GET },	 { "POST", VS_POST }, { "PUT", VS_PUT },
+			{ "PATCH", VS_PATCH },	 { "DELETE", VS_DELETE }, { "HEAD", VS_HEAD },
+			{ "OPTIONS", VS_OPTIONS } };
+	for (size_t i = 0; m && i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(m, methods[i].name) == 0)
+			return methods[i].method;
+	return 0;
+}
+
+void vs_request_init(struct vs_request *req, FCGX_Request *fcgi, struct vs_arena *a)
+{
+	memset(req, 0, sizeof(*req));
+	req->fcgi = fcgi;
+	req->arena = a;
+	req->started_us = vs_time_mono_us();
+	vs_req_index_params(req);
+	req->method_name = vs_req_param_env(req, "REQUEST_METHOD");
+	req->method = parse_method(req->method_name);
+
+	const char *uri = vs_req_param_env(req, "DOCUMENT_URI");
+	if (!uri) {
+		/* Not behind our nginx: take REQUEST_URI up to the query. */
+		uri = vs_req_param_env(req, "REQUEST_URI");
+		if (uri)
+			uri = vs_arena_strndup(a, uri, strcspn(uri, "?"));
+	}
+	req->path = vs_str_c(uri ? uri : "/");
+	req->query_string = vs_req_param_env(req, "QUERY_STRING");
+	req->content_type = vs_req_param_env(req, "CONTENT_TYPE");
+	const char *cl = vs_req_param_env(req, "CONTENT_LENGTH");
+	req->content_length = cl && *cl ? strtoll(cl, NULL, 10) : -1;
+	const char *id = vs_req_param_env(req, "VS_REQUEST_ID");
+	req->request_id = id && *id ? id : vs_arena_strdup(a, "-");
+	vs_log_set_request(req->request_id);
+}
+
 struct vs_str vs_req_path_param(const struct vs_request *req, const char *name)
 {
 	for (size_t i = 0; i < req->nparams; i++)
@@ -80,8 +126,7 @@ enum vs_err vs_req_path_uuid(struct vs_request *req, const char *name, vs_uuid *
 	size_t n = strlen(name);
 	const char *noun = vs_arena_strndup(req->arena, name, n > 3 ? n - 3 : n);
 	return vs_fail(&req->error, VS_BADREQ,
-		       vs_arena_printf(req->arena, "Invalid %s ID format. Must be a valid UUID.",
-				       noun));
+		       vs_arena_printf(req->arena, VS_MSG_PATH_ID_INVALID, noun));
 }
 
 enum vs_err vs_req_query_str(struct vs_request *req, const char *name, size_t max_len,
@@ -92,10 +137,10 @@ enum vs_err vs_req_query_str(struct vs_request *req, const char *name, size_t ma
 	if (n == 0)
 		return VS_OK;
 	if (n > 1)
-		return vs_fail_field(&req->error, name, "must be given once");
+		return vs_fail_field(&req->error, name, VS_MSG_GIVEN_TWICE);
 	const char *v = vs_form_get(&req->query, name);
 	if (strlen(v) > max_len)
-		return vs_fail_field(&req->error, name, "is too long");
+		return vs_fail_field(&req->error, name, VS_MSG_TOO_LONG);
 	*out = v;
 	return VS_OK;
 }
@@ -114,10 +159,17 @@ enum vs_err vs_req_query_int(struct vs_request *req, const char *name, int64_t f
 	if (!*v || *end || errno || n < min || n > max)
 		return vs_fail_field(&req->error, name,
 				     vs_arena_printf(req->arena,
-						     "must be an integer from %lld to %lld",
+						     VS_MSG_QUERY_INT,
 						     (long long)min, (long long)max));
 	*out = n;
 	return VS_OK;
+}
+
+enum vs_err vs_req_skip_limit(struct vs_request *req, int64_t *skip, int64_t *limit)
+{
+	vs_req_query_int(req, "skip", 0, 0, INT32_MAX, skip);
+	vs_req_query_int(req, "limit", 100, 1, 100, limit);
+	return req->error.code;
 }
 
 enum vs_err vs_req_read_body(struct vs_request *req, size_t max)
@@ -126,14 +178,14 @@ enum vs_err vs_req_read_body(struct vs_request *req, size_t max)
 		return VS_OK;
 	req->body_read = true;
 	if (req->content_length > 0 && (uint64_t)req->content_length > max)
-		return vs_fail(&req->error, VS_TOOLARGE, "Request body is too large.");
+		return vs_fail(&req->error, VS_TOOLARGE, VS_MSG_BODY_TOO_LARGE);
 	if (req->content_length <= 0 || !req->fcgi)
 		return VS_OK;
 	size_t len = (size_t)req->content_length;
 	char *buf = vs_arena_alloc(req->arena, len + 1);
 	int got = FCGX_GetStr(buf, (int)len, req->fcgi->in);
 	if (got < 0 || (size_t)got != len)
-		return vs_fail(&req->error, VS_BADREQ, "Request body is shorter than its length.");
+		return vs_fail(&req->error, VS_BADREQ, VS_MSG_BODY_SHORT);
 	req->body = buf;
 	req->body_len = len;
 	return VS_OK;
@@ -156,15 +208,26 @@ enum vs_err vs_req_bind_json(struct vs_request *req, const struct vs_json_field 
 {
 	struct json_object *obj;
 	if (!vs_req_content_type_is(req, "application/json"))
-		return vs_fail(&req->error, VS_MEDIATYPE,
-			       "Content-Type must be application/json.");
+		return vs_fail(&req->error, VS_MEDIATYPE, VS_MSG_JSON_ONLY);
 	enum vs_err rc = vs_req_read_body(req, SIZE_MAX);
 	if (rc != VS_OK)
 		return rc;
 	rc = vs_json_parse(req->arena, req->body, req->body_len, &obj, &req->error);
 	if (rc != VS_OK)
 		return rc;
-	return vs_json_bind(obj, fields, nfields, out, &req->error);
+	return vs_json_bind(req->arena, obj, fields, nfields, out, &req->error);
+}
+
+enum vs_err vs_req_bind_form(struct vs_request *req, size_t max, const struct vs_json_field *fields,
+			     size_t nfields, void *out)
+{
+	struct vs_form form;
+	enum vs_err rc = vs_req_read_body(req, max);
+	if (rc != VS_OK)
+		return rc;
+	if (!vs_form_parse(req->arena, req->body, req->body_len, &form))
+		return vs_fail(&req->error, VS_BADREQ, VS_MSG_FORM_INVALID);
+	return vs_json_bind_form(req->arena, &form, fields, nfields, out, &req->error);
 }
 
 void vs_res_header(struct vs_request *req, const char *name, const char *value)
@@ -203,4 +266,27 @@ void vs_res_raw(struct vs_request *req, int status, const char *content_type, co
 	req->raw_body = body;
 	req->raw_len = len;
 	req->raw_type = content_type;
+}
+
+static struct json_object *envelope(struct json_object *items, int64_t total, int64_t page,
+				    int64_t limit)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "items", items);
+	json_object_object_add(o, "total", json_object_new_int64(total));
+	json_object_object_add(o, "page", json_object_new_int64(page));
+	json_object_object_add(o, "limit", json_object_new_int64(limit));
+	return o;
+}
+
+void vs_res_array(struct vs_request *req, struct json_object *items, int64_t total)
+{
+	vs_res_header(req, "X-Total-Count", vs_arena_printf(req->arena, "%lld", (long long)total));
+	vs_res_json(req, 200, items);
+}
+
+void vs_res_envelope(struct vs_request *req, struct json_object *items, int64_t total,
+		     int64_t page, int64_t limit)
+{
+	vs_res_json(req, 200, envelope(items, total, page, limit));
 }

@@ -8,7 +8,7 @@
 #include "core/form.h"
 #include "core/json.h"
 #include "core/str.h"
-#include "domain/principal.h"
+#include "auth/domain.h"
 
 #include <fcgiapp.h>
 #include <stdbool.h>
@@ -93,14 +93,24 @@ enum vs_err vs_req_path_uuid(struct vs_request *req, const char *name, vs_uuid *
 /* An integer query parameter within [min, max], default when absent; 422 otherwise. */
 enum vs_err vs_req_query_int(struct vs_request *req, const char *name, int64_t fallback,
 			     int64_t min, int64_t max, int64_t *out);
+/* The `skip` (default 0) and `limit` (1–100, default 100) of a plain list (API.md §1);
+ * returns req->error.code. */
+enum vs_err vs_req_skip_limit(struct vs_request *req, int64_t *skip, int64_t *limit);
 /* A query string parameter, or NULL; a repeated one is a 422. */
 enum vs_err vs_req_query_str(struct vs_request *req, const char *name, size_t max_len,
 			     const char **out);
 
 /* Reads the body (at most max bytes: 413 beyond). */
 enum vs_err vs_req_read_body(struct vs_request *req, size_t max);
+/* Reads method, path, query and headers of fcgi into req. */
+void vs_request_init(struct vs_request *req, FCGX_Request *fcgi, struct vs_arena *a);
+
 /* Requires application/json (415), reads and parses it strictly (400), binds fields (422). */
 enum vs_err vs_req_bind_json(struct vs_request *req, const struct vs_json_field *fields,
+			     size_t nfields, void *out);
+/* Reads a form body of at most max bytes (413), parses it (400), binds its string fields
+ * (422; see vs_json_bind_form). */
+enum vs_err vs_req_bind_form(struct vs_request *req, size_t max, const struct vs_json_field *fields,
 			     size_t nfields, void *out);
 /* True when the Content-Type's media type is `type` (parameters ignored). */
 bool vs_req_content_type_is(const struct vs_request *req, const char *type);
@@ -109,6 +119,11 @@ bool vs_req_content_type_is(const struct vs_request *req, const char *type);
 void vs_res_header(struct vs_request *req, const char *name, const char *value);
 void vs_res_json(struct vs_request *req, int status, struct json_object *body);
 void vs_res_empty(struct vs_request *req, int status);
+/* 200 with {"items":[…],"total":N,"page":P,"limit":L}: the users lists (API.md §1). */
+void vs_res_envelope(struct vs_request *req, struct json_object *items, int64_t total,
+		     int64_t page, int64_t limit);
+/* 200 with a JSON array and its total in X-Total-Count: every other list. */
+void vs_res_array(struct vs_request *req, struct json_object *items, int64_t total);
 /* A body that outlives the request (static text), sent as it is. */
 void vs_res_raw(struct vs_request *req, int status, const char *content_type, const char *body,
 		size_t len);

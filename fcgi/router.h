@@ -3,7 +3,7 @@
 #ifndef VS_FCGI_ROUTER_H
 #define VS_FCGI_ROUTER_H
 
-#include "domain/principal.h"
+#include "auth/domain.h"
 #include "request.h"
 
 #include <stdbool.h>
@@ -30,7 +30,22 @@ struct vs_route {
 	bool bare;
 };
 
-/* The route table (routes.c). */
+/* For the modules' route tables: a rule, and a route that needs nothing unusual. */
+#define VS_PUBLIC { VS_RULE_PUBLIC, { NULL } }
+#define VS_AUTHENTICATED { VS_RULE_AUTHENTICATED, { NULL } }
+#define VS_PERMISSION(code) { VS_RULE_PERMISSION, { code } }
+#define VS_ROUTE(m, path, fn, rule_, source, db)                                           \
+	{ .method = (m), .pattern = (path), .handler = (fn), .rule = rule_, .tenant = (source), \
+	  .needs_db = (db) }
+
+/* A module's routes (fcgi/<module>/routes.c), listed in routes.c. */
+struct vs_route_group {
+	const struct vs_route *routes;
+	size_t n;
+};
+#define VS_ROUTE_GROUP(table) { (table), sizeof(table) / sizeof((table)[0]) }
+
+/* Every module's routes in one table, built at the first call (routes.c). */
 const struct vs_route *vs_routes(size_t *n);
 
 /* Matches req->path (one trailing slash ignored) and req->method. On a match fills the

@@ -1,17 +1,13 @@
-/* vs-admin: what keystone-manage is to Keystone. Migrations, the first superuser, tenants.
- * Configuration from the environment, like the worker. */
-#include "adapters/pg/migrate.h"
-#include "adapters/pg/pg.h"
-#include "app/app.h"
+/* vs-admin: what keystone-manage is to Keystone. Migrations, the first superuser, tenants,
+ * benchmark keys. Configuration from the environment, like the worker; everything goes
+ * through the runtime and the use cases, as a request would. */
+#include "api_keys/usecases.h"
+#include "app/db.h"
 #include "core/log.h"
-#include "core/password.h"
-#include "core/time.h"
-#include "domain/tenant.h"
-#include "domain/user.h"
+#include "runtime/runtime.h"
 #include "schema_version.h"
-
-#include "core/crypto.h"
-#include "domain/api_key.h"
+#include "tenants/usecases.h"
+#include "users/usecases.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,53 +34,49 @@ static const char *env_or(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
-static int cmd_migrate(const char *url)
+/* The runtime of a command-line tool; says why when it cannot be had. */
+static bool admin_open(struct vs_runtime *rt)
 {
-	char err[1024];
-	int applied;
-	PGconn *conn = PQconnectdb(url);
-	if (PQstatus(conn) != CONNECTION_OK) {
-		fprintf(stderr, "vs-admin: could not connect: %s", PQerrorMessage(conn));
-		PQfinish(conn);
-		return 1;
+	static const struct vs_runtime_options tool = { .tool = true };
+	char err[256];
+	if (!vs_runtime_open(rt, &tool, err, sizeof(err))) {
+		fprintf(stderr, "vs-admin: %s\n", err);
+		return false;
 	}
-	enum vs_err rc = vs_migrate(conn, env_or("VS_SQL_DIR", "sql"),
-				    env_or("VS_APP_ROLE", "vs_app"), &applied, err, sizeof(err));
-	PQfinish(conn);
-	if (rc != VS_OK) {
-		fprintf(stderr, "vs-admin: migration failed: %s\n", err);
-		return 1;
-	}
-	printf("migrations: %d applied, schema at version %d\n", applied, VS_SCHEMA_VERSION);
-	return 0;
-}
-
-/* The use cases over a fresh connection, for the commands that create things. */
-struct admin_ctx {
-	struct vs_pg *pg;
-	struct vs_pg_repos *repos;
-	struct vs_app app;
-	struct vs_arena *arena;
-};
-
-static bool admin_open(struct admin_ctx *c, const char *url)
-{
-	c->pg = vs_pg_new(url, 30000);
-	c->repos = vs_pg_repos_new(c->pg, 16, 1, NULL);
-	c->app = (struct vs_app){ .repos = vs_pg_repos_ports(c->repos), .now = vs_time_now };
-	c->arena = vs_arena_new();
-	if (vs_pg_ensure(c->pg) != VS_OK) {
+	vs_log_set_level(VS_LOG_WARN);
+	if (rt->app.db->ops->ensure(rt->app.db) != VS_OK) {
 		fprintf(stderr, "vs-admin: could not connect to the database\n");
+		vs_runtime_close(rt);
 		return false;
 	}
 	return true;
 }
 
-static void admin_close(struct admin_ctx *c)
+/* What a use case said, for the terminal: its detail and any field errors. */
+static void report(const char *what, const struct vs_error *e, enum vs_err rc)
 {
-	vs_arena_free(c->arena);
-	vs_pg_repos_free(c->repos);
-	vs_pg_free(c->pg);
+	fprintf(stderr, "vs-admin: could not %s: %s", what, e->detail ? e->detail : vs_err_title(rc));
+	for (size_t i = 0; i < e->nfields; i++)
+		fprintf(stderr, "%s %s %s", i ? ";" : ":", e->fields[i].field, e->fields[i].message);
+	fputc('\n', stderr);
+}
+
+static int cmd_migrate(void)
+{
+	struct vs_runtime rt;
+	char err[1024];
+	int applied;
+	if (!admin_open(&rt))
+		return 1;
+	bool ok = vs_runtime_migrate(&rt, env_or("VS_SQL_DIR", "sql"), env_or("VS_APP_ROLE", "vs_app"),
+				     &applied, err, sizeof(err));
+	vs_runtime_close(&rt);
+	if (!ok) {
+		fprintf(stderr, "vs-admin: migration failed: %s\n", err);
+		return 1;
+	}
+	printf("migrations: %d applied, schema at version %d\n", applied, VS_SCHEMA_VERSION);
+	return 0;
 }
 
 static char *read_password_line(void)
@@ -101,11 +93,12 @@ static char *read_password_line(void)
 	return line;
 }
 
-static int cmd_create_superuser(const char *url, const char *email, bool from_stdin)
+static int cmd_create_superuser(const char *email, bool from_stdin)
 {
 	char *password = from_stdin ? read_password_line() : NULL;
 	const char *pw = from_stdin ? password : getenv("VS_ADMIN_PASSWORD");
 	const char *msg;
+	struct vs_runtime rt;
 	int status = 1;
 
 	if (!email || (msg = vs_user_email_check(email, strlen(email)))) {
@@ -116,25 +109,25 @@ static int cmd_create_superuser(const char *url, const char *email, bool from_st
 		fprintf(stderr, "vs-admin: the password %s\n", pw ? msg : "is missing");
 		goto out;
 	}
-	struct admin_ctx c;
-	if (admin_open(&c, url)) {
-		struct vs_user u;
-		struct vs_error e = { 0 };
-		enum vs_err rc = vs_users_create_superuser(&c.app, c.arena, email, pw, &u, &e);
-		if (rc == VS_OK) {
-			char id[VS_UUID_STRLEN + 1];
-			vs_uuid_format(&u.id, id);
-			printf("created superuser %s (%s)\n", u.email, id);
-			status = 0;
-		} else if (rc == VS_CONFLICT) {
-			printf("user %s exists; left unchanged\n", email);
-			status = 0;
-		} else {
-			fprintf(stderr, "vs-admin: could not create the superuser: %s\n",
-				e.detail ? e.detail : vs_err_title(rc));
-		}
+	if (!admin_open(&rt))
+		goto out;
+	struct vs_arena *a = vs_arena_new();
+	struct vs_user u;
+	struct vs_error e = { 0 };
+	enum vs_err rc = vs_users_create_superuser(&rt.app, a, email, pw, &u, &e);
+	if (rc == VS_OK) {
+		char id[VS_UUID_STRLEN + 1];
+		vs_uuid_format(&u.id, id);
+		printf("created superuser %s (%s)\n", u.email, id);
+		status = 0;
+	} else if (rc == VS_CONFLICT) {
+		printf("user %s exists; left unchanged\n", email);
+		status = 0;
+	} else {
+		report("create the superuser", &e, rc);
 	}
-	admin_close(&c);
+	vs_arena_free(a);
+	vs_runtime_close(&rt);
 out:
 	if (password) {
 		memset(password, 0, strlen(password));
@@ -143,8 +136,7 @@ out:
 	return status;
 }
 
-static int cmd_create_tenant(const char *url, const char *name, const char *slug,
-			     const char *description)
+static int cmd_create_tenant(const char *name, const char *slug, const char *description)
 {
 	const char *msg;
 	if (!name || !*name || strlen(name) > 100) {
@@ -155,64 +147,47 @@ static int cmd_create_tenant(const char *url, const char *name, const char *slug
 		fprintf(stderr, "vs-admin: --slug %s\n", slug ? msg : "is required");
 		return 1;
 	}
-	struct admin_ctx c;
+	struct vs_runtime rt;
+	if (!admin_open(&rt))
+		return 1;
 	int status = 1;
-	if (admin_open(&c, url)) {
-		struct vs_principal system = { .authenticated = true, .user.is_superuser = true };
-		struct vs_tenant_input in = {
-			.name = { .set = true, .p = name, .len = strlen(name) },
-			.slug = { .set = true, .p = slug, .len = strlen(slug) },
-			.description = { .set = description != NULL, .p = description,
-					 .len = description ? strlen(description) : 0 },
-		};
-		struct vs_tenant t;
-		struct vs_error e = { 0 };
-		/* Tenant rows are under row-level security: the owner's tool works across
-		 * tenants in operator scope. */
-		struct vs_scope operator = { .operator = true };
-		enum vs_err rc = c.app.repos.tx->ops->begin(c.app.repos.tx, &operator);
-		if (rc == VS_OK)
-			rc = vs_tenants_create(&c.app, c.arena, &system, &in, &t, &e);
-		if (rc == VS_OK)
-			rc = c.app.repos.tx->ops->commit(c.app.repos.tx);
-		else
-			c.app.repos.tx->ops->rollback(c.app.repos.tx);
-		if (rc == VS_OK) {
-			char id[VS_UUID_STRLEN + 1];
-			vs_uuid_format(&t.id, id);
-			printf("%s\n", id);
-			status = 0;
-		} else {
-			fprintf(stderr, "vs-admin: could not create the tenant: %s\n",
-				e.detail ? e.detail : vs_err_title(rc));
-		}
+	struct vs_arena *a = vs_arena_new();
+	struct vs_principal system = { .authenticated = true, .user.is_superuser = true };
+	struct vs_tenant_input in = {
+		.name = { .set = true, .p = name, .len = strlen(name) },
+		.slug = { .set = true, .p = slug, .len = strlen(slug) },
+		.description = { .set = description != NULL, .p = description,
+				 .len = description ? strlen(description) : 0 },
+	};
+	struct vs_tenant t;
+	struct vs_error e = { 0 };
+	/* Tenant rows are under row-level security: the owner's tool works across tenants
+	 * in operator scope. */
+	struct vs_scope operator = { .operator = true };
+	enum vs_err rc = rt.app.tx->ops->begin(rt.app.tx, &operator);
+	if (rc == VS_OK)
+		rc = vs_app_end(&rt.app, vs_tenants_create(&rt.app, a, &system, &in, &t, &e));
+	if (rc == VS_OK) {
+		char id[VS_UUID_STRLEN + 1];
+		vs_uuid_format(&t.id, id);
+		printf("%s\n", id);
+		status = 0;
+	} else {
+		report("create the tenant", &e, rc);
 	}
-	admin_close(&c);
+	vs_arena_free(a);
+	vs_runtime_close(&rt);
 	return status;
 }
 
-/* Whether every code of the comma-separated list is a permission; says which are not. */
-static bool known_permissions(PGconn *conn, const char *codes)
+static void write_key(void *out, const char *key_text)
 {
-	const char *params[] = { codes };
-	PGresult *r = PQexecParams(conn,
-				   "SELECT string_agg(c, ', ') FROM unnest(string_to_array($1, ',')) "
-				   "AS c WHERE c NOT IN (SELECT code FROM iam.permissions)",
-				   1, NULL, params, NULL, NULL, 0);
-	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetisnull(r, 0, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		fprintf(stderr, "vs-admin: could not read the permissions: %s", PQerrorMessage(conn));
-	else if (!ok)
-		fprintf(stderr, "vs-admin: --scopes names unknown permissions: %s\n",
-			PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return ok;
+	fprintf(out, "%s\n", key_text);
 }
 
 /* N GLOBAL keys for the user with that email, written one per line to a new 0600 file:
- * the benchmark's cold-cache case needs many real keys. Inserted in batches. */
-static int cmd_create_api_keys(const char *url, const char *email, long count, const char *scopes,
-			       const char *path)
+ * the benchmark's cold-cache case needs many real keys. */
+static int cmd_create_api_keys(const char *email, long count, const char *scopes, const char *path)
 {
 	if (!email || count < 1 || count > 1000000 || !path) {
 		fprintf(stderr, "vs-admin: create-api-keys needs --email, --count 1..1000000, --out\n");
@@ -224,70 +199,28 @@ static int cmd_create_api_keys(const char *url, const char *email, long count, c
 		fprintf(stderr, "vs-admin: could not create %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	PGconn *conn = PQconnectdb(url);
-	int status = 1;
-	const long batch = 5000;
-	char *prefixes = malloc((size_t)batch * (VS_API_KEY_PUBLIC_LEN + 3) + 3);
-	char *hashes = malloc((size_t)batch * (2 * VS_SHA256_LEN + 3) + 3);
-	if (PQstatus(conn) != CONNECTION_OK || !prefixes || !hashes) {
-		fprintf(stderr, "vs-admin: could not connect: %s", PQerrorMessage(conn));
-		goto out;
+	struct vs_runtime rt;
+	if (!admin_open(&rt)) {
+		fclose(out);
+		return 1;
 	}
-	if (scopes && *scopes && !known_permissions(conn, scopes))
-		goto out;
-	for (long done = 0; done < count;) {
-		long n = count - done < batch ? count - done : batch;
-		char *p = prefixes, *h = hashes;
-		*p++ = '{';
-		*h++ = '{';
-		for (long i = 0; i < n; i++) {
-			char key[VS_API_KEY_LEN + 1];
-			uint8_t random[64], digest[VS_SHA256_LEN];
-			do
-				vs_random_bytes(random, sizeof(random));
-			while (!vs_api_key_compose(random, sizeof(random), key));
-			vs_sha256(key, VS_API_KEY_LEN, digest);
-			fprintf(out, "%s\n", key);
-			if (i) {
-				*p++ = ',';
-				*h++ = ',';
-			}
-			memcpy(p, key + VS_API_KEY_PREFIX_LEN, VS_API_KEY_PUBLIC_LEN);
-			p += VS_API_KEY_PUBLIC_LEN;
-			vs_hex_encode(digest, sizeof(digest), h);
-			h += 2 * VS_SHA256_LEN;
-		}
-		strcpy(p, "}");
-		strcpy(h, "}");
-		const char *params[] = { email, prefixes, hashes, scopes ? scopes : "" };
-		/* The schema owner's tool works across users in operator scope. */
-		PGresult *r = PQexec(conn, "BEGIN; SELECT iam.enter_scope(NULL, NULL, true)");
-		PQclear(r);
-		r = PQexecParams(conn,
-				 "INSERT INTO iam.api_keys (user_id, name, key_prefix, key_hash, scopes) "
-				 "SELECT u.id, 'bench', t.p, decode(t.h, 'hex'), "
-				 "coalesce(string_to_array(nullif($4, ''), ','), '{}') "
-				 "FROM iam.users u, unnest($2::text[], $3::text[]) AS t (p, h) "
-				 "WHERE u.email = lower($1)",
-				 4, NULL, params, NULL, NULL, 0);
-		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK && atol(PQcmdTuples(r)) == n;
-		if (!ok)
-			fprintf(stderr, "vs-admin: could not insert keys: %s", PQerrorMessage(conn));
-		PQclear(r);
-		r = PQexec(conn, ok ? "COMMIT" : "ROLLBACK");
-		PQclear(r);
-		if (!ok)
-			goto out;
-		done += n;
-	}
-	printf("created %ld keys for %s in %s\n", count, email, path);
-	status = 0;
-out:
-	free(prefixes);
-	free(hashes);
-	PQfinish(conn);
+	struct vs_arena *a = vs_arena_new();
+	const char **codes = vs_arena_array(a, 65, sizeof(*codes));
+	size_t ncodes = 0;
+	char *list = vs_arena_strdup(a, scopes ? scopes : ""), *save = NULL;
+	for (char *c = strtok_r(list, ",", &save); c && ncodes < 64; c = strtok_r(NULL, ",", &save))
+		codes[ncodes++] = c;
+	struct vs_error e = { 0 };
+	enum vs_err rc = vs_api_keys_mint_many(&rt.app, a, email, count, codes, ncodes, write_key,
+					       out, &e);
+	if (rc == VS_OK)
+		printf("created %ld keys for %s in %s\n", count, email, path);
+	else
+		report("create the keys", &e, rc);
+	vs_arena_free(a);
+	vs_runtime_close(&rt);
 	fclose(out);
-	return status;
+	return rc == VS_OK ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -297,7 +230,6 @@ int main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *cmd = argv[1];
-	const char *url = getenv("VS_DATABASE_URL");
 	const char *email = NULL, *name = NULL, *slug = NULL, *description = NULL, *out = NULL;
 	const char *scopes = NULL;
 	long count = 0;
@@ -328,19 +260,19 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
+	const char *url = getenv("VS_DATABASE_URL");
 	if (!url || !*url) {
 		fprintf(stderr, "vs-admin: VS_DATABASE_URL must be set\n");
 		return 2;
 	}
-	vs_log_set_level(VS_LOG_WARN);
 	if (strcmp(cmd, "migrate") == 0)
-		return cmd_migrate(url);
+		return cmd_migrate();
 	if (strcmp(cmd, "create-superuser") == 0)
-		return cmd_create_superuser(url, email, password_stdin);
+		return cmd_create_superuser(email, password_stdin);
 	if (strcmp(cmd, "create-tenant") == 0)
-		return cmd_create_tenant(url, name, slug, description);
+		return cmd_create_tenant(name, slug, description);
 	if (strcmp(cmd, "create-api-keys") == 0)
-		return cmd_create_api_keys(url, email, count, scopes, out);
+		return cmd_create_api_keys(email, count, scopes, out);
 	fprintf(stderr, "vs-admin: unknown command %s\n", cmd);
 	usage(stderr);
 	return 2;

@@ -1,4 +1,5 @@
-/* Thin wrappers over OpenSSL: randomness, SHA-256, constant-time compare, encodings. */
+/* Thin wrappers over OpenSSL: randomness, SHA-256, constant-time compare, base64url.
+ * Hex is in core/hex.h. */
 #ifndef VS_CORE_CRYPTO_H
 #define VS_CORE_CRYPTO_H
 
@@ -17,10 +18,5 @@ uint32_t vs_crc32(const void *data, size_t len);
 
 /* base64url without padding; out needs 4 * ceil(len / 3) + 1 bytes. Returns the length. */
 size_t vs_base64url_encode(const uint8_t *in, size_t len, char *out);
-/* Lower-case hex; out needs 2 * len + 1 bytes. */
-void vs_hex_encode(const uint8_t *in, size_t len, char *out);
-/* Exactly 2 * len hex digits (either case) and nothing after them into len bytes; false
- * for anything else (out then holds garbage). */
-bool vs_hex_decode(const char *in, uint8_t *out, size_t len);
 
 #endif

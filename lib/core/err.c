@@ -36,6 +36,23 @@ const char *vs_err_title(enum vs_err code)
 	return "Internal Server Error";
 }
 
+const char *vs_http_reason(int status)
+{
+	switch (status) {
+#define XX(name, code, slug, title)                                                        \
+	case code:                                                                         \
+		return title;
+		VS_ERR_MAP(XX)
+#undef XX
+#define XX(code, text)                                                                     \
+	case code:                                                                         \
+		return text;
+		VS_HTTP_SUCCESS_MAP(XX)
+#undef XX
+	}
+	return "Internal Server Error";
+}
+
 enum vs_err vs_fail(struct vs_error *e, enum vs_err code, const char *detail)
 {
 	if (e) {

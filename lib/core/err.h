@@ -43,7 +43,13 @@ struct vs_error {
 	size_t nfields;
 };
 
+/* The statuses that are not errors, with their reason phrases. */
+#define VS_HTTP_SUCCESS_MAP(XX) XX(201, "Created") XX(202, "Accepted") XX(204, "No Content")
+
 int vs_err_status(enum vs_err code);
+/* The reason phrase of an HTTP status this program sends: the error table's title, or the
+ * success table's; "Internal Server Error" for any other. */
+const char *vs_http_reason(int status);
 const char *vs_err_slug(enum vs_err code);
 const char *vs_err_title(enum vs_err code);
 

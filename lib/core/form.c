@@ -1,17 +1,8 @@
 #include "core/form.h"
 
-#include <string.h>
+#include "core/hex.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include <string.h>
 
 /* Decodes into the arena; returns NULL on a bad escape or a decoded NUL. */
 static char *decode(struct vs_arena *a, const char *s, size_t len, size_t *out_len)
@@ -25,7 +16,7 @@ static char *decode(struct vs_arena *a, const char *s, size_t len, size_t *out_l
 		} else if (c == '%') {
 			if (len - i < 3)
 				return NULL;
-			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+			int hi = vs_hex_digit(s[i + 1]), lo = vs_hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return NULL;
 			c = (char)(hi << 4 | lo);

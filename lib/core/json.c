@@ -1,5 +1,7 @@
 #include "core/json.h"
 
+#include "core/form.h"
+#include "core/messages.h"
 #include "core/time.h"
 
 #include <string.h>
@@ -20,7 +22,7 @@ static const char *scan_text(const char *buf, size_t len, size_t *members)
 		if (in_string) {
 			if (c == '\\') {
 				if (len - i > 5 && memcmp(buf + i + 1, "u0000", 5) == 0)
-					return "Request body has a NUL character in a string.";
+					return VS_MSG_BODY_NUL;
 				i++;
 			} else if (c == '"') {
 				in_string = false;
@@ -30,7 +32,7 @@ static const char *scan_text(const char *buf, size_t len, size_t *members)
 		} else if (c == ':') {
 			n++;
 		} else if (c == '\'') {
-			return "Request body is not valid JSON.";
+			return VS_MSG_BODY_NOT_JSON;
 		}
 	}
 	*members = n;
@@ -121,15 +123,15 @@ enum vs_err vs_json_parse(struct vs_arena *a, const char *buf, size_t len,
 {
 	*out = NULL;
 	if (len == 0)
-		return vs_fail(e, VS_BADREQ, "Request body is empty; a JSON document was expected.");
+		return vs_fail(e, VS_BADREQ, VS_MSG_BODY_EMPTY);
 	if (len > INT32_MAX)
-		return vs_fail(e, VS_TOOLARGE, "Request body is too large.");
+		return vs_fail(e, VS_TOOLARGE, VS_MSG_BODY_TOO_LARGE);
 
 	if (!utf8_valid((const unsigned char *)buf, len))
-		return vs_fail(e, VS_BADREQ, "Request body is not valid UTF-8.");
+		return vs_fail(e, VS_BADREQ, VS_MSG_BODY_NOT_UTF8);
 	struct json_tokener *tok = json_tokener_new_ex(VS_JSON_MAX_DEPTH);
 	if (!tok)
-		return vs_fail(e, VS_INTERNAL, "could not allocate a JSON parser");
+		return vs_fail(e, VS_INTERNAL, VS_MSG_PARSER_FAILED);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	struct json_object *obj = json_tokener_parse_ex(tok, buf, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
@@ -139,25 +141,25 @@ enum vs_err vs_json_parse(struct vs_arena *a, const char *buf, size_t len,
 	if (!obj || jerr != json_tokener_success) {
 		json_object_put(obj);
 		if (jerr == json_tokener_error_depth)
-			return vs_fail(e, VS_BADREQ, "Request body is nested too deeply.");
+			return vs_fail(e, VS_BADREQ, VS_MSG_BODY_TOO_DEEP);
 		if (jerr == json_tokener_error_parse_utf8_string)
-			return vs_fail(e, VS_BADREQ, "Request body is not valid UTF-8.");
-		return vs_fail(e, VS_BADREQ, "Request body is not valid JSON.");
+			return vs_fail(e, VS_BADREQ, VS_MSG_BODY_NOT_UTF8);
+		return vs_fail(e, VS_BADREQ, VS_MSG_BODY_NOT_JSON);
 	}
 	vs_arena_defer(a, put_json, obj);
 	while (end < len && (buf[end] == ' ' || buf[end] == '\t' || buf[end] == '\r' ||
 			     buf[end] == '\n'))
 		end++;
 	if (end != len)
-		return vs_fail(e, VS_BADREQ, "Request body has data after the JSON document.");
+		return vs_fail(e, VS_BADREQ, VS_MSG_BODY_TRAILING);
 	size_t members;
 	const char *bad = scan_text(buf, len, &members);
 	if (bad)
 		return vs_fail(e, VS_BADREQ, bad);
 	if (members != count_members_in_tree(obj))
-		return vs_fail(e, VS_BADREQ, "Request body has duplicate keys.");
+		return vs_fail(e, VS_BADREQ, VS_MSG_BODY_DUPLICATE_KEYS);
 	if (has_non_finite(obj))
-		return vs_fail(e, VS_BADREQ, "Request body is not valid JSON.");
+		return vs_fail(e, VS_BADREQ, VS_MSG_BODY_NOT_JSON);
 	*out = obj;
 	return VS_OK;
 }
@@ -181,15 +183,61 @@ static const struct vs_json_field *find_field(const struct vs_json_field *f, siz
 	return NULL;
 }
 
-static void bind_one(const struct vs_json_field *f, struct json_object *v, void *out,
-		     struct vs_error *e)
+/* An array of strings, each passing f->check, into the arena. */
+static void bind_strings(struct vs_arena *a, const struct vs_json_field *f, struct json_object *v,
+			 struct vs_opt_strs *out, struct vs_error *e)
+{
+	size_t n = json_object_array_length(v);
+	if (f->max && n > (size_t)f->max) {
+		vs_fail_field(e, f->name, VS_MSG_TOO_MANY_ITEMS);
+		return;
+	}
+	out->v = vs_arena_array(a, n + 1, sizeof(*out->v));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *item = json_object_array_get_idx(v, i);
+		bool string = json_object_is_type(item, json_type_string);
+		const char *s = string ? json_object_get_string(item) : NULL;
+		size_t len = string ? (size_t)json_object_get_string_len(item) : 0;
+		const char *msg = f->check ? f->check(s, len) : string ? NULL : VS_MSG_NOT_STRINGS;
+		if (msg) {
+			vs_fail_field(e, f->name, msg);
+			return;
+		}
+		out->v[out->n++] = s;
+	}
+	out->set = true;
+}
+
+static void bind_uuids(struct vs_arena *a, const struct vs_json_field *f, struct json_object *v,
+		       struct vs_opt_uuids *out, struct vs_error *e)
+{
+	size_t n = json_object_array_length(v);
+	if (f->max && n > (size_t)f->max) {
+		vs_fail_field(e, f->name, VS_MSG_TOO_MANY_ITEMS);
+		return;
+	}
+	out->v = vs_arena_array(a, n + 1, sizeof(*out->v));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *item = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(item, json_type_string) ||
+		    !vs_uuid_parse(json_object_get_string(item),
+				   (size_t)json_object_get_string_len(item), &out->v[out->n++])) {
+			vs_fail_field(e, f->name, VS_MSG_NOT_UUIDS);
+			return;
+		}
+	}
+	out->set = true;
+}
+
+static void bind_one(struct vs_arena *a, const struct vs_json_field *f, struct json_object *v,
+		     void *out, struct vs_error *e)
 {
 	char *dst = (char *)out + f->offset;
 	bool is_null = v == NULL || json_object_is_type(v, json_type_null);
 
 	if (is_null) {
 		if (!(f->flags & VS_JF_NULLABLE)) {
-			vs_fail_field(e, f->name, "must not be null");
+			vs_fail_field(e, f->name, VS_MSG_NOT_NULL);
 			return;
 		}
 	}
@@ -202,7 +250,7 @@ static void bind_one(const struct vs_json_field *f, struct json_object *v, void 
 			return;
 		}
 		if (!json_object_is_type(v, json_type_string)) {
-			vs_fail_field(e, f->name, "must be a string");
+			vs_fail_field(e, f->name, VS_MSG_NOT_STRING);
 			return;
 		}
 		s->p = json_object_get_string(v);
@@ -210,8 +258,8 @@ static void bind_one(const struct vs_json_field *f, struct json_object *v, void 
 		size_t chars = utf8_chars(s->p, s->len);
 		if ((f->min || f->max) && ((int64_t)chars < f->min || (int64_t)chars > f->max)) {
 			vs_fail_field(e, f->name,
-				      f->min > 0 && (int64_t)chars < f->min ? "is too short"
-									    : "is too long");
+				      f->min > 0 && (int64_t)chars < f->min ? VS_MSG_TOO_SHORT
+									    : VS_MSG_TOO_LONG);
 			return;
 		}
 		const char *msg = f->check ? f->check(s->p, s->len) : NULL;
@@ -222,7 +270,7 @@ static void bind_one(const struct vs_json_field *f, struct json_object *v, void 
 	case VS_JT_BOOL: {
 		struct vs_opt_bool *b = (struct vs_opt_bool *)dst;
 		if (!json_object_is_type(v, json_type_boolean)) {
-			vs_fail_field(e, f->name, "must be a boolean");
+			vs_fail_field(e, f->name, VS_MSG_NOT_BOOLEAN);
 			return;
 		}
 		b->set = true;
@@ -233,13 +281,13 @@ static void bind_one(const struct vs_json_field *f, struct json_object *v, void 
 		struct vs_opt_int *i = (struct vs_opt_int *)dst;
 		/* json-c clamps out-of-range integers to INT64_MIN/MAX; treat those as too big. */
 		if (!json_object_is_type(v, json_type_int)) {
-			vs_fail_field(e, f->name, "must be an integer");
+			vs_fail_field(e, f->name, VS_MSG_NOT_INTEGER);
 			return;
 		}
 		int64_t val = json_object_get_int64(v);
 		if (val == INT64_MAX || val == INT64_MIN ||
 		    ((f->min || f->max) && (val < f->min || val > f->max))) {
-			vs_fail_field(e, f->name, "is out of range");
+			vs_fail_field(e, f->name, VS_MSG_OUT_OF_RANGE);
 			return;
 		}
 		i->set = true;
@@ -256,7 +304,7 @@ static void bind_one(const struct vs_json_field *f, struct json_object *v, void 
 		if (!json_object_is_type(v, json_type_string) ||
 		    !vs_uuid_parse(json_object_get_string(v),
 				   (size_t)json_object_get_string_len(v), &u->v))
-			vs_fail_field(e, f->name, "must be a UUID");
+			vs_fail_field(e, f->name, VS_MSG_NOT_UUID);
 		return;
 	}
 	case VS_JT_TIME: {
@@ -270,44 +318,72 @@ static void bind_one(const struct vs_json_field *f, struct json_object *v, void 
 		    !vs_time_parse(json_object_get_string(v),
 				   (size_t)json_object_get_string_len(v), &t->v))
 			vs_fail_field(e, f->name,
-				      "must be an RFC 3339 timestamp with a UTC offset");
+				      VS_MSG_NOT_TIMESTAMP);
 		return;
 	}
-	case VS_JT_ARRAY: {
-		struct vs_json_array *arr = (struct vs_json_array *)dst;
+	case VS_JT_ARRAY:
+	case VS_JT_STRINGS:
+	case VS_JT_UUIDS:
 		if (!json_object_is_type(v, json_type_array)) {
-			vs_fail_field(e, f->name, "must be an array");
+			vs_fail_field(e, f->name, VS_MSG_NOT_ARRAY);
 			return;
 		}
-		arr->set = true;
-		arr->v = v;
+		if (f->type == VS_JT_STRINGS) {
+			bind_strings(a, f, v, (struct vs_opt_strs *)dst, e);
+		} else if (f->type == VS_JT_UUIDS) {
+			bind_uuids(a, f, v, (struct vs_opt_uuids *)dst, e);
+		} else {
+			struct vs_json_array *arr = (struct vs_json_array *)dst;
+			arr->set = true;
+			arr->v = v;
+		}
 		return;
-	}
 	}
 }
 
-enum vs_err vs_json_bind(struct json_object *obj, const struct vs_json_field *fields,
-			 size_t nfields, void *out, struct vs_error *e)
+enum vs_err vs_json_bind(struct vs_arena *a, struct json_object *obj,
+			 const struct vs_json_field *fields, size_t nfields, void *out,
+			 struct vs_error *e)
 {
 	size_t before = e->nfields;
 	if (!json_object_is_type(obj, json_type_object))
-		return vs_fail_field(e, "body", "must be a JSON object");
+		return vs_fail_field(e, "body", VS_MSG_NOT_OBJECT);
 
 	json_object_object_foreach(obj, key, val)
 	{
 		const struct vs_json_field *f = find_field(fields, nfields, key);
 		if (!f) {
-			vs_fail_field(e, key, "unknown field");
+			vs_fail_field(e, key, VS_MSG_UNKNOWN_FIELD);
 			continue;
 		}
-		bind_one(f, val, out, e);
+		bind_one(a, f, val, out, e);
 	}
 	for (size_t i = 0; i < nfields; i++) {
 		if ((fields[i].flags & VS_JF_REQUIRED) &&
 		    !json_object_object_get_ex(obj, fields[i].name, NULL))
-			vs_fail_field(e, fields[i].name, "field required");
+			vs_fail_field(e, fields[i].name, VS_MSG_FIELD_REQUIRED);
 	}
 	return e->nfields > before || e->code == VS_INVALID ? VS_INVALID : VS_OK;
+}
+
+enum vs_err vs_json_bind_form(struct vs_arena *a, const struct vs_form *form,
+			      const struct vs_json_field *fields, size_t nfields, void *out,
+			      struct vs_error *e)
+{
+	struct json_object *obj = json_object_new_object();
+	vs_arena_defer(a, put_json, obj);
+	for (size_t i = 0; i < form->n; i++) {
+		const struct vs_form_pair *pair = &form->pairs[i];
+		if (vs_form_get(form, pair->name) != pair->value)
+			continue; /* a repetition: reported with the first */
+		if (vs_form_count(form, pair->name) > 1)
+			vs_fail_field(e, pair->name, VS_MSG_GIVEN_TWICE);
+		else if (pair->value_len > 0)
+			json_object_object_add(obj, pair->name,
+					       json_object_new_string_len(pair->value,
+									  (int)pair->value_len));
+	}
+	return vs_json_bind(a, obj, fields, nfields, out, e);
 }
 
 const char *vs_json_text(struct vs_arena *a, struct json_object *obj, size_t *len)

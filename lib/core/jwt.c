@@ -1,6 +1,7 @@
 #include "core/jwt.h"
 
 #include "core/crypto.h"
+#include "core/hex.h"
 #include "core/json.h"
 
 #include <jwt.h>

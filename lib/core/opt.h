@@ -31,6 +31,17 @@ struct vs_opt_time {
 	int64_t v; /* Unix seconds */
 };
 
+struct vs_opt_strs {
+	bool set;
+	const char **v; /* NUL-terminated strings */
+	size_t n;
+};
+struct vs_opt_uuids {
+	bool set;
+	vs_uuid *v;
+	size_t n;
+};
+
 /* The string to store: NULL when absent or null. */
 static inline const char *vs_opt_str_or_null(const struct vs_opt_str *s)
 {

@@ -1,19 +1,9 @@
 #include "core/uuid.h"
 
 #include "core/crypto.h"
+#include "core/hex.h"
 
 #include <string.h>
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 bool vs_uuid_parse(const char *s, size_t len, vs_uuid *out)
 {
@@ -26,7 +16,7 @@ bool vs_uuid_parse(const char *s, size_t len, vs_uuid *out)
 				return false;
 			continue;
 		}
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		int hi = vs_hex_digit(s[i]), lo = vs_hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		out->b[j++] = (uint8_t)(hi << 4 | lo);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/hex.h"
 #include "pg_util.h"
 
 void db_compose_key(char key[VS_API_KEY_LEN + 1], char prefix[VS_API_KEY_PUBLIC_LEN + 1],

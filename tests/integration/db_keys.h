@@ -8,7 +8,7 @@
 #include <libpq-fe.h>
 
 #include "core/crypto.h"
-#include "domain/api_key.h"
+#include "api_keys/domain.h"
 
 /* A new key, not stored anywhere; its public id and SHA-256 (hex) too. */
 void db_compose_key(char key[VS_API_KEY_LEN + 1], char prefix[VS_API_KEY_PUBLIC_LEN + 1],

@@ -16,7 +16,7 @@
 #include "check.h"
 #include "db_keys.h"
 #include "core/crypto.h"
-#include "domain/api_key.h"
+#include "api_keys/domain.h"
 #include "fixtures.h"
 #include "http.h"
 #include "json_util.h"

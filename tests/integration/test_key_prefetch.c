@@ -1,16 +1,18 @@
 /*
- * Keys looked up ahead (vs_pg_repos_prefetch_keys), as a check worker does for the
- * requests it holds, through the worker's own database layer as the application role:
- * each check then answers as its own lookup would have, uses the result without asking
- * again, and asks again once a notification has come in between.
+ * Keys looked up ahead (the API-key port's prefetch), as a check worker does for the
+ * requests it holds, through the worker's own runtime as the application role: each
+ * check then answers as its own lookup would have, uses the result without asking again,
+ * and asks again once a notification has come in between.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/pg/pg.h"
+#include "api_keys/usecases.h"
+#include "app/db.h"
 #include "check.h"
+#include "runtime/runtime.h"
 #include "core/log.h"
 #include "db_keys.h"
 #include "fixtures.h"
@@ -18,8 +20,9 @@
 #include "suites.h"
 #include "util.h"
 
-static struct vs_pg *pg;
-static struct vs_pg_repos *repos;
+static struct vs_runtime rt;
+static struct vs_api_key_repo *keys; /* rt.app.api_keys */
+static struct vs_db *db;	     /* rt.app.db */
 static struct vs_arena *arena;
 static PGconn *owner;
 
@@ -31,9 +34,15 @@ static int suite_init(void)
 				"set (tests/integration/run exports them)\n");
 		return -1;
 	}
+	static const struct vs_runtime_options options = { 0 };
+	char err[256];
+	if (!vs_runtime_open(&rt, &options, err, sizeof(err))) {
+		fprintf(stderr, "key prefetch: %s\n", err);
+		return -1;
+	}
 	vs_log_set_level(VS_LOG_WARN);
-	pg = vs_pg_new(url, 5000);
-	repos = vs_pg_repos_new(pg, 1024, 60, NULL);
+	keys = rt.app.api_keys;
+	db = rt.app.db;
 	arena = vs_arena_new();
 	owner = pg_open(owner_url);
 	return owner ? 0 : -1;
@@ -41,8 +50,7 @@ static int suite_init(void)
 
 static int suite_cleanup(void)
 {
-	vs_pg_repos_free(repos);
-	vs_pg_free(pg);
+	vs_runtime_close(&rt);
 	vs_arena_free(arena);
 	if (owner)
 		PQfinish(owner);
@@ -98,32 +106,51 @@ static bool deactivate_unannounced(const char *name)
 /* Storing a key notifies every worker (its id: forget it); a notification read after a
  * prefetch voids it. So the tests read those of their own setup first, as a worker would
  * have before its requests came. */
+static unsigned long notifications(void)
+{
+	struct vs_db_stats s;
+	db->ops->stats(db, &s);
+	return s.notifications;
+}
+
 static unsigned long notifications_read(void)
 {
-	(void)vs_pg_ensure(pg);
-	return vs_pg_stats(pg)->notifications;
+	(void)db->ops->ensure(db);
+	return notifications();
 }
 
 static void await_notifications(unsigned long before, unsigned long count)
 {
-	for (int i = 0; i < 400 && vs_pg_stats(pg)->notifications < before + count; i++) {
+	for (int i = 0; i < 400 && notifications() < before + count; i++) {
 		sleep_ms(5);
-		(void)vs_pg_ensure(pg);
+		(void)db->ops->ensure(db);
 	}
-	EXPECT(vs_pg_stats(pg)->notifications >= before + count,
-	       "%lu of %lu notifications of the setup arrived",
-	       vs_pg_stats(pg)->notifications - before, count);
+	EXPECT(notifications() >= before + count, "%lu of %lu notifications of the setup arrived",
+	       notifications() - before, count);
 }
 
-/* What the repository's verify says of a key, as the check asks it. */
-static enum vs_err verify(const char *key, struct vs_api_key *out)
+/* The record the port finds for a key, as the check's verification asks it. */
+static enum vs_err find(const char *key, struct vs_api_key *out)
 {
 	char public_id[VS_API_KEY_PUBLIC_LEN + 1];
-	struct vs_api_key_repo *keys = vs_pg_repos_ports(repos).api_keys;
 	memset(out, 0, sizeof(*out));
 	if (!vs_api_key_parse(key, strlen(key), public_id))
 		return VS_INVALID;
-	return keys->ops->verify(keys, arena, key, strlen(key), public_id, out);
+	return keys->ops->find(keys, arena, public_id, out);
+}
+
+/* What the one verification concludes of a key. */
+static enum vs_err authenticate(const char *key)
+{
+	struct vs_api_key k;
+	struct vs_error e = { 0 };
+	return vs_api_keys_authenticate(&rt.app, arena, key, strlen(key), &k, &e);
+}
+
+static void prefetch_done(void)
+{
+	keys->ops->prefetch_done(keys);
+	db->ops->request_done(db);
 }
 
 static void test_prefetched_keys_answer_as_lookups_would(void)
@@ -142,16 +169,18 @@ static void test_prefetched_keys_answer_as_lookups_would(void)
 		goto out;
 	await_notifications(before, 5);
 	const char *held[] = { good, wrong, unknown, NULL, inactive, "vsak_not-a-key", other, good };
-	vs_pg_repos_prefetch_keys(repos, held, sizeof(held) / sizeof(held[0]));
+	keys->ops->prefetch(keys, held, sizeof(held) / sizeof(held[0]));
 
-	EXPECT(verify(good, &k) == VS_OK && k.is_active && k.owner_active, "the good key failed");
-	EXPECT(verify(other, &k) == VS_OK && k.is_active, "the other good key failed");
-	EXPECT(verify(wrong, &k) == VS_UNAUTHORIZED, "a key with the wrong secret passed");
-	EXPECT(verify(unknown, &k) == VS_UNAUTHORIZED, "a key never stored passed");
-	EXPECT(verify(inactive, &k) == VS_OK && !k.is_active,
+	EXPECT(authenticate(good) == VS_OK && find(good, &k) == VS_OK && k.is_active &&
+		       k.owner_active,
+	       "the good key failed");
+	EXPECT(authenticate(other) == VS_OK, "the other good key failed");
+	EXPECT(authenticate(wrong) == VS_UNAUTHORIZED, "a key with the wrong secret passed");
+	EXPECT(authenticate(unknown) == VS_UNAUTHORIZED && find(unknown, &k) == VS_NOTFOUND,
+	       "a key never stored passed");
+	EXPECT(find(inactive, &k) == VS_OK && !k.is_active && authenticate(inactive) == VS_UNAUTHORIZED,
 	       "the deactivated key came back %s", k.is_active ? "active" : "missing");
-	vs_pg_repos_prefetch_done(repos);
-	vs_pg_repos_request_done(repos);
+	prefetch_done();
 out:
 	free(g);
 	free(o);
@@ -168,7 +197,7 @@ static bool store_and_prefetch_two(char a[VS_API_KEY_LEN + 1], const char *name_
 		return false;
 	await_notifications(before, 2);
 	const char *held[] = { a, b };
-	vs_pg_repos_prefetch_keys(repos, held, 2);
+	keys->ops->prefetch(keys, held, 2);
 	return true;
 }
 
@@ -182,15 +211,14 @@ static void test_prefetched_results_are_used_until_done(void)
 	    !deactivate_unannounced(s))
 		goto out;
 	/* Still active: the answer of the lookup made ahead, not of a second one. */
-	EXPECT(verify(first, &k) == VS_OK && k.is_active,
+	EXPECT(find(first, &k) == VS_OK && k.is_active,
 	       "the first check asked the database again instead of using the prefetched key");
-	vs_pg_repos_prefetch_done(repos);
+	keys->ops->prefetch_done(keys);
 	/* Held requests answered: the next check asks. */
-	EXPECT(verify(second, &k) == VS_OK && !k.is_active,
+	EXPECT(find(second, &k) == VS_OK && !k.is_active,
 	       "a check after prefetch_done used a prefetched (stale) key");
 out:
-	vs_pg_repos_prefetch_done(repos);
-	vs_pg_repos_request_done(repos);
+	prefetch_done();
 	free(f);
 	free(s);
 }
@@ -205,12 +233,11 @@ static void test_a_notification_voids_prefetched_results(void)
 	    !set_active(r, false)) /* committed, and announced to every worker */
 		goto out;
 	sleep_ms(100); /* for the notification to reach the connection */
-	EXPECT(verify(revoked, &k) == VS_OK && !k.is_active,
+	EXPECT(find(revoked, &k) == VS_OK && !k.is_active,
 	       "a key deactivated after it was prefetched still came back active");
-	EXPECT(verify(kept, &k) == VS_OK && k.is_active, "the unchanged key failed");
+	EXPECT(find(kept, &k) == VS_OK && k.is_active, "the unchanged key failed");
 out:
-	vs_pg_repos_prefetch_done(repos);
-	vs_pg_repos_request_done(repos);
+	prefetch_done();
 	free(r);
 	free(kn);
 }

@@ -1,5 +1,6 @@
-/* Every suite of the unit test program (no I/O: no sockets, no database). main.c calls each
- * register function once; a registration error is left in CU_get_error(). */
+/* The unit test program's suites (no I/O: no sockets, no database). tests/unit mirrors
+ * lib/: a module's tests are in tests/unit/<module>/, the fakes behind the ports in
+ * tests/unit/fakes/. A registration error is left in CU_get_error(). */
 #ifndef VS_TESTS_UNIT_SUITES_H
 #define VS_TESTS_UNIT_SUITES_H
 
@@ -30,28 +31,14 @@ static inline const char *ut_str(const char *s)
 void ut_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup,
 		  const struct ut_test *tests);
 
-void register_arena_tests(void);
-void register_json_tests(void);
-void register_uuid_time_tests(void);
-void register_crypto_tests(void);
-void register_form_tests(void);
-void register_jwt_tests(void);
-void register_password_tests(void);
-void register_domain_tests(void);
-void register_router_tests(void);
-void register_request_tests(void);
-void register_app_auth_tests(void);
-void register_app_users_tests(void);
-void register_rbac_tests(void);
-void register_authorize_tests(void);
-void register_fakes_tests(void);
-void register_session_tests(void);
-void register_app_roles_tests(void);
-void register_app_assignments_tests(void);
-void register_app_users_rbac_tests(void);
-void register_app_tenants_tests(void);
-void register_openapi_tests(void);
-void register_key_cache_tests(void);
-void register_config_tests(void);
+/* Each test file ends with UT_REGISTER(fn): main calls fn, which adds the file's suites,
+ * after CUnit is set up. The files register themselves (in link order, which the Makefile
+ * sorts by path), so a new test file needs no line anywhere else. */
+void ut_register(void (*fn)(void));
+#define UT_REGISTER(fn)                                                                    \
+	__attribute__((constructor)) static void ut_register_file(void)                   \
+	{                                                                                  \
+		ut_register(fn);                                                           \
+	}
 
 #endif

@@ -1,6 +1,7 @@
 #include "adapters/pg/migrate.h"
 
 #include "core/crypto.h"
+#include "core/hex.h"
 
 #include <dirent.h>
 #include <errno.h>

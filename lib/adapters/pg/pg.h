@@ -5,7 +5,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
-#include "ports/repos.h"
+#include "core/uuid.h"
 
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -24,13 +24,13 @@ struct vs_pg_stmt {
 	int nparams;
 };
 
-struct vs_pg_stats {
-	unsigned long connects, connect_failures, query_errors, notifications;
-};
-
 /* Lookups in a worker's cache; rejected_hits: ids known not to exist (key cache). */
 struct vs_cache_stats {
 	unsigned long hits, misses, rejected_hits;
+};
+
+struct vs_pg_stats {
+	unsigned long connects, connect_failures, query_errors, notifications;
 };
 
 /* Channels the database notifies on (sql/002_rbac_rls.sql, sql/003_api_keys.sql):
@@ -122,35 +122,5 @@ const char *vs_pg_text(struct vs_arena *a, const PGresult *r, int row, int col);
 bool vs_pg_bool(const PGresult *r, int row, int col);
 int64_t vs_pg_int64(const PGresult *r, int row, int col);
 void vs_pg_uuid(const PGresult *r, int row, int col, vs_uuid *out);
-
-/* The tx port, and the repositories, over this connection. */
-struct vs_pg_repos;
-/* key_cache_size, key_cache_ttl: VS_KEY_CACHE_SIZE and VS_KEY_CACHE_TTL; shm_path:
- * VS_SHM_PATH, the host epoch (NULL: none). */
-struct vs_pg_repos *vs_pg_repos_new(struct vs_pg *pg, size_t key_cache_size, int64_t key_cache_ttl,
-				    const char *shm_path);
-void vs_pg_repos_free(struct vs_pg_repos *r);
-struct vs_repos vs_pg_repos_ports(struct vs_pg_repos *r);
-size_t vs_pg_repos_cached_keys(const struct vs_pg_repos *r);
-/* The key cache's and the permission cache's lookups so far. */
-void vs_pg_repos_cache_stats(const struct vs_pg_repos *r, struct vs_cache_stats *keys,
-			     struct vs_cache_stats *permissions);
-/* Round trips to the database that answered key lookups: fewer than the key cache's
- * misses when requests were gathered (vs_pg_repos_prefetch_keys). */
-unsigned long vs_pg_repos_key_lookup_round_trips(const struct vs_pg_repos *r);
-/* Ends whatever a request left open, so the next one starts clean. */
-void vs_pg_repos_request_done(struct vs_pg_repos *r);
-/* Writes that must not delay an answer (the batched last_used_at), for after the response
- * has gone out, when another worker takes the next request; `force` writes everything
- * pending now, for a worker that is idle or about to exit. */
-void vs_pg_repos_write_behind(struct vs_pg_repos *r, bool force);
-/* Whether an X-API-Key value is a well-formed key the cache cannot answer for. */
-bool vs_pg_repos_key_needs_lookup(struct vs_pg_repos *r, const char *key);
-/* Looks up, in one round trip, the keys (X-API-Key values, NULL: none) of requests the
- * worker holds that its cache cannot answer, for their own checks to use. Pays only with
- * two or more; a failure just leaves each check to look its key up itself. The results
- * hold until vs_pg_repos_prefetch_done (after those requests) or a notification. */
-void vs_pg_repos_prefetch_keys(struct vs_pg_repos *r, const char *const *keys, size_t n);
-void vs_pg_repos_prefetch_done(struct vs_pg_repos *r);
 
 #endif

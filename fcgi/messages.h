@@ -1,0 +1,22 @@
+/* Texts clients see from the HTTP layer itself (routing, limits, the database's absence),
+ * one place for each. The modules' texts are in lib/<module>/messages.h. */
+#ifndef VS_FCGI_MESSAGES_H
+#define VS_FCGI_MESSAGES_H
+
+#define VS_MSG_NOT_FOUND "Not Found"
+#define VS_MSG_METHOD_NOT_ALLOWED "Method Not Allowed"
+#define VS_MSG_QUERY_MALFORMED "The query string is malformed."
+#define VS_MSG_BODY_SHORT "Request body is shorter than its length."
+#define VS_MSG_JSON_ONLY "Content-Type must be application/json."
+#define VS_MSG_FORM_INVALID "Request body is not a valid form."
+#define VS_MSG_DB_UNAVAILABLE "The database is unavailable; retry shortly."
+#define VS_MSG_DB_UNAVAILABLE_READY "The database is unavailable."
+#define VS_MSG_SCHEMA_BEHIND                                                               \
+	"The database schema is at version %ld; this build needs %d. Run vs-admin migrate."
+#define VS_MSG_METRICS_OFF "Metrics are off: the workers have no VS_METRICS_PATH or VS_SHM_PATH."
+#define VS_MSG_INTERNAL "An internal error occurred."
+/* printf format: the path parameter's noun ("tenant" for tenant_id). */
+#define VS_MSG_PATH_ID_INVALID "Invalid %s ID format. Must be a valid UUID."
+#define VS_MSG_QUERY_INT "must be an integer from %lld to %lld"
+
+#endif

@@ -1,0 +1,177 @@
+/* /users, /users/me and /tenants/{tenant_id}/users. */
+#include "users/handlers.h"
+
+#include "users/usecases.h"
+
+#define NAME_MAX_CHARS 100
+
+#define USER_FIELD(name, type, flags, min, max, check)                                     \
+	{ #name, type, offsetof(struct vs_user_input, name), flags, min, max, check }
+
+static const struct vs_json_field create_fields[] = {
+	USER_FIELD(email, VS_JT_STRING, VS_JF_REQUIRED, 0, 0, vs_user_email_check),
+	USER_FIELD(password, VS_JT_STRING, VS_JF_REQUIRED, 0, 0, vs_user_password_check),
+	USER_FIELD(first_name, VS_JT_STRING, VS_JF_NULLABLE, 0, NAME_MAX_CHARS, NULL),
+	USER_FIELD(last_name, VS_JT_STRING, VS_JF_NULLABLE, 0, NAME_MAX_CHARS, NULL),
+	USER_FIELD(is_active, VS_JT_BOOL, 0, 0, 0, NULL),
+	USER_FIELD(is_superuser, VS_JT_BOOL, 0, 0, 0, NULL),
+	USER_FIELD(role_id, VS_JT_UUID, VS_JF_NULLABLE, 0, 0, NULL),
+};
+
+static const struct vs_json_field update_fields[] = {
+	USER_FIELD(email, VS_JT_STRING, 0, 0, 0, vs_user_email_check),
+	USER_FIELD(password, VS_JT_STRING, 0, 0, 0, vs_user_password_check),
+	USER_FIELD(first_name, VS_JT_STRING, VS_JF_NULLABLE, 0, NAME_MAX_CHARS, NULL),
+	USER_FIELD(last_name, VS_JT_STRING, VS_JF_NULLABLE, 0, NAME_MAX_CHARS, NULL),
+	USER_FIELD(is_active, VS_JT_BOOL, 0, 0, 0, NULL),
+	USER_FIELD(is_superuser, VS_JT_BOOL, 0, 0, 0, NULL),
+};
+
+/* Self-service: no is_active (a user cannot reactivate themselves). */
+static const struct vs_json_field me_fields[] = {
+	USER_FIELD(email, VS_JT_STRING, 0, 0, 0, vs_user_email_check),
+	USER_FIELD(password, VS_JT_STRING, 0, 0, 0, vs_user_password_check),
+	USER_FIELD(first_name, VS_JT_STRING, VS_JF_NULLABLE, 0, NAME_MAX_CHARS, NULL),
+	USER_FIELD(last_name, VS_JT_STRING, VS_JF_NULLABLE, 0, NAME_MAX_CHARS, NULL),
+	USER_FIELD(is_superuser, VS_JT_BOOL, 0, 0, 0, NULL),
+};
+
+static struct json_object *render_user(const struct vs_user *u)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *roles = json_object_new_array();
+	for (size_t i = 0; i < u->nroles; i++)
+		json_object_array_add(roles, json_object_new_string(u->roles[i]));
+	json_object_object_add(o, "id", vs_json_uuid(&u->id));
+	json_object_object_add(o, "email", json_object_new_string(u->email));
+	json_object_object_add(o, "first_name", vs_json_str_or_null(u->first_name));
+	json_object_object_add(o, "last_name", vs_json_str_or_null(u->last_name));
+	json_object_object_add(o, "is_active", json_object_new_boolean(u->is_active));
+	json_object_object_add(o, "is_superuser", json_object_new_boolean(u->is_superuser));
+	json_object_object_add(o, "created_at", vs_json_time(u->created_at));
+	json_object_object_add(o, "updated_at", vs_json_time(u->updated_at));
+	json_object_object_add(o, "roles", roles);
+	return o;
+}
+
+static void respond_user(struct vs_request *req, int status, const struct vs_user *u)
+{
+	vs_res_json(req, status, render_user(u));
+}
+
+/* The envelope list shared by /users and /tenants/{tenant_id}/users. */
+static enum vs_err list_users(struct vs_worker *w, struct vs_request *req)
+{
+	int64_t page, limit;
+	const char *search;
+	struct vs_user_page result;
+	vs_req_query_int(req, "page", 1, 1, 1000000, &page);
+	vs_req_query_int(req, "limit", 20, 1, 100, &limit);
+	vs_req_query_str(req, "search", 100, &search);
+	if (req->error.code != VS_OK)
+		return req->error.code;
+	enum vs_err rc = vs_users_list(w->app, req->arena, &req->principal, req->tenant, search,
+				       (page - 1) * limit, limit, &result, &req->error);
+	if (rc != VS_OK)
+		return rc;
+	struct json_object *items = json_object_new_array();
+	for (size_t i = 0; i < result.n; i++)
+		json_object_array_add(items, render_user(&result.items[i]));
+	vs_res_envelope(req, items, result.total, page, limit);
+	return VS_OK;
+}
+
+enum vs_err vs_h_users_list(struct vs_worker *w, struct vs_request *req)
+{
+	return list_users(w, req);
+}
+
+enum vs_err vs_h_tenant_users_list(struct vs_worker *w, struct vs_request *req)
+{
+	return list_users(w, req);
+}
+
+enum vs_err vs_h_users_create(struct vs_worker *w, struct vs_request *req)
+{
+	struct vs_user_input in = { 0 };
+	struct vs_user u;
+	enum vs_err rc =
+		vs_req_bind_json(req, create_fields, VS_JSON_FIELDS_LEN(create_fields), &in);
+	if (rc == VS_OK)
+		rc = vs_users_create(w->app, req->arena, &req->principal, req->tenant, &in, &u,
+				     &req->error);
+	if (rc == VS_OK)
+		respond_user(req, 201, &u);
+	return rc;
+}
+
+static enum vs_err get_user(struct vs_worker *w, struct vs_request *req)
+{
+	vs_uuid id;
+	struct vs_user u;
+	enum vs_err rc = vs_req_path_uuid(req, "user_id", &id);
+	if (rc == VS_OK)
+		rc = vs_users_get(w->app, req->arena, &req->principal, &id, req->tenant, &u,
+				  &req->error);
+	if (rc == VS_OK)
+		respond_user(req, 200, &u);
+	return rc;
+}
+
+enum vs_err vs_h_users_get(struct vs_worker *w, struct vs_request *req)
+{
+	return get_user(w, req);
+}
+
+enum vs_err vs_h_tenant_users_get(struct vs_worker *w, struct vs_request *req)
+{
+	return get_user(w, req);
+}
+
+enum vs_err vs_h_users_update(struct vs_worker *w, struct vs_request *req)
+{
+	vs_uuid id;
+	struct vs_user_input in = { 0 };
+	struct vs_user u;
+	enum vs_err rc = vs_req_path_uuid(req, "user_id", &id);
+	if (rc == VS_OK)
+		rc = vs_req_bind_json(req, update_fields, VS_JSON_FIELDS_LEN(update_fields), &in);
+	if (rc == VS_OK)
+		rc = vs_users_update(w->app, req->arena, &req->principal, &id, req->tenant, &in,
+				     &u, &req->error);
+	if (rc == VS_OK)
+		respond_user(req, 200, &u);
+	return rc;
+}
+
+enum vs_err vs_h_users_delete(struct vs_worker *w, struct vs_request *req)
+{
+	vs_uuid id;
+	enum vs_err rc = vs_req_path_uuid(req, "user_id", &id);
+	if (rc == VS_OK)
+		rc = vs_users_delete(w->app, req->arena, &req->principal, &id, req->tenant,
+				     &req->error);
+	if (rc == VS_OK)
+		vs_res_empty(req, 204);
+	return rc;
+}
+
+enum vs_err vs_h_users_me(struct vs_worker *w, struct vs_request *req)
+{
+	(void)w;
+	respond_user(req, 200, &req->principal.user);
+	return VS_OK;
+}
+
+enum vs_err vs_h_users_me_update(struct vs_worker *w, struct vs_request *req)
+{
+	struct vs_user_input in = { 0 };
+	struct vs_user u;
+	enum vs_err rc = vs_req_bind_json(req, me_fields, VS_JSON_FIELDS_LEN(me_fields), &in);
+	if (rc == VS_OK)
+		rc = vs_users_update_me(w->app, req->arena, &req->principal, req->tenant, &in, &u,
+					&req->error);
+	if (rc == VS_OK)
+		respond_user(req, 200, &u);
+	return rc;
+}

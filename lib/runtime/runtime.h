@@ -1,0 +1,46 @@
+/* The one wiring of the application: configuration → PostgreSQL adapter → repositories →
+ * use cases. vs-fcgi, vs-admin and vs-worker each open one runtime and use rt->app; none
+ * of them builds the adapters itself. */
+#ifndef VS_RUNTIME_RUNTIME_H
+#define VS_RUNTIME_RUNTIME_H
+
+#include "app/app.h"
+#include "core/config.h"
+#include "core/jwt.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct vs_runtime_options {
+	bool need_jwt; /* mints or verifies access tokens: refuse to start without a secret */
+	bool offline;  /* configuration only, no database (vs-fcgi --check-config) */
+	bool tool;     /* a command-line tool: small caches, no host epoch, long statements */
+};
+
+struct vs_pg;
+struct vs_arena;
+struct vs_host_epoch;
+
+struct vs_runtime {
+	struct vs_config cfg;
+	struct vs_jwt_keys jwt;
+	struct vs_app app; /* what the use cases are given */
+	/* Private to runtime.c: */
+	struct vs_pg *pg;
+	struct vs_arena *owned; /* the repositories and their caches */
+	struct vs_host_epoch *epoch;
+};
+
+/* Reads the configuration and builds everything; does not wait for the database (a
+ * worker answers 503 until it is there). On failure writes a one-line reason into err,
+ * leaves nothing to release, and returns false. */
+bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt, char *err,
+		     size_t errlen);
+void vs_runtime_close(struct vs_runtime *rt);
+
+/* Applies the migrations of sql_dir not yet applied, as the database owner (vs-admin
+ * migrate), granting the application role its privileges. */
+bool vs_runtime_migrate(struct vs_runtime *rt, const char *sql_dir, const char *app_role,
+			int *applied, char *err, size_t errlen);
+
+#endif

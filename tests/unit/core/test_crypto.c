@@ -1,0 +1,91 @@
+/* lib/core/crypto.c: SHA-256, hex, base64url, constant-time compare, randomness. */
+#include "suites.h"
+
+#include "core/crypto.h"
+#include "core/hex.h"
+
+#include <string.h>
+
+static void test_crypto_sha256_known_vector(void)
+{
+	uint8_t d[VS_SHA256_LEN];
+	char hex[2 * VS_SHA256_LEN + 1];
+	vs_sha256("abc", 3, d);
+	vs_hex_encode(d, sizeof(d), hex);
+	CU_ASSERT_STRING_EQUAL(ut_str(hex),
+			       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	vs_sha256("", 0, d);
+	vs_hex_encode(d, sizeof(d), hex);
+	CU_ASSERT_STRING_EQUAL(ut_str(hex),
+			       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static void test_crypto_hex_encode_lower_case(void)
+{
+	const uint8_t in[] = {0x00, 0x0f, 0xa5, 0xff};
+	char out[9];
+	vs_hex_encode(in, sizeof(in), out);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "000fa5ff");
+	vs_hex_encode(in, 0, out);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "");
+}
+
+static void test_crypto_hex_decode_takes_exactly_the_digits(void)
+{
+	uint8_t out[4];
+	CU_ASSERT_TRUE(vs_hex_decode("000fA5ff", out, sizeof(out)));
+	CU_ASSERT_EQUAL(memcmp(out, "\x00\x0f\xa5\xff", 4), 0);
+	CU_ASSERT_FALSE(vs_hex_decode("000fa5f", out, sizeof(out)));   /* short */
+	CU_ASSERT_FALSE(vs_hex_decode("000fa5ff0", out, sizeof(out))); /* trailing */
+	CU_ASSERT_FALSE(vs_hex_decode("000fg5ff", out, sizeof(out)));  /* not hex */
+	CU_ASSERT_FALSE(vs_hex_decode("", out, sizeof(out)));
+	CU_ASSERT_TRUE(vs_hex_decode("", out, 0));
+}
+
+static void test_crypto_base64url_has_no_padding_and_url_alphabet(void)
+{
+	char out[16];
+	CU_ASSERT_EQUAL(vs_base64url_encode((const uint8_t *)"f", 1, out), 2);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "Zg");
+	CU_ASSERT_EQUAL(vs_base64url_encode((const uint8_t *)"fo", 2, out), 3);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "Zm8");
+	CU_ASSERT_EQUAL(vs_base64url_encode((const uint8_t *)"foo", 3, out), 4);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "Zm9v");
+	const uint8_t specials[] = {0xfb, 0xff, 0xbf};
+	vs_base64url_encode(specials, sizeof(specials), out);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "-_-_"); /* "+/+/" in standard base64 */
+	CU_ASSERT_EQUAL(vs_base64url_encode(specials, 0, out), 0);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "");
+}
+
+static void test_crypto_ct_equal(void)
+{
+	CU_ASSERT_TRUE(vs_ct_equal("abcd", "abcd", 4));
+	CU_ASSERT_FALSE(vs_ct_equal("abcd", "abce", 4));
+	CU_ASSERT_FALSE(vs_ct_equal("xbcd", "abcd", 4));
+	CU_ASSERT_TRUE(vs_ct_equal("abcd", "abce", 3));
+}
+
+static void test_crypto_random_bytes_differ(void)
+{
+	uint8_t a[32] = {0}, b[32] = {0}, zero[32] = {0};
+	vs_random_bytes(a, sizeof(a));
+	vs_random_bytes(b, sizeof(b));
+	CU_ASSERT_NOT_EQUAL(memcmp(a, b, sizeof(a)), 0);
+	CU_ASSERT_NOT_EQUAL(memcmp(a, zero, sizeof(a)), 0);
+}
+
+static void register_tests(void)
+{
+	static const struct ut_test tests[] = {
+	    UT_TEST(test_crypto_sha256_known_vector),
+	    UT_TEST(test_crypto_hex_encode_lower_case),
+	    UT_TEST(test_crypto_hex_decode_takes_exactly_the_digits),
+	    UT_TEST(test_crypto_base64url_has_no_padding_and_url_alphabet),
+	    UT_TEST(test_crypto_ct_equal),
+	    UT_TEST(test_crypto_random_bytes_differ),
+	    UT_END,
+	};
+	ut_add_suite("core: crypto", NULL, NULL, tests);
+}
+UT_REGISTER(register_tests)
