@@ -158,7 +158,7 @@ static void test_app_role_owns_nothing(void)
 static void test_tenant_tables_force_rls(void)
 {
 	static const char *const tables[] = {
-		"iam.roles", "iam.role_permissions", "iam.user_tenant_roles", "iam.tenants",
+		"iam.roles", "iam.role_permissions", "iam.assignments", "iam.tenants",
 	};
 
 	if (!connected())
@@ -285,10 +285,10 @@ static void test_scope_a_reads_only_a(void)
 		if (counts(app,
 			   "SELECT count(*) FILTER (WHERE tenant_id <> $1::uuid), "
 			   "count(*) FILTER (WHERE tenant_id = $1::uuid), "
-			   "count(*) FILTER (WHERE user_id = $2::uuid) FROM iam.user_tenant_roles",
+			   "count(*) FILTER (WHERE user_id = $2::uuid) FROM iam.assignments",
 			   2, p, c, 3))
 			EXPECT(c[0] == 0 && c[1] >= 1 && c[2] == 0,
-			       "iam.user_tenant_roles in scope A: %ld of other tenants (want 0), "
+			       "iam.assignments in scope A: %ld of other tenants (want 0), "
 			       "%ld of A (want >= 1), %ld of B's user (want 0)", c[0], c[1], c[2]);
 	}
 	{
@@ -388,7 +388,7 @@ static void test_scope_a_cannot_write_b(void)
 		expect_touched("DELETE FROM iam.roles WHERE id = $1::uuid", 1, rb, 0);
 		expect_touched("DELETE FROM iam.role_permissions WHERE role_id = $1::uuid",
 			       1, rb, 0);
-		expect_touched("DELETE FROM iam.user_tenant_roles WHERE tenant_id = $1::uuid",
+		expect_touched("DELETE FROM iam.assignments WHERE tenant_id = $1::uuid",
 			       1, b, 0);
 		expect_touched("UPDATE iam.tenants SET description = 'rls probe' "
 			       "WHERE id = $1::uuid", 1, b, 0);
@@ -533,10 +533,10 @@ static void test_foreign_keys_refuse_b_role(void)
 		struct fill control = attack;
 
 		control.role = w->role_a;
-		ok = try_inserts("user_tenant_roles", &attack, states, sizeof(states));
+		ok = try_inserts("assignments", &attack, states, sizeof(states));
 		EXPECT(ok == 0, "an assignment in A of B's role was accepted (%d ways; results %s)",
 		       ok, states);
-		ok = try_inserts("user_tenant_roles", &control, states, sizeof(states));
+		ok = try_inserts("assignments", &control, states, sizeof(states));
 		EXPECT(ok > 0, "control: the same INSERT with A's role should work (results %s)",
 		       states);
 		ok = try_inserts("role_permissions", &attack, states, sizeof(states));
@@ -554,7 +554,7 @@ static void test_foreign_keys_refuse_b_role(void)
 static void test_no_scope_is_an_error(void)
 {
 	static const char *const tables[] = {
-		"iam.user_tenant_roles", "iam.roles", "iam.role_permissions", "iam.tenants",
+		"iam.assignments", "iam.roles", "iam.role_permissions", "iam.tenants",
 	};
 	PGconn *fresh;
 
@@ -582,7 +582,7 @@ static void test_no_scope_is_an_error(void)
 static void test_scope_ends_with_its_transaction(void)
 {
 	struct rbac_world *w = get_world();
-	const char *sql = "SELECT count(*) FROM iam.user_tenant_roles";
+	const char *sql = "SELECT count(*) FROM iam.assignments";
 	PGresult *r;
 
 	if (!w || !enter(app, w->tenant_a))
@@ -677,7 +677,7 @@ int add_rls_suite(void)
 	static const struct it_test tests[] = {
 		{ "the application role has neither SUPERUSER nor BYPASSRLS", test_app_role_is_not_privileged },
 		{ "the application role owns no relation, schema, function or database", test_app_role_owns_nothing },
-		{ "tenants, roles, role_permissions, user_tenant_roles (and every iam table with tenant_id) force RLS", test_tenant_tables_force_rls },
+		{ "tenants, roles, role_permissions, assignments (and every iam table with tenant_id) force RLS", test_tenant_tables_force_rls },
 		{ "iam views are security_invoker; no SECURITY DEFINER function runs as a role that skips RLS", test_views_and_definer_functions },
 		{ "in scope A the app reads only A's rows (and global roles)", test_scope_a_reads_only_a },
 		{ "in scope A no view shows another tenant's rows", test_scope_a_views_show_only_a },

@@ -143,7 +143,7 @@ static enum vs_err assignment_set_holders(struct vs_assignment_repo *repo, const
 	if (!r)
 		return VS_NOTFOUND; /* no row selected */
 	if (!r->global && !vs_uuid_eq(&r->tenant_id, tenant))
-		return fake__sql_error(db, VS_INVALID); /* user_tenant_roles_scope_check */
+		return fake__sql_error(db, VS_INVALID); /* assignments_scope_check */
 	if (!fake_tenant(db, tenant))
 		return fake__sql_error(db, VS_NOTFOUND); /* foreign key */
 	size_t distinct = 0, inserted = 0;

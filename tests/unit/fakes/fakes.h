@@ -87,7 +87,7 @@ struct fake_role_perm_row {
 	vs_uuid role_id, permission_id;
 };
 
-/* iam.user_tenant_roles: role holders, and so memberships. */
+/* iam.assignments: role holders, and so memberships. */
 struct fake_grant_row {
 	vs_uuid tenant_id, user_id, role_id;
 };

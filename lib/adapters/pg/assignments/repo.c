@@ -1,4 +1,4 @@
-/* iam.user_tenant_roles: which roles users hold in which tenants. */
+/* iam.assignments: which roles users hold in which tenants. */
 #include "adapters/pg/util.h"
 #include "adapters/pg/wiring.h"
 #include "assignments/port.h"
@@ -7,7 +7,7 @@
 
 static const struct vs_pg_stmt is_member_stmt = {
 	"assignment_exists",
-	"SELECT EXISTS (SELECT 1 FROM iam.user_tenant_roles WHERE tenant_id = $1 AND user_id = $2)",
+	"SELECT EXISTS (SELECT 1 FROM iam.assignments WHERE tenant_id = $1 AND user_id = $2)",
 	2
 };
 /* Only a global role or one of the tenant's own can be granted in it. The count of
@@ -16,33 +16,33 @@ static const struct vs_pg_stmt grant_stmt = {
 	"assignment_grant",
 	"WITH role AS (SELECT id, scope_tenant FROM iam.roles WHERE id = $3 AND "
 	"(tenant_id IS NULL OR tenant_id = $1)), "
-	"ins AS (INSERT INTO iam.user_tenant_roles (tenant_id, user_id, role_id, role_scope) "
+	"ins AS (INSERT INTO iam.assignments (tenant_id, user_id, role_id, role_scope) "
 	"SELECT $1, $2, id, scope_tenant FROM role ON CONFLICT DO NOTHING) "
 	"SELECT count(*) FROM role",
 	3
 };
 static const struct vs_pg_stmt leave_stmt = {
-	"assignment_leave", "DELETE FROM iam.user_tenant_roles WHERE tenant_id = $1 AND user_id = $2",
+	"assignment_leave", "DELETE FROM iam.assignments WHERE tenant_id = $1 AND user_id = $2",
 	2
 };
 static const struct vs_pg_stmt revoke_stmt = {
 	"assignment_revoke",
-	"DELETE FROM iam.user_tenant_roles WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3",
+	"DELETE FROM iam.assignments WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3",
 	3
 };
 static const struct vs_pg_stmt holders_stmt = {
 	"role_holders",
-	"SELECT user_id FROM iam.user_tenant_roles WHERE role_id = $1 AND tenant_id = $2 "
+	"SELECT user_id FROM iam.assignments WHERE role_id = $1 AND tenant_id = $2 "
 	"ORDER BY created_at, user_id",
 	2
 };
 static const struct vs_pg_stmt clear_holders_stmt = {
 	"role_clear_holders",
-	"DELETE FROM iam.user_tenant_roles WHERE role_id = $1 AND tenant_id = $2", 2
+	"DELETE FROM iam.assignments WHERE role_id = $1 AND tenant_id = $2", 2
 };
 static const struct vs_pg_stmt add_holders_stmt = {
 	"role_add_holders",
-	"INSERT INTO iam.user_tenant_roles (tenant_id, user_id, role_id, role_scope) "
+	"INSERT INTO iam.assignments (tenant_id, user_id, role_id, role_scope) "
 	"SELECT $2, u.id, r.id, r.scope_tenant FROM iam.roles r, iam.users u "
 	"WHERE r.id = $1 AND u.id = ANY ($3::uuid[]) ON CONFLICT DO NOTHING",
 	3

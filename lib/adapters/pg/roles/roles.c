@@ -26,7 +26,7 @@ static const struct vs_pg_stmt get_stmt = {
 };
 static const struct vs_pg_stmt list_stmt = {
 	"role_list",
-	"SELECT " ROLE_COLS ", (SELECT count(*) FROM iam.user_tenant_roles m "
+	"SELECT " ROLE_COLS ", (SELECT count(*) FROM iam.assignments m "
 	"WHERE m.role_id = r.id AND ($1::uuid IS NULL OR m.tenant_id = $1)) "
 	"FROM iam.roles r WHERE " ROLE_IN_SCOPE(1)
 	" ORDER BY r.is_system_role DESC, r.name, r.id OFFSET $2 LIMIT $3",

@@ -38,7 +38,7 @@ static const struct vs_pg_stmt delete_stmt = {
 };
 #define TENANT_FILTER                                                                      \
 	" FROM iam.tenants t WHERE $1::uuid IS NULL OR EXISTS (SELECT 1 FROM "              \
-	"iam.user_tenant_roles m WHERE m.tenant_id = t.id AND m.user_id = $1)"
+	"iam.assignments m WHERE m.tenant_id = t.id AND m.user_id = $1)"
 static const struct vs_pg_stmt list_stmt = {
 	"tenant_list",
 	"SELECT " TENANT_COLS TENANT_FILTER

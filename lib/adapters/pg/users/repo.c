@@ -12,7 +12,7 @@
 #define USER_COLS                                                                          \
 	"u.id, u.email, u.first_name, u.last_name, u.is_active, u.is_superuser, "          \
 	"extract(epoch FROM u.created_at)::bigint, extract(epoch FROM u.updated_at)::bigint, " \
-	"coalesce((SELECT json_agg(r.name ORDER BY r.name) FROM iam.user_tenant_roles m "   \
+	"coalesce((SELECT json_agg(r.name ORDER BY r.name) FROM iam.assignments m "   \
 	"JOIN iam.roles r ON r.id = m.role_id WHERE m.user_id = u.id AND m.tenant_id = $1), " \
 	"'[]')::text"
 #define USER_NCOLS 9
@@ -48,7 +48,7 @@ static const struct vs_pg_stmt delete_stmt = {
 /* Members of tenant $1 (or everyone when NULL) matching pattern $2, page $3/$4. */
 #define USER_FILTER                                                                        \
 	" FROM iam.users u WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM "               \
-	"iam.user_tenant_roles f WHERE f.user_id = u.id AND f.tenant_id = $1)) AND "         \
+	"iam.assignments f WHERE f.user_id = u.id AND f.tenant_id = $1)) AND "         \
 	"($2::text IS NULL OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2)"
 static const struct vs_pg_stmt list_stmt = {
 	"user_list",
@@ -65,13 +65,13 @@ static const struct vs_pg_stmt count_stmt = {
 #define PRINCIPAL_COLS                                                                     \
 	USER_COLS ", $1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.tenants t "          \
 		  "WHERE t.id = $1), "                                                       \
-		  "$1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.user_tenant_roles m "   \
+		  "$1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM iam.assignments m "   \
 		  "WHERE m.user_id = u.id AND m.tenant_id = $1), "                            \
 		  "(SELECT version FROM iam.authz_version)"
 static const struct vs_pg_stmt principal_stmt = {
 	"user_principal",
 	"SELECT " PRINCIPAL_COLS ", "
-	"coalesce((SELECT json_agg(DISTINCT p.code) FROM iam.user_tenant_roles m "
+	"coalesce((SELECT json_agg(DISTINCT p.code) FROM iam.assignments m "
 	"JOIN iam.role_permissions rp ON rp.role_id = m.role_id "
 	"JOIN iam.permissions p ON p.id = rp.permission_id "
 	"WHERE m.user_id = u.id AND m.tenant_id = $1), '[]')::text "
