@@ -35,7 +35,7 @@ LIB_SRC := $(shell find lib -name '*.c' -not -path 'lib/cli/*' | sort)
 FCGI_SRC := $(filter-out fcgi/main.c,$(shell find fcgi -name '*.c' | sort))
 ADMIN_SRC := $(wildcard lib/cli/*.c)
 UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
-INTEG_SRC := $(wildcard tests/integration/*.c)
+INTEG_SRC := $(shell find tests/integration -name '*.c' | sort)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 FCGI_OBJ := $(FCGI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -77,7 +77,7 @@ $(BUILD)/tests/integration_tests: $(INTEG_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit -lcurl
 
-$(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE
+$(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE -Itests/integration
 $(UNIT_OBJ): CFLAGS += -Itests/unit
 
 # fcgi/system/h_openapi.c embeds the document with .incbin, which -MMD does not see.
