@@ -32,7 +32,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC := $(shell find lib -name '*.c' -not -path 'lib/cli/*' | sort)
-FCGI_SRC := $(filter-out fcgi/main.c,$(shell find fcgi -name '*.c' | sort))
+FCGI_SRC := $(filter-out fcgi/main.c,$(shell find fcgi -name '*.c' -not -path 'fcgi/openapi/*' | sort))
 ADMIN_SRC := $(wildcard lib/cli/*.c)
 UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
 INTEG_SRC := $(shell find tests/integration -name '*.c' | sort)
@@ -47,7 +47,7 @@ PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin $(BUILD)/bench/noop-fcgi
 TESTS := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests
 
 .PHONY: all asan test test-unit test-integration run stop bench format clean
-all: $(PROGRAMS) $(TESTS)
+all: $(PROGRAMS) $(TESTS) $(OPENAPI_DOC)
 
 # Made afresh: `ar rcs` into an old archive would keep the objects of removed files.
 $(BUILD)/libvs.a: $(LIB_OBJ)
@@ -80,8 +80,22 @@ $(BUILD)/tests/integration_tests: $(INTEG_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 $(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE -Itests/integration
 $(UNIT_OBJ): CFLAGS += -Itests/unit
 
-# fcgi/system/h_openapi.c embeds the document with .incbin, which -MMD does not see.
-$(BUILD)/obj/fcgi/system/h_openapi.o: fcgi/openapi.json
+# The OpenAPI document: fcgi/openapi/base.json and each module's fcgi/<module>/openapi.json,
+# merged by a small tool of ours. fcgi/system/h_openapi.c embeds the result with .incbin,
+# which -MMD does not see.
+OPENAPI_PARTS := $(sort $(wildcard fcgi/*/openapi.json))
+OPENAPI_DOC := $(BUILD)/gen/openapi.json
+
+$(BUILD)/tools/openapi-merge: fcgi/openapi/merge.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+$(OPENAPI_DOC): $(BUILD)/tools/openapi-merge fcgi/openapi/base.json $(OPENAPI_PARTS)
+	$(BUILD)/tools/openapi-merge fcgi/openapi/base.json $(OPENAPI_PARTS) >$@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/obj/fcgi/system/h_openapi.o: $(OPENAPI_DOC)
+$(BUILD)/obj/fcgi/system/h_openapi.o: CFLAGS += -DVS_OPENAPI_PATH='"$(OPENAPI_DOC)"'
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -1,6 +1,7 @@
-/* GET /api/v1/openapi.json: the OpenAPI document, built into the binary from
- * fcgi/openapi.json (the Makefile makes this object depend on it). tests/unit checks the
- * document against the route table. */
+/* GET /api/v1/openapi.json: the OpenAPI document, built into the binary from the merge of
+ * fcgi/openapi/base.json and the modules' fcgi/<module>/openapi.json (the Makefile makes
+ * it, names it in VS_OPENAPI_PATH and makes this object depend on it). tests/unit checks
+ * the document against the route table. */
 #include "system/handlers.h"
 
 /* .incbin takes the path relative to the directory the assembler runs in: make runs
@@ -10,7 +11,7 @@ __asm__(".pushsection .rodata\n"
 	".globl vs__openapi_json\n"
 	".hidden vs__openapi_json\n"
 	"vs__openapi_json:\n"
-	".incbin \"fcgi/openapi.json\"\n"
+	".incbin \"" VS_OPENAPI_PATH "\"\n"
 	".globl vs__openapi_json_end\n"
 	".hidden vs__openapi_json_end\n"
 	"vs__openapi_json_end:\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Checks every response the integration tests received against the OpenAPI document.
 //
-//   node tests/openapi/validate-responses.mjs [--spec fcgi/openapi.json] LOG...
+//   node tests/openapi/validate-responses.mjs [--spec build/gen/openapi.json] LOG...
 //
 // Each LOG holds one JSON line per response, written by tests/integration/http.c when
 // VS_RESPONSE_LOG is set: {method, path, status, content_type, body}. Several logs (the
@@ -49,7 +49,7 @@ function fatal(msg) {
 }
 
 function parseArgs(argv) {
-	let spec = path.join(REPO, 'fcgi/openapi.json');
+	let spec = path.join(REPO, 'build/gen/openapi.json');
 	const logs = [];
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--spec') {

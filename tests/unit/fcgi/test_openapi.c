@@ -1,4 +1,5 @@
-/* fcgi/openapi.json (as built into the binary) against the route table of fcgi/routes.c:
+/* The OpenAPI document (fcgi/openapi/base.json and the modules' fragments, as built into
+ * the binary) against the route table of fcgi/routes.c:
  * every route is an operation and every operation a route, with the route's rule in
  * x-vs-permission, responses, every path parameter declared, and the security the rule
  * implies. A route added without documenting it, or a documented one that is gone, fails
@@ -23,7 +24,7 @@ static int parse_document(void)
 		return 1;
 	doc = json_tokener_parse_ex(tok, text, (int)len);
 	if (json_tokener_get_error(tok) != json_tokener_success) {
-		fprintf(stderr, "\n  fcgi/openapi.json is not valid JSON: %s\n",
+		fprintf(stderr, "\n  the OpenAPI document is not valid JSON: %s\n",
 			json_tokener_error_desc(json_tokener_get_error(tok)));
 		json_object_put(doc);
 		doc = NULL;
@@ -209,7 +210,7 @@ static void test_openapi_every_route_is_an_operation(void)
 	for (size_t i = 0; i < n; i++) {
 		bool ok = operation_of(&routes[i]) != NULL;
 		if (!ok)
-			fprintf(stderr, "\n  route missing from fcgi/openapi.json: %s %s\n",
+			fprintf(stderr, "\n  route missing from the OpenAPI document: %s %s\n",
 				method_key(routes[i].method), routes[i].pattern);
 		CU_ASSERT_TRUE(ok);
 	}
@@ -226,7 +227,7 @@ static void test_openapi_every_operation_is_a_route(void)
 		bool known_path = has_route(path, NULL);
 		if (!known_path)
 			fprintf(stderr,
-				"\n  fcgi/openapi.json documents a path with no route: %s\n", path);
+				"\n  the OpenAPI document has a path with no route: %s\n", path);
 		CU_ASSERT_TRUE(known_path);
 		if (!item || !json_object_is_type(item, json_type_object))
 			continue;
@@ -239,7 +240,7 @@ static void test_openapi_every_operation_is_a_route(void)
 			bool ok = has_route(path, key);
 			if (!ok)
 				fprintf(stderr,
-					"\n  fcgi/openapi.json documents %s %s, not a route\n", key,
+					"\n  the OpenAPI document has %s %s, not a route\n", key,
 					path);
 			CU_ASSERT_TRUE(ok);
 		}
