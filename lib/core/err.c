@@ -1,5 +1,7 @@
 #include "core/err.h"
 
+#include "core/messages.h"
+
 int vs_err_status(enum vs_err code)
 {
 	switch (code) {
@@ -68,7 +70,7 @@ enum vs_err vs_fail_field(struct vs_error *e, const char *field, const char *mes
 		return VS_INVALID;
 	e->code = VS_INVALID;
 	if (!e->detail)
-		e->detail = "Validation failed.";
+		e->detail = VS_MSG_VALIDATION_FAILED;
 	if (e->nfields < VS_MAX_FIELD_ERRORS) {
 		e->fields[e->nfields].field = field;
 		e->fields[e->nfields].message = message;

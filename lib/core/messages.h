@@ -14,6 +14,7 @@
 #define VS_MSG_PARSER_FAILED "could not allocate a JSON parser"
 
 /* Field errors (422). */
+#define VS_MSG_VALIDATION_FAILED "Validation failed."
 #define VS_MSG_NOT_NULL "must not be null"
 #define VS_MSG_NOT_STRING "must be a string"
 #define VS_MSG_NOT_BOOLEAN "must be a boolean"
