@@ -158,24 +158,43 @@ static bool apply_one(PGconn *conn, const char *dir, const struct migration *m, 
 	return ok;
 }
 
-/* The application role reads and writes the data, and owns nothing (SECURITY.md). */
+/* The application role reads and writes the data, and owns nothing (SECURITY.md): every
+ * schema the owner made (a module's migration makes its own) is the application's to use,
+ * less what a migration restricted in vs_meta.app_privileges. The role's name travels in a
+ * setting so that the block quotes it itself (%I). */
+static const char grant_sql[] =
+	"DO $grant$ "
+	"DECLARE app text := current_setting('vs.app_role'); s record; p record; "
+	"BEGIN "
+	"  FOR s IN SELECT nspname FROM pg_namespace WHERE nspowner = "
+	"      (SELECT oid FROM pg_roles WHERE rolname = current_user) AND nspname <> 'vs_meta' "
+	"  LOOP "
+	"    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', s.nspname, app); "
+	"    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I "
+	"                    TO %I', s.nspname, app); "
+	"    EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO %I', s.nspname, app); "
+	"  END LOOP; "
+	"  FOR p IN SELECT * FROM vs_meta.app_privileges LOOP "
+	"    EXECUTE format('REVOKE ALL ON %I.%I FROM %I', p.schema_name, p.table_name, app); "
+	"    IF p.privileges <> '' THEN "
+	"      EXECUTE format('GRANT %s ON %I.%I TO %I', p.privileges, p.schema_name, "
+	"                     p.table_name, app); "
+	"    END IF; "
+	"  END LOOP; "
+	"  EXECUTE format('GRANT USAGE ON SCHEMA vs_meta TO %I', app); "
+	"  EXECUTE format('GRANT SELECT ON vs_meta.schema_migrations TO %I', app); "
+	"END $grant$";
+
 static bool grant_app_role(PGconn *conn, const char *role, char *err, size_t errlen)
 {
-	char *ident = PQescapeIdentifier(conn, role, strlen(role));
-	if (!ident) {
-		snprintf(err, errlen, "invalid role name");
-		return false;
-	}
-	char sql[2048];
-	snprintf(sql, sizeof(sql),
-		 "GRANT USAGE ON SCHEMA iam, vs_meta TO %s; "
-		 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA iam TO %s; "
-		 "REVOKE INSERT, UPDATE, DELETE ON iam.permissions FROM %s; "
-		 "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA iam TO %s; "
-		 "GRANT SELECT ON vs_meta.schema_migrations TO %s;",
-		 ident, ident, ident, ident, ident);
-	PQfreemem(ident);
-	return exec_ok(conn, sql, err, errlen);
+	const char *params[] = { role };
+	PGresult *r = PQexecParams(conn, "SELECT set_config('vs.app_role', $1, false)", 1, NULL,
+				   params, NULL, NULL, 0);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok)
+		snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+	PQclear(r);
+	return ok && exec_ok(conn, grant_sql, err, errlen);
 }
 
 enum vs_err vs_migrate(PGconn *conn, const char *dir, const char *app_role, int *applied,
@@ -193,7 +212,14 @@ enum vs_err vs_migrate(PGconn *conn, const char *dir, const char *app_role, int 
 			  "CREATE SCHEMA IF NOT EXISTS vs_meta; "
 			  "CREATE TABLE IF NOT EXISTS vs_meta.schema_migrations ("
 			  "version integer PRIMARY KEY, name text NOT NULL, "
-			  "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+			  "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); "
+			  /* What the application role may do to a table, when not all of
+			   * SELECT, INSERT, UPDATE, DELETE: rows written by migrations. */
+			  "CREATE TABLE IF NOT EXISTS vs_meta.app_privileges ("
+			  "schema_name text NOT NULL, table_name text NOT NULL, "
+			  "privileges text NOT NULL CHECK (privileges ~ "
+			  "'^((SELECT|INSERT|UPDATE|DELETE)(, (SELECT|INSERT|UPDATE|DELETE))*)?$'), "
+			  "PRIMARY KEY (schema_name, table_name))",
 			  err, errlen);
 	for (int i = 0; ok && i < n; i++)
 		ok = apply_one(conn, dir, &list[i], applied, err, errlen);
