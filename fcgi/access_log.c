@@ -18,8 +18,7 @@ void vs_access_log(const struct vs_request *req)
 			       req->route ? json_object_new_string(req->route->pattern) : NULL);
 	json_object_object_add(line, "status", json_object_new_int(req->status));
 	json_object_object_add(line, "duration_ms",
-			       json_object_new_double((double)(vs_time_mono_us() - req->started_us) /
-						      1000.0));
+			       vs_log_duration_ms(vs_time_mono_us() - req->started_us));
 	if (req->tenant) {
 		vs_uuid_format(req->tenant, id);
 		json_object_object_add(line, "tenant", json_object_new_string(id));

@@ -94,3 +94,10 @@ void vs_log(enum vs_log_level level, const char *fmt, ...)
 	vs_log_object(level, obj);
 	json_object_put(obj);
 }
+
+struct json_object *vs_log_duration_ms(int64_t us)
+{
+	char text[32];
+	snprintf(text, sizeof(text), "%lld.%03lld", (long long)(us / 1000), (long long)(us % 1000));
+	return json_object_new_double_s((double)us / 1000.0, text);
+}

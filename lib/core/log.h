@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 enum vs_log_level { VS_LOG_DEBUG, VS_LOG_INFO, VS_LOG_WARN, VS_LOG_ERROR };
 
@@ -16,5 +17,7 @@ void vs_log_set_request(const char *request_id);
 void vs_log(enum vs_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes obj as one line, adding "ts" and "level" unless present. Takes no ownership. */
 void vs_log_object(enum vs_log_level level, struct json_object *obj);
+/* A duration in milliseconds with microsecond precision, written without float noise. */
+struct json_object *vs_log_duration_ms(int64_t us);
 
 #endif
