@@ -29,6 +29,8 @@ struct vs_app {
 	struct vs_assignment_repo *assignments;
 	struct vs_api_key_repo *api_keys;
 	struct vs_session_repo *sessions;
+	struct vs_job_repo *jobs;
+	struct vs_job_queue *job_queue;
 };
 
 /* A transaction of the use case's own. Inside a request session it nests in the

@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "core/time.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,29 @@ void vs_pg_listen(struct vs_pg *pg, const char *channel, vs_pg_notify_fn fn, voi
 	if (pg->nlisteners == MAX_LISTENERS)
 		abort(); /* a programming error: raise MAX_LISTENERS */
 	pg->listeners[pg->nlisteners++] = (struct listener){ channel, fn, ctx };
+	if (pg->conn && PQtransactionStatus(pg->conn) == PQTRANS_IDLE) {
+		char sql[128];
+		snprintf(sql, sizeof(sql), "LISTEN %s", channel); /* our constant, not input */
+		if (vs_pg_simple(pg, sql) != VS_OK)
+			disconnect(pg); /* the next ensure connects and listens */
+	}
+}
+
+enum vs_err vs_pg_wait(struct vs_pg *pg, int timeout_ms)
+{
+	enum vs_err rc = vs_pg_ensure(pg);
+	if (rc != VS_OK) {
+		int64_t wait_us = pg->next_attempt_us - vs_time_mono_us();
+		if (wait_us > (int64_t)timeout_ms * 1000)
+			wait_us = (int64_t)timeout_ms * 1000;
+		if (wait_us > 0)
+			poll(NULL, 0, (int)(wait_us / 1000));
+		return rc;
+	}
+	struct pollfd p = { .fd = PQsocket(pg->conn), .events = POLLIN };
+	if (poll(&p, 1, timeout_ms) > 0)
+		return vs_pg_ensure(pg); /* reads what came and hands on the notifications */
+	return VS_OK;
 }
 
 enum vs_err vs_pg_ensure(struct vs_pg *pg)

@@ -37,6 +37,8 @@ struct vs_pg_stats {
  * roles, role permissions or assignments changed; a key, a user or a tenant changed. */
 #define VS_PG_AUTHZ_CHANNEL "vs_authz"
 #define VS_PG_KEYS_CHANNEL "vs_keys"
+/* A job was enqueued (sql/011_jobs.sql); only the job runner's listener listens. */
+#define VS_PG_JOBS_CHANNEL "vs_jobs"
 
 /* Called for each notification on a channel; payload NULL means "anything may have
  * changed" (a reconnection: notifications may have been missed). */
@@ -54,9 +56,13 @@ int vs_pg_retry_after(const struct vs_pg *pg);
 /* Ends whatever the request left open (a transaction after an error). */
 void vs_pg_request_done(struct vs_pg *pg);
 const struct vs_pg_stats *vs_pg_stats(const struct vs_pg *pg);
-/* LISTENs on channel on every connection and hands its notifications to fn. Register
- * before the first vs_pg_ensure. */
+/* LISTENs on channel on every connection (from now on, and after each reconnection) and
+ * hands its notifications to fn. */
 void vs_pg_listen(struct vs_pg *pg, const char *channel, vs_pg_notify_fn fn, void *ctx);
+/* Waits up to timeout_ms for something from the server (a notification) on an idle
+ * connection, and hands what came to the listeners. VS_UNAVAILABLE while the database is
+ * away (after the backoff's share of the wait). */
+enum vs_err vs_pg_wait(struct vs_pg *pg, int timeout_ms);
 
 /* Runs stmt with text params (NULL = SQL NULL). On VS_OK *res (if res is not NULL) is a
  * result of status TUPLES_OK or COMMAND_OK, owned by the arena. Errors map as:
