@@ -22,8 +22,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	-Wformat=2 -Wvla -Wnull-dereference
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c17 -D_GNU_SOURCE $(WARN) -MMD -MP -Ilib -Ifcgi -I$(BUILD)/gen $(PKG_CFLAGS) \
-	-fstack-protector-strong -D_FORTIFY_SOURCE=2
-LDLIBS := -lfcgi $(PKG_LIBS) -largon2 -lz -lssl -lcrypto
+	-fstack-protector-strong -D_FORTIFY_SOURCE=2 -pthread
+LDLIBS := -lfcgi $(PKG_LIBS) -largon2 -lz -lssl -lcrypto -pthread
 
 ifeq ($(SAN),1)
 CFLAGS := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 -fsanitize=address,undefined \
@@ -33,17 +33,19 @@ endif
 
 LIB_SRC := $(shell find lib -name '*.c' -not -path 'lib/cli/*' | sort)
 FCGI_SRC := $(filter-out fcgi/main.c,$(shell find fcgi -name '*.c' -not -path 'fcgi/openapi/*' | sort))
-ADMIN_SRC := $(wildcard lib/cli/*.c)
+ADMIN_SRC := lib/cli/vs_admin.c
+WORKER_SRC := lib/cli/vs_worker.c
 UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
 INTEG_SRC := $(shell find tests/integration -name '*.c' | sort)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 FCGI_OBJ := $(FCGI_SRC:%.c=$(BUILD)/obj/%.o)
 ADMIN_OBJ := $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o)
+WORKER_OBJ := $(WORKER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 INTEG_OBJ := $(INTEG_SRC:%.c=$(BUILD)/obj/%.o)
 
-PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin $(BUILD)/bench/noop-fcgi
+PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin $(BUILD)/vs-worker $(BUILD)/bench/noop-fcgi
 TESTS := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests
 
 .PHONY: all asan test test-unit test-integration run stop bench format clean
@@ -59,6 +61,9 @@ $(BUILD)/vs-fcgi: $(BUILD)/obj/fcgi/main.o $(FCGI_OBJ) $(BUILD)/libvs.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/vs-admin: $(ADMIN_OBJ) $(BUILD)/libvs.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/vs-worker: $(WORKER_OBJ) $(BUILD)/libvs.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The benchmark's do-nothing worker (scripts/bench).
@@ -125,4 +130,4 @@ format:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(FCGI_OBJ:.o=.d) $(ADMIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INTEG_OBJ:.o=.d) $(BUILD)/obj/fcgi/main.d
+-include $(LIB_OBJ:.o=.d) $(FCGI_OBJ:.o=.d) $(ADMIN_OBJ:.o=.d) $(WORKER_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(INTEG_OBJ:.o=.d) $(BUILD)/obj/fcgi/main.d

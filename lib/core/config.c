@@ -15,8 +15,8 @@ static char *env_dup(const char *name, const char *fallback)
 	return v ? strdup(v) : NULL;
 }
 
-static bool env_long(const char *name, long fallback, long min, long max, long *out, char *err,
-		     size_t errlen)
+bool vs_config_env_long(const char *name, long fallback, long min, long max, long *out, char *err,
+			size_t errlen)
 {
 	const char *v = getenv(name);
 	if (!v || !*v) {
@@ -153,17 +153,17 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 	if (!c->metrics_path && c->shm_path && asprintf(&c->metrics_path, "%s.metrics",
 							  c->shm_path) < 0)
 		abort();
-	if (!env_long("VS_ACCESS_TOKEN_TTL", 900, 30, 86400, &access_ttl, err, errlen) ||
-	    !env_long("VS_REFRESH_TOKEN_TTL", 2592000, 300, 31536000, &refresh_ttl, err,
+	if (!vs_config_env_long("VS_ACCESS_TOKEN_TTL", 900, 30, 86400, &access_ttl, err, errlen) ||
+	    !vs_config_env_long("VS_REFRESH_TOKEN_TTL", 2592000, 300, 31536000, &refresh_ttl, err,
 		      errlen) ||
-	    !env_long("VS_STATEMENT_TIMEOUT_MS", 5000, 10, 600000, &c->statement_timeout_ms, err,
+	    !vs_config_env_long("VS_STATEMENT_TIMEOUT_MS", 5000, 10, 600000, &c->statement_timeout_ms, err,
 		      errlen) ||
-	    !env_long("VS_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024, &max_body, err,
+	    !vs_config_env_long("VS_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024, &max_body, err,
 		      errlen) ||
-	    !env_long("VS_MAX_REQUESTS", 0, 0, 1L << 40, &c->max_requests, err, errlen) ||
-	    !env_long("VS_KEY_CACHE_SIZE", 131072, 16, 4194304, &c->key_cache_size, err,
+	    !vs_config_env_long("VS_MAX_REQUESTS", 0, 0, 1L << 40, &c->max_requests, err, errlen) ||
+	    !vs_config_env_long("VS_KEY_CACHE_SIZE", 131072, 16, 4194304, &c->key_cache_size, err,
 		      errlen) ||
-	    !env_long("VS_KEY_CACHE_TTL", 300, 1, 86400, &c->key_cache_ttl, err, errlen))
+	    !vs_config_env_long("VS_KEY_CACHE_TTL", 300, 1, 86400, &c->key_cache_ttl, err, errlen))
 		goto fail;
 	static const char *const log_checks[] = { [VS_LOG_CHECKS_NONE] = "none",
 						  [VS_LOG_CHECKS_FAILURES] = "failures",

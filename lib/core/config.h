@@ -46,4 +46,9 @@ struct vs_config {
 bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen);
 void vs_config_release(struct vs_config *c);
 
+/* One integer variable in [min, max], fallback when unset or empty; else a one-line reason
+ * in err and false. For the settings a process of its own reads (vs-worker). */
+bool vs_config_env_long(const char *name, long fallback, long min, long max, long *out, char *err,
+			size_t errlen);
+
 #endif

@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Tools run long statements (migrations, bulk inserts) and touch few keys. */
+/* Tools run long statements (migrations, bulk inserts); tools and the runner touch few
+ * keys. */
 #define TOOL_STATEMENT_TIMEOUT_MS 30000
 #define TOOL_KEY_CACHE_SIZE 16
 #define TOOL_KEY_CACHE_TTL 1
@@ -34,8 +35,9 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 	};
 	if (opt->offline)
 		return true;
-	if (opt->tool) {
+	if (opt->tool)
 		rt->cfg.statement_timeout_ms = TOOL_STATEMENT_TIMEOUT_MS;
+	if (opt->tool || opt->runner) {
 		rt->cfg.key_cache_size = TOOL_KEY_CACHE_SIZE;
 		rt->cfg.key_cache_ttl = TOOL_KEY_CACHE_TTL;
 	}

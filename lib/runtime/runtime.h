@@ -15,6 +15,7 @@ struct vs_runtime_options {
 	bool need_jwt; /* mints or verifies access tokens: refuse to start without a secret */
 	bool offline;  /* configuration only, no database (vs-fcgi --check-config) */
 	bool tool;     /* a command-line tool: small caches, no host epoch, long statements */
+	bool runner;   /* a thread of vs-worker: small caches (it checks no keys) */
 };
 
 struct vs_pg;
