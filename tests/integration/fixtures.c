@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "http.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "procs.h"
 #include "util.h"
 

@@ -1,4 +1,4 @@
-#include "json_util.h"
+#include "json_get.h"
 
 #include <json-c/json.h>
 #include <string.h>

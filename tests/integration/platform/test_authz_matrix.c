@@ -8,7 +8,7 @@
 #include "check.h"
 #include "fixtures.h"
 #include "http.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "rbac_world.h"
 #include "server_routes.h"
 #include "suites.h"

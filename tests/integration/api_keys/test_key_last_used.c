@@ -11,7 +11,7 @@
 
 #include "check.h"
 #include "db_keys.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "fixtures.h"
 #include "http.h"
 #include "pg_util.h"

@@ -1,6 +1,6 @@
 /* Type-checked accessors for json-c objects: NULL / false when absent or of another type. */
-#ifndef IT_JSON_UTIL_H
-#define IT_JSON_UTIL_H
+#ifndef IT_JSON_GET_H
+#define IT_JSON_GET_H
 
 #include <stdbool.h>
 #include <stddef.h>

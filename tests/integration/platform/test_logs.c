@@ -10,7 +10,7 @@
 
 #include "check.h"
 #include "fixtures.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "suites.h"
 #include "util.h"
 

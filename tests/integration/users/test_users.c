@@ -8,7 +8,7 @@
 #include "check.h"
 #include "fixtures.h"
 #include "http.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "suites.h"
 #include "util.h"
 

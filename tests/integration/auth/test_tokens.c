@@ -12,7 +12,7 @@
 #include "check.h"
 #include "fixtures.h"
 #include "http.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "jwt_forge.h"
 #include "suites.h"
 #include "util.h"

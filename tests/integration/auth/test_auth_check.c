@@ -19,7 +19,7 @@
 #include "api_keys/domain.h"
 #include "fixtures.h"
 #include "http.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "pg_util.h"
 #include "procs.h"
 #include "rbac_world.h"
