@@ -999,7 +999,7 @@ static void test_last_used_at_is_set(void)
 	resp_free(r);
 }
 
-int add_api_keys_suite(void)
+static int add_api_keys_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a new key's last_used_at is null until it is used", test_last_used_null_before_use },
@@ -1023,3 +1023,5 @@ int add_api_keys_suite(void)
 
 	return it_add_suite("api keys", NULL, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_api_keys_suite)

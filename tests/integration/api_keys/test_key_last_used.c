@@ -175,7 +175,7 @@ out:
 	free(name);
 }
 
-int add_key_last_used_suite(void)
+static int add_key_last_used_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a worker with nothing to do writes a key's last_used_at within seconds of its use", test_idle_worker_writes_at_once },
@@ -185,3 +185,5 @@ int add_key_last_used_suite(void)
 
 	return it_add_suite("key last_used_at writes", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_key_last_used_suite)

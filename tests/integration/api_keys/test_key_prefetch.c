@@ -242,7 +242,7 @@ out:
 	free(kn);
 }
 
-int add_key_prefetch_suite(void)
+static int add_key_prefetch_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "prefetched keys answer as their own lookups would", test_prefetched_keys_answer_as_lookups_would },
@@ -253,3 +253,5 @@ int add_key_prefetch_suite(void)
 
 	return it_add_suite("key prefetch", suite_init, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_key_prefetch_suite)

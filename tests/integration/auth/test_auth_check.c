@@ -754,7 +754,7 @@ out:
 	free(warm);
 }
 
-int add_auth_check_suite(void)
+static int add_auth_check_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a key's check: bodiless 204 with X-VS-User-Id, X-VS-Tenant-Id, X-VS-Key-Id, X-VS-Scopes", test_identity_headers },
@@ -773,3 +773,5 @@ int add_auth_check_suite(void)
 
 	return it_add_suite("auth check", NULL, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_auth_check_suite)

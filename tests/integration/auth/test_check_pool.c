@@ -303,7 +303,7 @@ static void test_check_workers_run_under_the_configured_policy(void)
 	free(api);
 }
 
-int add_check_pool_suite(void)
+static int add_check_pool_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a warm key check answers at once while every API worker waits on the database", test_check_answers_while_the_api_pool_waits },
@@ -315,3 +315,5 @@ int add_check_pool_suite(void)
 
 	return it_add_suite("key check pool", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_check_pool_suite)

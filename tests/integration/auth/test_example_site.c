@@ -222,7 +222,7 @@ out:
 	free(key_id);
 }
 
-int add_example_site_suite(void)
+static int add_example_site_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a valid key reaches the protected site with the owner's identity",
@@ -235,3 +235,5 @@ int add_example_site_suite(void)
 	};
 	return it_add_suite("example site (auth_request)", suite_init, suite_clean, tests);
 }
+
+IT_REGISTER(add_example_site_suite)

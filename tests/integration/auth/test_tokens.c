@@ -328,7 +328,7 @@ static void test_refresh_token_as_bearer_is_rejected(void)
 	expect_rejected(xstrdup(fx.admin.refresh), "an opaque refresh token");
 }
 
-int add_tokens_suite(void)
+static int add_tokens_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "forged HS256 token with all correct claims and the real secret IS accepted (control)", test_correct_forged_token_is_accepted },
@@ -354,3 +354,5 @@ int add_tokens_suite(void)
 
 	return it_add_suite("forged tokens", suite_init, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_tokens_suite)

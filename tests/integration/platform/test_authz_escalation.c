@@ -291,7 +291,7 @@ static void test_replacing_holders_cannot_escalate(void)
 	free(path);
 }
 
-int add_authz_escalation_suite(void)
+static int add_authz_escalation_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a member cannot give itself Tenant Admin (403), and does not hold it", test_member_cannot_grant_itself_tenant_admin },
@@ -305,3 +305,5 @@ int add_authz_escalation_suite(void)
 
 	return it_add_suite("authz-escalation", NULL, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_authz_escalation_suite)

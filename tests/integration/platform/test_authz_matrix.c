@@ -575,7 +575,7 @@ static void test_walk_member_without_permissions(void)
 	walk(P_BARE, check_without_permission);
 }
 
-int add_authz_matrix_suite(void)
+static int add_authz_matrix_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "the matrix has one expected status per route, kind and persona", test_table_is_complete },
@@ -588,3 +588,5 @@ int add_authz_matrix_suite(void)
 
 	return it_add_suite("authz-matrix", suite_init, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_authz_matrix_suite)

@@ -326,7 +326,7 @@ static void test_no_worker_died_so_far(void)
 	free(now);
 }
 
-int add_errors_suite(void)
+static int add_errors_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "malformed JSON (truncated, single quotes, NaN, trailing comma, ...) is 400", test_malformed_json_is_400 },
@@ -348,3 +348,5 @@ int add_errors_suite(void)
 
 	return it_add_suite("bad input", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_errors_suite)

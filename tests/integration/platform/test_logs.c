@@ -107,7 +107,7 @@ out:
 	free(dir);
 }
 
-int add_logs_suite(void)
+static int add_logs_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "workers.log holds JSON access records (method, status, request_id, duration_ms)", test_worker_log_is_json_access_records },
@@ -117,3 +117,5 @@ int add_logs_suite(void)
 
 	return it_add_suite("logs", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_logs_suite)

@@ -172,7 +172,7 @@ static void test_a_failed_list_leaves_generic_plans(void)
 	run_filtered(&generic_stmt, false, 2); /* and the session still answers */
 }
 
-int add_plans_suite(void)
+static int add_plans_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "statements are planned once per session, also with a NULL parameter", test_statements_are_planned_once },
@@ -183,3 +183,5 @@ int add_plans_suite(void)
 
 	return it_add_suite("statement plans", suite_init, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_plans_suite)

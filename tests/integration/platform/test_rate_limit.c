@@ -51,7 +51,7 @@ static void test_login_burst_gets_429_with_retry_after(void)
 	resp_free(r);
 }
 
-int add_rate_limit_suite(void)
+static int add_rate_limit_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a burst of 100 concurrent bad logins gets 429 problem+json with Retry-After, then recovers", test_login_burst_gets_429_with_retry_after },
@@ -60,3 +60,5 @@ int add_rate_limit_suite(void)
 
 	return it_add_suite("rate limit", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_rate_limit_suite)

@@ -150,7 +150,7 @@ static void test_database_outage_gives_503_and_recovers(void)
 	free(after);
 }
 
-int add_resilience_suite(void)
+static int add_resilience_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "a worker killed with SIGKILL is replaced within 5 s; 20 requests then succeed", test_killed_worker_is_replaced },
@@ -161,3 +161,5 @@ int add_resilience_suite(void)
 
 	return it_add_suite("resilience", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_resilience_suite)

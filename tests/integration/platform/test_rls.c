@@ -672,7 +672,7 @@ static void test_http_alternating_tenants_never_mix(void)
 			 "its own custom role, never the other's); first: %s", bad, first_bad);
 }
 
-int add_rls_suite(void)
+static int add_rls_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "the application role has neither SUPERUSER nor BYPASSRLS", test_app_role_is_not_privileged },
@@ -692,3 +692,5 @@ int add_rls_suite(void)
 
 	return it_add_suite("rls", suite_init, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_rls_suite)

@@ -503,7 +503,7 @@ static void test_users_me_returns_caller_without_password(void)
 	resp_free(r);
 }
 
-int add_auth_suite(void)
+static int add_auth_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "POST /auth/login JSON {email,password} returns a working token pair", test_login_json_email },
@@ -534,3 +534,5 @@ int add_auth_suite(void)
 
 	return it_add_suite("auth", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_auth_suite)

@@ -535,7 +535,7 @@ static void test_redoc_renders_every_operation(void)
 	expect_renders_every_operation("/redoc", parse_redoc, broken);
 }
 
-int add_docs_suite(void)
+static int add_docs_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "/docs and /redoc: static pages with their own CSP and the usual headers, GET/HEAD only, nothing else of the packages", test_pages_are_static_and_read_only },
@@ -547,3 +547,5 @@ int add_docs_suite(void)
 
 	return it_add_suite("docs", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_docs_suite)

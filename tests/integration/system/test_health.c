@@ -165,7 +165,7 @@ static void test_tls_verifies_and_http2_is_negotiated(void)
 	resp_free(r);
 }
 
-int add_health_suite(void)
+static int add_health_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "GET / answers 200 {status: healthy, name, version}", test_root_reports_healthy },
@@ -183,3 +183,5 @@ int add_health_suite(void)
 
 	return it_add_suite("health", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_health_suite)

@@ -121,7 +121,7 @@ static void test_metrics_refuse_changes(void)
 	resp_free(r);
 }
 
-int add_metrics_suite(void)
+static int add_metrics_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "metrics count requests across workers", test_metrics_count_requests_across_workers },
@@ -133,3 +133,5 @@ int add_metrics_suite(void)
 	};
 	return it_add_suite("metrics", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_metrics_suite)

@@ -604,7 +604,7 @@ static void test_tenant_users_path_checks_tenant(void)
 	free(detail);
 }
 
-int add_tenants_suite(void)
+static int add_tenants_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "POST /tenants is 201 with every field; GET by id and by slug find it", test_create_returns_201_with_fields },
@@ -631,3 +631,5 @@ int add_tenants_suite(void)
 
 	return it_add_suite("tenants", NULL, NULL, tests);
 }
+
+IT_REGISTER(add_tenants_suite)

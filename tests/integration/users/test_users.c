@@ -807,7 +807,7 @@ out:
 	fx_user_release(&m);
 }
 
-int add_users_suite(void)
+static int add_users_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "POST /users with X-Tenant-ID is 201, lower-cases e-mail, links as Member, appears in both lists", test_create_in_tenant_links_user },
@@ -835,3 +835,5 @@ int add_users_suite(void)
 
 	return it_add_suite("users", suite_init, suite_cleanup, tests);
 }
+
+IT_REGISTER(add_users_suite)
