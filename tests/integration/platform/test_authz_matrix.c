@@ -1,4 +1,6 @@
-/* The authorization matrix: every route x persona x object kind answers the status of authz_table.c; the table names every route of the server. */
+/* The authorization matrix: every route x persona x object kind answers the status of the
+ * modules' fragments (tests/integration/<module>/authz_<module>.c); together they name every
+ * route of the server. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +30,78 @@ static struct rbac_world *get_world(void)
 	return world_ok ? &world : NULL;
 }
 
+/* ---- the rows, from every module's fragment ------------------------------------------ */
+
+/* A row and where it is written. */
+struct mrow {
+	const struct authz_row *row;
+	const char *file; /* its fragment, below tests/integration/ */
+	size_t index;     /* its index there */
+};
+
+static struct mrow *rows;
+static size_t nrows;
+
+enum phase { PH_READ, PH_CHANGE, PH_POST, PH_DELETE, PH_DELETE_TENANT, NPHASES };
+
+/* Deleting a tenant itself: DELETE /api/v1/tenants/{...} and nothing after. */
+static bool deletes_a_tenant(const struct authz_row *r)
+{
+	const char *prefix = "/api/v1/tenants/{", *end;
+
+	if (strncmp(r->path, prefix, strlen(prefix)) != 0)
+		return false;
+	end = strchr(r->path + strlen(prefix), '}');
+	return end && end[1] == '\0';
+}
+
+/*
+ * Reads first, then changes that keep every fixture, creations (and the other POSTs),
+ * deletions of throwaway objects, and deleting whole tenants last. The fragments come in
+ * any order; this way a wrong 2xx (a tenant deleted by someone who may not) spoils as few
+ * of the later rows as it can.
+ */
+static enum phase row_phase(const struct authz_row *r)
+{
+	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
+		return PH_READ;
+	if (strcmp(r->method, "PUT") == 0 || strcmp(r->method, "PATCH") == 0)
+		return PH_CHANGE;
+	if (strcmp(r->method, "DELETE") == 0)
+		return deletes_a_tenant(r) ? PH_DELETE_TENANT : PH_DELETE;
+	return PH_POST;
+}
+
+static const char *below_integration(const char *file)
+{
+	const char *marker = "tests/integration/", *p = strstr(file, marker);
+
+	return p ? p + strlen(marker) : file;
+}
+
+/* Every fragment's rows, phase by phase, each phase in fragment order. */
+static void collect_rows(void)
+{
+	const struct authz_fragment *f;
+	size_t nf = authz_fragments(&f), total = 0;
+
+	for (size_t i = 0; i < nf; i++)
+		total += f[i].n;
+	rows = xcalloc(total ? total : 1, sizeof(*rows));
+	nrows = 0;
+	for (int ph = 0; ph < NPHASES; ph++)
+		for (size_t i = 0; i < nf; i++)
+			for (size_t j = 0; j < f[i].n; j++)
+				if (row_phase(&f[i].rows[j]) == (enum phase)ph)
+					rows[nrows++] = (struct mrow){ &f[i].rows[j],
+								       below_integration(f[i].file),
+								       j };
+}
+
 static int suite_init(void)
 {
 	fx_remember_secret(MATRIX_PASSWORD);
+	collect_rows();
 	return 0;
 }
 
@@ -39,6 +110,9 @@ static int suite_cleanup(void)
 	if (world_tried)
 		rw_free(&world);
 	world_tried = world_ok = false;
+	free(rows);
+	rows = NULL;
+	nrows = 0;
 	return 0;
 }
 
@@ -210,11 +284,11 @@ struct route_summary {
 /* The distinct routes of the table, in table order. */
 static size_t summarise(struct route_summary **out)
 {
-	struct route_summary *s = xcalloc(authz_nrows, sizeof(*s));
+	struct route_summary *s = xcalloc(nrows ? nrows : 1, sizeof(*s));
 	size_t n = 0;
 
-	for (size_t i = 0; i < authz_nrows; i++) {
-		const struct authz_row *row = &authz_rows[i];
+	for (size_t i = 0; i < nrows; i++) {
+		const struct authz_row *row = rows[i].row;
 		char *key = route_key(row->method, row->path);
 		size_t j = 0;
 
@@ -249,23 +323,27 @@ static void test_table_is_complete(void)
 	size_t n = summarise(&s);
 	const unsigned object_kinds = 1u << K_OWN | 1u << K_FOREIGN | 1u << K_MISSING;
 
-	for (size_t i = 0; i < authz_nrows; i++) {
-		const struct authz_row *r = &authz_rows[i];
+	EXPECT(nrows > 0, "no module registered rows of the matrix (IT_AUTHZ_ROWS)");
+	for (size_t i = 0; i < nrows; i++) {
+		const struct authz_row *r = rows[i].row;
+		const char *f = rows[i].file;
+		size_t at = rows[i].index;
 		bool pub = strcmp(r->rule, RULE_PUBLIC) == 0;
 
 		EXPECT(names_are_known(r->path) && names_are_known(r->body),
-		       "row %zu (%s %s): unknown {placeholder}", i, r->method, r->path);
+		       "%s row %zu (%s %s): unknown {placeholder}", f, at, r->method, r->path);
 		EXPECT(r->expect == NA || (r->expect >= 200 && r->expect <= 599),
-		       "row %zu (%s %s): expected status %d", i, r->method, r->path, r->expect);
+		       "%s row %zu (%s %s): expected status %d", f, at, r->method, r->path,
+		       r->expect);
 		EXPECT(pub || r->expect == NA ||
 			       ((r->persona == P_ANON || r->persona == P_INACTIVE) ==
 				(r->expect == 401)),
-		       "row %zu (%s %s, %s): a non-public route answers 401 exactly to the "
-		       "anonymous and the inactive caller", i, r->method, r->path,
+		       "%s row %zu (%s %s, %s): a non-public route answers 401 exactly to the "
+		       "anonymous and the inactive caller", f, at, r->method, r->path,
 		       persona_name(r->persona));
 		EXPECT(r->kind != K_NONE || (r->hdr == H_NONE && !strchr(r->path, '{')),
-		       "row %zu (%s %s): a route without object kinds has no tenant and no ids",
-		       i, r->method, r->path);
+		       "%s row %zu (%s %s): a route without object kinds has no tenant and no ids",
+		       f, at, r->method, r->path);
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool none = s[i].kinds & (1u << K_NONE);
@@ -285,7 +363,7 @@ static void test_table_is_complete(void)
 				       persona_name((enum persona)p), s[i].rows[k][p]);
 		}
 	}
-	printf("\n    authz matrix: %zu rows over %zu routes ", authz_nrows, n);
+	printf("\n    authz matrix: %zu rows over %zu routes ", nrows, n);
 	free_summary(s, n);
 }
 
@@ -429,16 +507,16 @@ static struct resp *send_row(const char *method, const char *path, const char *t
 	return r;
 }
 
-/* Runs row i; true when the status was the expected one. */
-static bool run_row(struct rbac_world *w, size_t i)
+/* Runs row m; true when the status was the expected one. */
+static bool run_row(struct rbac_world *w, const struct mrow *m)
 {
-	struct row_run rr = { &authz_rows[i], w, { NULL } };
+	struct row_run rr = { m->row, w, { NULL } };
 	const struct authz_row *row = rr.row;
 	char *path, *body = NULL, *detail;
 	struct resp *r;
 	bool ok = false;
 
-	chk_context("row %zu: %s %s as %s, %s", i, row->method, row->path,
+	chk_context("%s row %zu: %s %s as %s, %s", m->file, m->index, row->method, row->path,
 		    persona_name(row->persona), kind_name(row->kind));
 	path = expand(&rr, row->path);
 	if (row->body)
@@ -472,11 +550,11 @@ static void test_every_row(void)
 
 	if (!w)
 		return;
-	for (size_t i = 0; i < authz_nrows; i++) {
-		if (authz_rows[i].expect == NA)
+	for (size_t i = 0; i < nrows; i++) {
+		if (rows[i].row->expect == NA)
 			continue;
 		run++;
-		wrong += !run_row(w, i);
+		wrong += !run_row(w, &rows[i]);
 	}
 	printf("\n    authz matrix: %zu requests, %zu with another status ", run, wrong);
 }
