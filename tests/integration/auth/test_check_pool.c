@@ -266,18 +266,19 @@ out:
 	free(name);
 }
 
-/* The suites before this one sent the check pool every kind of key, token and header,
- * and stopped the database under it. */
+/* Since the run began, whatever ran before this suite (in a whole run, suites that sent
+ * the check pool every kind of key, token and header, and stopped the database under
+ * it) and the tests above, which stop and resume the pool. */
 static void test_no_check_worker_died_so_far(void)
 {
 	pid_t *now = NULL;
 	size_t n = check_worker_pids(&now);
-	bool same = same_pids(now, n, fx.check_workers_at_start, fx.ncheck_workers_at_start);
+	bool same = same_pids(now, n, fx.check_workers_baseline, fx.ncheck_workers_baseline);
 
 	EXPECT(fx.cfg.check_workers <= 0 || (long)n == fx.cfg.check_workers,
 	       "%zu check workers run, VS_CHECK_WORKERS=%ld", n, fx.cfg.check_workers);
 	EXPECT(same, "a check worker died and was replaced (%zu at start, %zu now, pid sets differ)",
-	       fx.ncheck_workers_at_start, n);
+	       fx.ncheck_workers_baseline, n);
 	free(now);
 }
 

@@ -314,7 +314,7 @@ static void test_no_worker_died_so_far(void)
 {
 	pid_t *now = NULL;
 	size_t n = worker_pids(&now);
-	bool same = same_pids(now, n, fx.workers_at_start, fx.nworkers_at_start);
+	bool same = same_pids(now, n, fx.workers_baseline, fx.nworkers_baseline);
 
 	EXPECT(n > 0, "no worker processes found under multiwatch (%s/pids/multiwatch.pid)",
 	       fx.cfg.state_dir);
@@ -322,7 +322,7 @@ static void test_no_worker_died_so_far(void)
 	       "%zu workers run, VS_WORKERS=%ld", n, fx.cfg.workers);
 	EXPECT(same, "a worker died and was replaced while serving the requests so far "
 		     "(%zu workers at start, %zu now, pid sets differ)",
-	       fx.nworkers_at_start, n);
+	       fx.nworkers_baseline, n);
 	free(now);
 }
 

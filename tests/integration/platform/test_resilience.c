@@ -59,6 +59,8 @@ static void signalled_worker_is_replaced(int sig)
 	}
 	EXPECT(ok == 20, "only %d of 20 requests after the signal were 200", ok);
 out:
+	/* the replacement was on purpose: "no worker died" checks count from here */
+	fx_rebase_workers();
 	free(before);
 	free(now);
 }
