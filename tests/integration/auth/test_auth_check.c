@@ -23,6 +23,7 @@
 #include "pg_util.h"
 #include "procs.h"
 #include "rbac_world.h"
+#include "serving.h"
 #include "suites.h"
 #include "util.h"
 
@@ -749,6 +750,8 @@ static void test_database_down_fails_closed(void)
 	}
 	EXPECT(good >= fan_out(), "after db-start, %d consecutive checks should pass within "
 				  "20 s (got a run of %d)", fan_out(), good);
+	/* the API pool lost its connections too: back as well before the next suite */
+	expect_stack_serving(20.0);
 out:
 	free(fresh);
 	free(warm);

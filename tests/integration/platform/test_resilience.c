@@ -1,5 +1,7 @@
 /* A worker killed with SIGKILL, or stopped with SIGUSR1 (multiwatch's stop), is replaced; a
- * database outage gives 503s, not crashes, and heals. */
+ * database outage gives 503s, not crashes, and heals. Each test leaves the stack as it found
+ * it: the pools at full strength and serving (the replaced worker taken into the baseline
+ * that other suites compare against), the database up, every worker of both pools connected. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include "fixtures.h"
 #include "http.h"
 #include "procs.h"
+#include "serving.h"
 #include "suites.h"
 #include "util.h"
 
@@ -148,6 +151,8 @@ static void test_database_outage_gives_503_and_recovers(void)
 		EXPECT(pid_in(after[i], before, nb),
 		       "worker %ld is new: a worker died during the database outage",
 		       (long)after[i]);
+	/* the check pool lost its connections too: back as well before the next suite */
+	expect_stack_serving(20.0);
 	free(before);
 	free(after);
 }
