@@ -1,6 +1,9 @@
 /*
  * The authorization matrix: for every route, persona and object kind, the
- * status the server must answer. Data only; test_authz_matrix.c runs it.
+ * status the server must answer. Each module writes the rows of its routes in
+ * its own folder (tests/integration/<module>/authz_<module>.c, with the macros
+ * of authz_rows.h) and registers them with IT_AUTHZ_ROWS(table);
+ * platform/test_authz_matrix.c collects every fragment and runs them.
  *
  * Path and body templates name their values in braces:
  *   {tid}   the tenant of the row's kind: A (own, system), B (foreign), a random id (missing)
@@ -59,8 +62,24 @@ struct authz_row {
 	int expect;
 };
 
-extern const struct authz_row authz_rows[];
-extern const size_t authz_nrows;
+/* One module's rows, as its file registered them. */
+struct authz_fragment {
+	const struct authz_row *rows;
+	size_t n;
+	const char *file; /* __FILE__ of the fragment */
+};
+
+/* Called by IT_AUTHZ_ROWS before main; the matrix gets every fragment. */
+void authz_register(const struct authz_row *rows, size_t n, const char *file);
+/* The registered fragments, sorted by file path. */
+size_t authz_fragments(const struct authz_fragment **out);
+
+/* A fragment file ends with IT_AUTHZ_ROWS(its table): no central list names it. */
+#define IT_AUTHZ_ROWS(table)                                                                       \
+	__attribute__((constructor)) static void authz_register_##table(void)                      \
+	{                                                                                          \
+		authz_register(table, sizeof(table) / sizeof((table)[0]), __FILE__);               \
+	}
 
 const char *kind_name(enum obj_kind k);
 

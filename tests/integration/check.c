@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "http.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "util.h"
 
 static char context[256];

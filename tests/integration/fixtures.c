@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "http.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "procs.h"
 #include "util.h"
 
@@ -91,9 +91,16 @@ int fx_setup(void)
 	}
 	fx.admin.id = xstrdup(jstr(resp_json(r), "id"));
 	resp_free(r);
-	fx.nworkers_at_start = worker_pids(&fx.workers_at_start);
-	fx.ncheck_workers_at_start = check_worker_pids(&fx.check_workers_at_start);
+	fx_rebase_workers();
 	return 0;
+}
+
+void fx_rebase_workers(void)
+{
+	free(fx.workers_baseline);
+	free(fx.check_workers_baseline);
+	fx.nworkers_baseline = worker_pids(&fx.workers_baseline);
+	fx.ncheck_workers_baseline = check_worker_pids(&fx.check_workers_baseline);
 }
 
 void fx_keep_admin_fresh(void)
@@ -130,10 +137,10 @@ void fx_user_release(struct it_user *u)
 void fx_teardown(void)
 {
 	fx_user_release(&fx.admin);
-	free(fx.workers_at_start);
-	fx.workers_at_start = NULL;
-	free(fx.check_workers_at_start);
-	fx.check_workers_at_start = NULL;
+	free(fx.workers_baseline);
+	fx.workers_baseline = NULL;
+	free(fx.check_workers_baseline);
+	fx.check_workers_baseline = NULL;
 	for (size_t i = 0; i < fx.nsecrets; i++)
 		free(fx.secrets[i]);
 	free(fx.secrets);

@@ -37,11 +37,12 @@ struct it_fixture {
 	unsigned counter;
 	struct it_user admin; /* logged in at setup */
 	double admin_login_at; /* now_mono() of the admin's last login */
-	char echo_request_id[64]; /* a client request id sent by test_health */
-	pid_t *workers_at_start;  /* worker pids when the run began */
-	size_t nworkers_at_start;
-	pid_t *check_workers_at_start; /* the check pool's, likewise */
-	size_t ncheck_workers_at_start;
+	/* The pools' worker pids when the run began, or when a suite last replaced a worker
+	 * on purpose (fx_rebase_workers): any other change means a worker died. */
+	pid_t *workers_baseline;
+	size_t nworkers_baseline;
+	pid_t *check_workers_baseline;
+	size_t ncheck_workers_baseline;
 	char **secrets;           /* passwords and tokens that must never be logged */
 	size_t nsecrets, secrets_cap;
 };
@@ -57,6 +58,9 @@ void fx_teardown(void);
  * Runs before every test; asserts nothing.
  */
 void fx_keep_admin_fresh(void);
+
+/* Takes the pools' pids as the baseline again, after replacing a worker on purpose. */
+void fx_rebase_workers(void);
 
 /* "tag-<run suffix>-<n>", lower-case, unique in this run. Free with free(). */
 char *fx_unique(const char *tag);

@@ -254,24 +254,51 @@ struct resp *req(const char *method, const char *path, const char *token,
 	return r;
 }
 
-size_t http_burst(const char *method, const char *path,
-		  const char *const *headers, const char *body, size_t n,
-		  struct resp **out)
+static size_t burst(const char *source, const char *method, const char *path,
+		    const char *const *const *headers, const char *body, size_t n,
+		    struct resp **out, const struct http_hold *hold);
+
+/* n times the same headers, from source (NULL: wherever the kernel picks). */
+static size_t burst_same(const char *source, const char *method, const char *path,
+			 const char *const *headers, const char *body, size_t n,
+			 struct resp **out)
 {
 	const char *const **each = xcalloc(n, sizeof(*each));
 	size_t done;
 
 	for (size_t i = 0; i < n; i++)
 		each[i] = headers;
-	done = http_burst_each(method, path, each, body, n, out, NULL);
+	done = burst(source, method, path, each, body, n, out, NULL);
 	free(each);
 	return done;
+}
+
+size_t http_burst(const char *method, const char *path,
+		  const char *const *headers, const char *body, size_t n,
+		  struct resp **out)
+{
+	return burst_same(NULL, method, path, headers, body, n, out);
+}
+
+size_t http_burst_from(const char *source, const char *method, const char *path,
+		       const char *const *headers, const char *body, size_t n,
+		       struct resp **out)
+{
+	return burst_same(source, method, path, headers, body, n, out);
 }
 
 size_t http_burst_each(const char *method, const char *path,
 		       const char *const *const *headers, const char *body, size_t n,
 		       struct resp **out, const struct http_hold *hold)
 {
+	return burst(NULL, method, path, headers, body, n, out, hold);
+}
+
+static size_t burst(const char *source, const char *method, const char *path,
+		    const char *const *const *headers, const char *body, size_t n,
+		    struct resp **out, const struct http_hold *hold)
+{
+	char *iface = source ? xasprintf("host!%s", source) : NULL;
 	CURLM *m = curl_multi_init();
 	CURL **hs = xcalloc(n, sizeof(*hs));
 	struct curl_slist **hls = xcalloc(n, sizeof(*hls));
@@ -288,6 +315,8 @@ size_t http_burst_each(const char *method, const char *path,
 			       body ? strlen(body) : 0, 0);
 		/* wait for the first connection and multiplex over h2 */
 		curl_easy_setopt(hs[i], CURLOPT_PIPEWAIT, 1L);
+		if (iface) /* "host!": bind the source to that address, not to a device */
+			curl_easy_setopt(hs[i], CURLOPT_INTERFACE, iface);
 		curl_easy_setopt(hs[i], CURLOPT_PRIVATE, out[i]);
 		curl_multi_add_handle(m, hs[i]);
 	}
@@ -330,6 +359,7 @@ size_t http_burst_each(const char *method, const char *path,
 	curl_multi_cleanup(m);
 	free(hs);
 	free(hls);
+	free(iface);
 	return done;
 }
 

@@ -71,6 +71,15 @@ size_t http_burst(const char *method, const char *path,
 		  const char *const *headers, const char *body, size_t n,
 		  struct resp **out);
 
+/*
+ * http_burst from another client address: source is a local address such as
+ * "127.0.0.2" (all of 127.0.0.0/8 is this host), which nginx then sees as the
+ * client's ($binary_remote_addr), e.g. to spend a rate limit nobody else uses.
+ */
+size_t http_burst_from(const char *source, const char *method, const char *path,
+		       const char *const *headers, const char *body, size_t n,
+		       struct resp **out);
+
 /* The same with each request's own headers (headers[i]). With hold, hold->release(ctx)
  * runs once, hold->ms after the requests started (at the latest when all are answered):
  * e.g. to let a pool that was stopped, with the requests waiting for it, go on. */

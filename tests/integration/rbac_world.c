@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "http.h"
-#include "json_util.h"
+#include "json_get.h"
 #include "util.h"
 
 static const char *const persona_names[P_COUNT] = {

@@ -1,4 +1,9 @@
-/* Every suite of the integration test program; main.c registers them in this order. */
+/*
+ * The integration test program's suites. A module's suites live in
+ * tests/integration/<module>/test_*.c, cross-cutting ones in platform/; each
+ * test file ends with IT_REGISTER(fn), so a new file needs no line anywhere
+ * else. Suites must not depend on each other or on their order (README).
+ */
 #ifndef IT_SUITES_H
 #define IT_SUITES_H
 
@@ -9,30 +14,23 @@ struct it_test {
 	CU_TestFunc fn;
 };
 
-/* Adds a suite with the tests of a { NULL, NULL }-terminated table. 0 or -1. */
-int it_add_suite(const char *name, CU_InitializeFunc init,
-		 CU_CleanupFunc cleanup, const struct it_test *tests);
+/*
+ * Adds a suite with the tests of a { NULL, NULL }-terminated table. Called from
+ * a register function; the suite runs only if VS_TEST_ONLY selects it. 0 or -1.
+ */
+int it_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup,
+		 const struct it_test *tests);
 
-int add_health_suite(void);
-int add_auth_suite(void);
-int add_tokens_suite(void);
-int add_tenants_suite(void);
-int add_users_suite(void);
-int add_errors_suite(void);
-int add_authz_matrix_suite(void);
-int add_authz_escalation_suite(void);
-int add_rls_suite(void);
-int add_plans_suite(void);
-int add_check_pool_suite(void);
-int add_api_keys_suite(void);
-int add_auth_check_suite(void);
-int add_key_last_used_suite(void);
-int add_key_prefetch_suite(void);
-int add_example_site_suite(void);
-int add_docs_suite(void);
-int add_metrics_suite(void);
-int add_resilience_suite(void);
-int add_rate_limit_suite(void);
-int add_logs_suite(void);
+/*
+ * Each test file ends with IT_REGISTER(fn): main calls fn, which adds the
+ * file's suites, before anything runs. The suites are known by their names and
+ * by the folder of the file (__FILE__), which VS_TEST_ONLY may name too.
+ */
+void it_register(int (*fn)(void), const char *file);
+#define IT_REGISTER(fn)                                                                            \
+	__attribute__((constructor)) static void it_register_file(void)                            \
+	{                                                                                          \
+		it_register(fn, __FILE__);                                                         \
+	}
 
 #endif
