@@ -123,7 +123,8 @@ static void test_check_key_outside_its_tenant_or_owner_not_member_is_403(void)
 	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), VS_MSG_NOT_MEMBER);
 	assert_no_identity(&r);
 	/* ... unless the owner is a superuser. */
-	CU_ASSERT_EQUAL(check_key(w, root_global, &w->globex, NULL, &r, &e), VS_OK);
+	CU_ASSERT_EQUAL_FATAL(check_key(w, root_global, &w->globex, NULL, &r, &e), VS_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.tenant);
 	CU_ASSERT_TRUE(vs_uuid_eq(r.tenant, &w->globex));
 	CU_ASSERT_EQUAL(w->db->api_keys.touches, 1);
 
@@ -295,8 +296,9 @@ static void test_check_bearer_passes_and_leaves_no_transaction(void)
 		const char *t = fake_access_token(w->a, cases[i].user);
 		CU_ASSERT_EQUAL(check_bearer(w, t, cases[i].tenant, cases[i].required, &r, &e),
 				cases[i].want);
-		if (cases[i].detail)
+		if (cases[i].detail) {
 			CU_ASSERT_STRING_EQUAL(ut_str(e.detail), cases[i].detail);
+		}
 		CU_ASSERT_EQUAL(w->db->rollbacks, 1);
 		FAKE_ASSERT_TX_CLEAN(w->db);
 	}
