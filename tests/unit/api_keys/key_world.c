@@ -75,7 +75,7 @@ static enum vs_err zt_list(struct vs_tenant_repo *r, struct vs_arena *a,
 }
 
 static const struct vs_tenant_repo_ops zoned_ops = {
-	zt_get, zt_get_by_slug, zt_insert, zt_update, zt_remove, zt_list,
+    zt_get, zt_get_by_slug, zt_insert, zt_update, zt_remove, zt_list,
 };
 
 /* ---- the world ---- */
@@ -118,9 +118,8 @@ const struct vs_principal *kw_enter_key(struct world *w, const char *key, const 
 {
 	struct vs_error e = {0};
 	vs_uuid buf;
-	CU_ASSERT_EQUAL_FATAL(vs_auth_open_key(&w->app, w->a, key, strlen(key), &tenant, &buf,
-					       &w->p, &e),
-			      VS_OK);
+	CU_ASSERT_EQUAL_FATAL(
+	    vs_auth_open_key(&w->app, w->a, key, strlen(key), &tenant, &buf, &w->p, &e), VS_OK);
 	CU_ASSERT_EQUAL_FATAL(w->db->depth, 1);
 	fake_reset_journal(w->db);
 	w->db->begins = 1; /* the session's, so the journal balances at world_leave */

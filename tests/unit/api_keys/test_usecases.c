@@ -19,21 +19,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOW 1795428000		/* 2026-11-23T10:00:00Z, world_init's clock */
+#define NOW	      1795428000 /* 2026-11-23T10:00:00Z, world_init's clock */
 #define END_OF_23_UTC 1795478400 /* 2026-11-24T00:00:00Z */
-#define END_OF_23_NY 1795496400	/* 2026-11-24T05:00:00Z: midnight in New York (EST) */
+#define END_OF_23_NY  1795496400 /* 2026-11-24T05:00:00Z: midnight in New York (EST) */
 
 static struct vs_api_key_input global_key(const char **scopes, size_t n)
 {
-	return (struct vs_api_key_input){.name = kw_str("ci"), .scope = kw_str("GLOBAL"),
-					 .scopes_set = n > 0, .scopes = scopes, .nscopes = n};
+	return (struct vs_api_key_input){.name = kw_str("ci"),
+					 .scope = kw_str("GLOBAL"),
+					 .scopes_set = n > 0,
+					 .scopes = scopes,
+					 .nscopes = n};
 }
 
 static struct vs_api_key_input tenant_key(const vs_uuid *tenant, const char **scopes, size_t n)
 {
-	return (struct vs_api_key_input){.name = kw_str("ci"), .scope = kw_str("TENANT"),
+	return (struct vs_api_key_input){.name = kw_str("ci"),
+					 .scope = kw_str("TENANT"),
 					 .tenant_id = {.set = true, .v = *tenant},
-					 .scopes_set = n > 0, .scopes = scopes, .nscopes = n};
+					 .scopes_set = n > 0,
+					 .scopes = scopes,
+					 .nscopes = n};
 }
 
 /* One request as user (no X-Tenant-ID): open, create, close. */
@@ -265,7 +271,8 @@ static void test_keys_create_by_a_limited_key_stays_within_its_scopes(void)
 		struct fake_store *before = WORLD_SNAPSHOT(w);
 		const struct vs_principal *p = kw_enter_key(w, cases[i].key, NULL);
 		CU_ASSERT_TRUE(p->via_key && p->key_limited);
-		enum vs_err rc = vs_api_keys_create(&w->app, w->a, p, &cases[i].in, &out, &text, &e);
+		enum vs_err rc =
+		    vs_api_keys_create(&w->app, w->a, p, &cases[i].in, &out, &text, &e);
 		CU_ASSERT_EQUAL(world_leave(w, rc == VS_OK), VS_OK);
 		if (cases[i].want != VS_OK) {
 			assert_refused(w, before, rc, &e, cases[i].want, cases[i].detail, NULL);
@@ -292,6 +299,7 @@ static void test_keys_create_expiry_instant_or_end_of_day_in_tenant_zone(void)
 		int64_t expires_at; /* 0: none */
 		const char *message, *field;
 	} cases[] = {
+	    /* clang-format off */
 	    {NOW, false, {.set = true, .v = NOW + 3600}, NULL, VS_OK, NOW + 3600, NULL, NULL},
 	    {NOW, false, {.set = true, .null = true}, NULL, VS_OK, 0, NULL, NULL},
 	    {NOW, false, {.set = true, .v = NOW}, NULL, VS_INVALID, 0, VS_MSG_EXPIRY_PAST,
@@ -308,6 +316,7 @@ static void test_keys_create_expiry_instant_or_end_of_day_in_tenant_zone(void)
 	     "expires_on"},
 	    {NOW + 16 * 3600, true, {0}, "2026-11-23", VS_OK, END_OF_23_NY, NULL, NULL},
 	    {NOW, false, {0}, "2026-02-30", VS_INVALID, 0, VS_MSG_EXPIRY_DATE, "expires_on"},
+	    /* clang-format on */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fake_clock_set(cases[i].now);
@@ -379,8 +388,9 @@ static void test_keys_list_own_keys_filters_for_superusers_only(void)
 	const vs_uuid *filters[][2] = {{&w->ann, NULL}, {NULL, &w->acme}, {&w->gus, &w->globex}};
 	for (size_t i = 0; i < 3; i++) {
 		e = (struct vs_error){0};
-		CU_ASSERT_EQUAL(list_as(w, &w->ann, filters[i][0], filters[i][1], 0, 100, &page, &e),
-				VS_FORBIDDEN);
+		CU_ASSERT_EQUAL(
+		    list_as(w, &w->ann, filters[i][0], filters[i][1], 0, 100, &page, &e),
+		    VS_FORBIDDEN);
 		CU_ASSERT_STRING_EQUAL(ut_str(e.detail), VS_MSG_FORBIDDEN);
 		CU_ASSERT_EQUAL(fake_called(w->db, "api_keys.list"), 0);
 		FAKE_ASSERT_TX_CLEAN(w->db);
@@ -599,9 +609,8 @@ static void test_keys_delete_removes_that_key_only(void)
 
 /* ---- rotate ---- */
 
-static enum vs_err rotate_as(struct world *w, const vs_uuid *user, const vs_uuid *id,
-			     int64_t grace, struct vs_api_key *out, const char **text,
-			     struct vs_error *e)
+static enum vs_err rotate_as(struct world *w, const vs_uuid *user, const vs_uuid *id, int64_t grace,
+			     struct vs_api_key *out, const char **text, struct vs_error *e)
 {
 	const struct vs_principal *p = world_enter(w, user, NULL);
 	enum vs_err rc = vs_api_keys_rotate(&w->app, w->a, p, id, grace, out, text, e);
@@ -740,7 +749,8 @@ static void test_keys_limited_key_manages_keys_only_with_the_matching_scope(void
 		const struct vs_principal *p = kw_enter_key(w, manager, NULL);
 		enum vs_err rc = VS_INTERNAL;
 		if (cases[i].op == OP_UPDATE)
-			rc = vs_api_keys_update(&w->app, w->a, p, cases[i].id, cases[i].in, &out, &e);
+			rc = vs_api_keys_update(&w->app, w->a, p, cases[i].id, cases[i].in, &out,
+						&e);
 		else if (cases[i].op == OP_ROTATE)
 			rc = vs_api_keys_rotate(&w->app, w->a, p, cases[i].id, 60, &out, &text, &e);
 		else
@@ -800,9 +810,9 @@ static void test_keys_mint_many_commits_then_hands_out_global_keys(void)
 	const char *scopes[] = {"vm:read"};
 	struct vs_error e = {0};
 	size_t before = w->db->store.napi_keys;
-	CU_ASSERT_EQUAL_FATAL(vs_api_keys_mint_many(&w->app, w->a, "ANN@Example.COM", 3, scopes,
-						    1, emit, &m, &e),
-			      VS_OK);
+	CU_ASSERT_EQUAL_FATAL(
+	    vs_api_keys_mint_many(&w->app, w->a, "ANN@Example.COM", 3, scopes, 1, emit, &m, &e),
+	    VS_OK);
 	CU_ASSERT_EQUAL(m.n, 3);
 	CU_ASSERT_EQUAL(w->db->store.napi_keys, before + 3);
 	for (size_t i = 0; i < m.n; i++) {
@@ -851,7 +861,8 @@ static enum vs_err spy_insert_many(struct vs_api_key_repo *r, struct vs_arena *a
 	s->batches[s->nbatches++] = n;
 	for (size_t i = 0; i < n; i++) {
 		s->well_formed = s->well_formed && vs_uuid_eq(&keys[i].user_id, &s->owner) &&
-				 keys[i].global && strlen(keys[i].public_id) == VS_API_KEY_PUBLIC_LEN;
+				 keys[i].global &&
+				 strlen(keys[i].public_id) == VS_API_KEY_PUBLIC_LEN;
 		memcpy(s->hashes[s->nhashes++], keys[i].hash, VS_SHA256_LEN);
 	}
 	return VS_OK;
@@ -872,8 +883,8 @@ static void test_keys_mint_many_stores_in_batches_of_5000(void)
 		struct key_world k;
 		key_world_init(&k);
 		struct world *w = &k.w;
-		struct batch_spy spy = {.ops = *w->app.api_keys->ops, .owner = w->gus,
-					.well_formed = true};
+		struct batch_spy spy = {
+		    .ops = *w->app.api_keys->ops, .owner = w->gus, .well_formed = true};
 		spy.ops.insert_many = spy_insert_many;
 		spy.base.ops = &spy.ops;
 		spy.hashes = calloc(MINT_MAX, sizeof(*spy.hashes));
@@ -985,8 +996,8 @@ static enum vs_err rotate_fn(struct world *w, const struct vs_principal *p, void
 {
 	struct vs_api_key out;
 	const char *text;
-	return vs_api_keys_rotate(&w->app, w->a, p, &((struct fault_ctx *)ctx)->id, 60, &out,
-				  &text, e);
+	return vs_api_keys_rotate(&w->app, w->a, p, &((struct fault_ctx *)ctx)->id, 60, &out, &text,
+				  e);
 }
 
 static enum vs_err read_fn(struct world *w, const struct vs_principal *p, void *ctx,
@@ -996,9 +1007,9 @@ static enum vs_err read_fn(struct world *w, const struct vs_principal *p, void *
 	struct vs_api_key_page page;
 	struct vs_api_key out;
 	enum vs_err rc = vs_api_keys_list(&w->app, w->a, p, &f, &page, e);
-	return rc == VS_OK ? vs_api_keys_get(&w->app, w->a, p, &((struct fault_ctx *)ctx)->id,
-					     &out, e)
-			   : rc;
+	return rc == VS_OK
+		   ? vs_api_keys_get(&w->app, w->a, p, &((struct fault_ctx *)ctx)->id, &out, e)
+		   : rc;
 }
 
 /* A key use case as ann on a world of its own, ann's acme key [vm:read] in c->id. */
@@ -1046,8 +1057,10 @@ static void test_keys_fail_cleanly_on_each_repository_fault(void)
 	tenant.in.expires_on = kw_str("2026-12-31");
 	/* begin, principal, principal (the owner in acme), find, tenants.get, insert, commit */
 	CU_ASSERT_EQUAL(inject("keys create TENANT", create_fn, &tenant), 7);
-	struct fault_ctx update = {.in = {.name = kw_str("renamed"), .scopes_set = true,
-					  .scopes = user_read, .nscopes = 1,
+	struct fault_ctx update = {.in = {.name = kw_str("renamed"),
+					  .scopes_set = true,
+					  .scopes = user_read,
+					  .nscopes = 1,
 					  .expires_on = kw_str("2026-12-31")}};
 	/* begin, principal, get, principal, find, tenants.get, update, commit */
 	CU_ASSERT_EQUAL(inject("keys update", update_fn, &update), 8);

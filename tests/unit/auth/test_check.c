@@ -165,9 +165,9 @@ static void test_check_key_permission_within_owner_and_scopes(void)
 		key_world_init(&k);
 		struct world *w = &k.w;
 		const char *const scopes[] = {c->scope, NULL};
-		const char *key =
-		    fake_seed_api_key(w->db, w->a, c->root ? &w->root : &w->ann,
-				      c->global ? NULL : &w->acme, c->limited ? scopes : NULL, NULL);
+		const char *key = fake_seed_api_key(w->db, w->a, c->root ? &w->root : &w->ann,
+						    c->global ? NULL : &w->acme,
+						    c->limited ? scopes : NULL, NULL);
 		struct vs_check_result r;
 		struct vs_error e = {0};
 		enum vs_err rc = check_key(w, key, &w->acme, c->required, &r, &e);
@@ -238,7 +238,8 @@ static void test_check_key_database_faults_are_503(void)
 	struct key_world k;
 	key_world_init(&k);
 	struct world *w = &k.w;
-	struct key_check_ctx ctx = {w, fake_seed_api_key(w->db, w->a, &w->ann, &w->acme, NULL, NULL)};
+	struct key_check_ctx ctx = {w,
+				    fake_seed_api_key(w->db, w->a, &w->ann, &w->acme, NULL, NULL)};
 	/* api_keys.find, then the owner's permissions (users.principal in the fake). */
 	CU_ASSERT_EQUAL(fake_inject_each_call(w->db, "check key", key_check_op, &ctx), 2);
 	CU_ASSERT_EQUAL(w->db->api_keys.touches, 1); /* only the run without a fault */
