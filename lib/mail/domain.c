@@ -162,6 +162,11 @@ const char *vs_mail_email_check(const char *email)
 	return NULL;
 }
 
+const char *vs_mail_name_check(const char *name)
+{
+	return name ? text_check(name, true) : NULL;
+}
+
 /* "<left@right>", dot-atoms both, short enough to leave its header line under 998. */
 static bool message_id_ok(const char *s)
 {

@@ -31,6 +31,10 @@ struct vs_mail {
  * into a header or an SMTP command. */
 const char *vs_mail_email_check(const char *email);
 
+/* NULL when name can be a display name (UTF-8 without control characters), else the
+ * reason. */
+const char *vs_mail_name_check(const char *name);
+
 /* "<32 hex digits of random@the domain of from_email>", in a. from_email must pass
  * vs_mail_email_check. */
 char *vs_mail_message_id(struct vs_arena *a, const uint8_t random[VS_MAIL_RANDOM_LEN],
