@@ -53,6 +53,7 @@ int main(void)
 		add_api_keys_suite,   add_auth_check_suite, add_key_last_used_suite, add_key_prefetch_suite,
 		add_check_pool_suite,
 		add_example_site_suite,
+		add_mail_smtp_suite,  add_mailfile_suite,
 		add_docs_suite,       add_metrics_suite,
 		add_resilience_suite, add_rate_limit_suite, add_logs_suite,
 	};

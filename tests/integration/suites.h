@@ -34,5 +34,7 @@ int add_metrics_suite(void);
 int add_resilience_suite(void);
 int add_rate_limit_suite(void);
 int add_logs_suite(void);
+int add_mail_smtp_suite(void);
+int add_mailfile_suite(void);
 
 #endif
