@@ -5,7 +5,7 @@ BUILD ?= build
 CC ?= cc
 SAN ?=
 
-PKGS := libpq json-c libjwt
+PKGS := libpq json-c libjwt libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -80,7 +80,7 @@ $(BUILD)/tests/unit_tests: $(UNIT_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 # that their authorization matrix names every route.
 $(BUILD)/tests/integration_tests: $(INTEG_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit -lcurl
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
 
 $(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE -Itests/integration
 $(UNIT_OBJ): CFLAGS += -Itests/unit
