@@ -60,31 +60,42 @@ static enum vs_err load_key(struct vs_app *app, struct vs_arena *a, const struct
 	return key_error(e, rc);
 }
 
-/* Scopes must be catalogue codes the owner holds in the key's tenant (when it has one). */
-static enum vs_err check_scopes(struct vs_app *app, struct vs_arena *a,
-				const struct vs_principal *p, const vs_uuid *tenant,
-				const char **scopes, size_t n, struct vs_error *e)
+/* A scope is a permission's code, never its id: a stored scope is compared with the codes
+ * routes require, so anything else would be a scope that never matches. */
+static enum vs_err find_scope(struct vs_app *app, struct vs_arena *a, const char *scope,
+			      struct vs_error *e)
 {
+	struct vs_permission perm;
+	enum vs_err rc = app->permissions->ops->find(app->permissions, a, scope, &perm);
+	if (rc == VS_NOTFOUND || (rc == VS_OK && strcmp(perm.code, scope) != 0))
+		return vs_fail_field(e, "scopes", VS_MSG_SCOPE_UNKNOWN);
+	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
+}
+
+/* Scopes must be catalogue codes the key's owner holds in the key's tenant (when it has
+ * one). The caller is the owner, or a superuser editing someone else's key: then the
+ * owner's roles bound the key all the same. */
+static enum vs_err check_scopes(struct vs_app *app, struct vs_arena *a,
+				const struct vs_principal *p, const vs_uuid *owner,
+				const vs_uuid *tenant, const char **scopes, size_t n,
+				struct vs_error *e)
+{
+	bool own = vs_uuid_eq(owner, &p->user.id);
 	struct vs_principal there = { .authenticated = true, .user = p->user };
 	if (tenant) {
-		enum vs_err rc = app->users->ops->principal(app->users, a, &p->user.id,
-								  tenant, &there);
+		enum vs_err rc = app->users->ops->principal(app->users, a, owner, tenant, &there);
 		if (rc != VS_OK)
 			return vs_fail(e, rc, NULL);
 		there.authenticated = true;
-		if (!there.tenant_found || (!there.member && !p->user.is_superuser))
+		if (!there.tenant_found || (!there.member && !there.user.is_superuser))
 			return vs_fail(e, VS_FORBIDDEN, VS_MSG_NOT_MEMBER);
-		if (!vs_principal_holds(&there, "api_key:create"))
+		if (own && !vs_principal_holds(&there, "api_key:create"))
 			return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct vs_permission perm;
-		enum vs_err rc = app->permissions->ops->find(app->permissions, a,
-								   scopes[i], &perm);
-		if (rc == VS_NOTFOUND)
-			return vs_fail_field(e, "scopes", VS_MSG_SCOPE_UNKNOWN);
+		enum vs_err rc = find_scope(app, a, scopes[i], e);
 		if (rc != VS_OK)
-			return vs_fail(e, rc, NULL);
+			return rc;
 		if (tenant && !vs_principal_holds(&there, scopes[i]))
 			return vs_fail(e, VS_FORBIDDEN, VS_MSG_CANNOT_GRANT);
 	}
@@ -155,7 +166,7 @@ enum vs_err vs_api_keys_create(struct vs_app *app, struct vs_arena *a,
 		return vs_fail_field(e, "tenant_id", VS_MSG_KEY_GLOBAL_TENANT);
 	enum vs_err rc = check_calling_key(p, "api_key:create", in->scopes, in->nscopes, true, e);
 	if (rc == VS_OK)
-		rc = check_scopes(app, a, p, tenant, in->scopes, in->nscopes, e);
+		rc = check_scopes(app, a, p, &p->user.id, tenant, in->scopes, in->nscopes, e);
 	if (rc != VS_OK)
 		return rc;
 	struct vs_api_key k = {
@@ -219,7 +230,8 @@ enum vs_err vs_api_keys_update(struct vs_app *app, struct vs_arena *a,
 				     VS_MSG_KEY_FIXED);
 	const vs_uuid *tenant = current.global ? NULL : &current.tenant_id;
 	if (in->scopes_set &&
-	    (rc = check_scopes(app, a, p, tenant, in->scopes, in->nscopes, e)) != VS_OK)
+	    (rc = check_scopes(app, a, p, &current.user_id, tenant, in->scopes, in->nscopes,
+				  e)) != VS_OK)
 		return rc;
 	struct vs_api_key_changes c = {
 		.name = in->name,
@@ -310,14 +322,8 @@ enum vs_err vs_api_keys_mint_many(struct vs_app *app, struct vs_arena *a, const 
 	rc = app->users->ops->get_by_email(app->users, a, normalised, &owner);
 	if (rc != VS_OK)
 		vs_fail(e, rc, rc == VS_NOTFOUND ? VS_MSG_USER_NOT_FOUND : NULL);
-	for (size_t i = 0; rc == VS_OK && i < nscopes; i++) {
-		struct vs_permission perm;
-		rc = app->permissions->ops->find(app->permissions, a, scopes[i], &perm);
-		if (rc == VS_NOTFOUND)
-			vs_fail_field(e, "scopes", VS_MSG_SCOPE_UNKNOWN);
-		else if (rc != VS_OK)
-			vs_fail(e, rc, NULL);
-	}
+	for (size_t i = 0; rc == VS_OK && i < nscopes; i++)
+		rc = find_scope(app, a, scopes[i], e);
 	if ((rc = vs_app_end(app, rc)) != VS_OK) /* only read: commit or rollback */
 		return e->code != VS_OK ? e->code : vs_fail(e, rc, NULL);
 	struct vs_api_key *batch = vs_arena_array(a, MINT_BATCH, sizeof(*batch));

@@ -1,8 +1,4 @@
-/* Failing tests for defects found in lib/api_keys/usecases.c, kept out of the suite until
- * lib/ is fixed (compiled only with VS_UT_FINDINGS):
- *   make BUILD=build/findings CC='cc -DVS_UT_FINDINGS' build/findings/tests/unit_tests
- * Once fixed, drop the #ifdef and move each test next to its kind in test_usecases.c. */
-#ifdef VS_UT_FINDINGS
+/* Scope rules of API keys: what may be stored as a key's scopes. */
 
 #include "suites.h"
 
@@ -31,13 +27,11 @@ static void ignore_key(void *ctx, const char *text)
 	(void)text;
 }
 
-/* Finding 1: check_scopes and mint_many validate a scope with permissions->find, which
- * takes a UUID as well as a code (roles/port.h), and then store the text as given. A
- * permission's UUID passes as a scope: the key is limited, yet its scope never matches
- * a required code. The HTTP handler's code_check hides it for POST/PATCH /api-keys;
- * vs-admin create-api-keys --scopes reaches mint_many with nothing in between. Either
- * answer is fine: 422, or the code stored in its place. */
-static void test_finding_scope_given_as_permission_uuid(void)
+/* permissions->find takes a UUID as well as a code (roles/port.h), but a permission's
+ * UUID stored as a scope would never match a required code. The HTTP handler's code check
+ * refuses it for POST/PATCH /api-keys; vs-admin create-api-keys --scopes reaches
+ * mint_many with nothing in between. Either answer is fine: 422, or the code stored. */
+static void test_scope_given_as_permission_uuid(void)
 {
 	struct key_world k;
 	key_world_init(&k);
@@ -78,13 +72,11 @@ static void test_finding_scope_given_as_permission_uuid(void)
 	key_world_free(&k);
 }
 
-/* Finding 2: vs_api_keys_update checks new scopes with check_scopes(p = the caller), so a
- * superuser editing someone else's TENANT key is checked against the superuser, who holds
- * everything, not against the key's owner. API.md §5: "a key can never carry
+/* A superuser editing someone else's TENANT key is held to what the key's owner holds. API.md §5: "a key can never carry
  * permissions its owner lacks"; usecases.c: "Scopes must be catalogue codes the owner
  * holds in the key's tenant". (Harmless at use, where the owner's roles still bound the
  * key, but the stored key says otherwise, and create refuses the same scopes to ann.) */
-static void test_finding_superuser_gives_someones_key_scopes_its_owner_lacks(void)
+static void test_superuser_gives_someones_key_scopes_its_owner_lacks(void)
 {
 	struct key_world k;
 	key_world_init(&k);
@@ -107,12 +99,10 @@ static void test_finding_superuser_gives_someones_key_scopes_its_owner_lacks(voi
 static void register_tests(void)
 {
 	static const struct ut_test tests[] = {
-	    UT_TEST(test_finding_scope_given_as_permission_uuid),
-	    UT_TEST(test_finding_superuser_gives_someones_key_scopes_its_owner_lacks),
+	    UT_TEST(test_scope_given_as_permission_uuid),
+	    UT_TEST(test_superuser_gives_someones_key_scopes_its_owner_lacks),
 	    UT_END,
 	};
-	ut_add_suite("api_keys: findings (failing until lib/ is fixed)", NULL, NULL, tests);
+	ut_add_suite("api_keys: scope rules", NULL, NULL, tests);
 }
 UT_REGISTER(register_tests)
-
-#endif
