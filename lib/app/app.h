@@ -13,6 +13,7 @@
 
 struct vs_db;
 struct vs_jwt_keys;
+struct vs_mailer;
 
 struct vs_app {
 	struct vs_tx *tx;
@@ -20,6 +21,8 @@ struct vs_app {
 	const struct vs_jwt_keys *jwt;	 /* NULL in tools that mint no tokens */
 	int64_t access_ttl, refresh_ttl; /* seconds */
 	int64_t (*now)(void);		 /* Unix seconds; a port so tests can move time */
+	const char *public_url;		 /* VS_PUBLIC_URL: links in e-mail start with it */
+	struct vs_mailer *mailer;	 /* vs-worker only (runtime option .mailer); else NULL */
 
 	/* The modules' ports: one line each. */
 	struct vs_user_repo *users;

@@ -1,6 +1,7 @@
 /* vs-worker: the job runner (DESIGN.md §1). Runs the jobs requests enqueue, until TERM
  * or INT; its log is JSON lines on stderr, like the workers'. Configuration from the
  * environment: what vs-fcgi reads (VS_DATABASE_URL, the JWT secret, …) and VS_JOB_*. */
+#include "adapters/smtp/smtp.h"
 #include "app/db.h"
 #include "core/log.h"
 #include "core/crypto.h"
@@ -40,7 +41,8 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN); /* a receiver closing early must not end the runner */
 }
 
-static const struct vs_runtime_options thread_options = { .need_jwt = true, .runner = true };
+static const struct vs_runtime_options thread_options = { .need_jwt = true, .runner = true,
+							   .mailer = true };
 
 /* Each handler thread's app is a runtime of its own: its own database connection. */
 static struct vs_app *open_app(void *ctx)
@@ -101,13 +103,19 @@ static bool read_settings(struct vs_runner_settings *s, bool *test_kinds, char *
 
 int main(int argc, char **argv)
 {
+	/* The coordinator sends nothing, but opening a mailer checks the mail settings
+	 * before any job is claimed. */
 	static const struct vs_runtime_options main_options = { .need_jwt = true,
-								 .runner = true };
+								 .runner = true, .mailer = true };
 	bool check_only = argc > 1 && strcmp(argv[1], "--check-config") == 0;
 	struct vs_runner_settings settings;
 	struct vs_runtime rt;
 	bool test_kinds;
 	char err[256];
+	if (!vs_smtp_global_init()) { /* libcurl's, before any thread */
+		vs_log(VS_LOG_ERROR, "cannot start: libcurl did not initialise");
+		return 1;
+	}
 	if (!read_settings(&settings, &test_kinds, err, sizeof(err)) ||
 	    !vs_runtime_open(&rt, &main_options, err, sizeof(err))) {
 		vs_log(VS_LOG_ERROR, "cannot start: %s", err);
@@ -132,5 +140,6 @@ int main(int argc, char **argv)
 	int status = vs_runner_run(&rt.app, groups, ngroups, &settings, &apps, NULL, &stopping);
 	vs_log(VS_LOG_INFO, "runner %s stopped", settings.id);
 	vs_runtime_close(&rt);
+	vs_smtp_global_cleanup();
 	return status;
 }

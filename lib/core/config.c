@@ -148,6 +148,14 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 	}
 	c->jwt_issuer = env_dup("VS_JWT_ISSUER", "virtualstack");
 	c->jwt_audience = env_dup("VS_JWT_AUDIENCE", "virtualstack-api");
+	c->public_url = env_dup("VS_PUBLIC_URL", "https://localhost");
+	size_t ulen = strlen(c->public_url);
+	while (ulen > 0 && c->public_url[ulen - 1] == '/')
+		c->public_url[--ulen] = '\0';
+	if (strncmp(c->public_url, "https://", 8) != 0 && strncmp(c->public_url, "http://", 7) != 0) {
+		snprintf(err, errlen, "VS_PUBLIC_URL must be an http:// or https:// URL");
+		goto fail;
+	}
 	c->shm_path = env_dup("VS_SHM_PATH", NULL);
 	c->metrics_path = env_dup("VS_METRICS_PATH", NULL);
 	if (!c->metrics_path && c->shm_path && asprintf(&c->metrics_path, "%s.metrics",
@@ -203,5 +211,6 @@ void vs_config_release(struct vs_config *c)
 	free(c->jwt_audience);
 	free(c->shm_path);
 	free(c->metrics_path);
+	free(c->public_url);
 	memset(c, 0, sizeof(*c));
 }

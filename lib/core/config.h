@@ -39,6 +39,7 @@ struct vs_config {
 	char *metrics_path; /* their metrics (default: shm_path + ".metrics"), or NULL */
 	enum vs_log_level log_level;
 	enum vs_pool pool;
+	char *public_url; /* where users reach the site (links in e-mail), no trailing '/' */
 };
 
 /* Reads VS_* variables. On failure writes a one-line reason into err and returns false;

@@ -32,6 +32,7 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 		.access_ttl = rt->cfg.access_ttl,
 		.refresh_ttl = rt->cfg.refresh_ttl,
 		.now = vs_time_now,
+		.public_url = rt->cfg.public_url,
 	};
 	if (opt->offline)
 		return true;
@@ -43,6 +44,12 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 	}
 	rt->pg = vs_pg_new(rt->cfg.database_url, rt->cfg.statement_timeout_ms);
 	rt->owned = vs_arena_new();
+	if (opt->mailer && !vs_runtime_mailer(rt->owned, &rt->app.mailer, err, errlen)) {
+		vs_arena_free(rt->owned);
+		vs_pg_free(rt->pg);
+		vs_config_release(&rt->cfg);
+		return false;
+	}
 	rt->epoch = opt->tool ? NULL : vs_host_epoch_open(rt->cfg.shm_path);
 	struct vs_pg_db *db = vs_pg_db_new(rt->pg, rt->epoch, rt->owned);
 	rt->app.tx = vs_pg_db_tx(db);

@@ -16,6 +16,7 @@ struct vs_runtime_options {
 	bool offline;  /* configuration only, no database (vs-fcgi --check-config) */
 	bool tool;     /* a command-line tool: small caches, no host epoch, long statements */
 	bool runner;   /* a thread of vs-worker: small caches (it checks no keys) */
+	bool mailer;   /* sends mail: app.mailer from VS_SMTP_* or VS_MAIL_DIR (mailer.c) */
 };
 
 struct vs_pg;
@@ -31,6 +32,12 @@ struct vs_runtime {
 	struct vs_arena *owned; /* the repositories and their caches */
 	struct vs_host_epoch *epoch;
 };
+
+/* app.mailer, from the environment: SMTP when VS_SMTP_URL is set (VS_SMTP_FROM,
+ * VS_SMTP_FROM_NAME, VS_SMTP_USER, VS_SMTP_PASSWORD, VS_SMTP_CA_FILE, VS_SMTP_TIMEOUT_MS),
+ * else RFC 5322 files in VS_MAIL_DIR (default $VS_STATE_DIR/mail). False with a reason in
+ * err when neither can be built. The mailer lives in owned. */
+bool vs_runtime_mailer(struct vs_arena *owned, struct vs_mailer **out, char *err, size_t errlen);
 
 /* Reads the configuration and builds everything; does not wait for the database (a
  * worker answers 503 until it is there). On failure writes a one-line reason into err,
