@@ -70,8 +70,10 @@ CREATE TRIGGER jobs_enqueued AFTER INSERT ON jobs.jobs
 -- returns), as iam.touch_api_keys does: a runner works across tenants, and only through
 -- these.
 
--- Up to n queued jobs that are due, oldest first, now running under runner's lease.
-CREATE FUNCTION jobs.claim(runner text, n integer, lease_seconds integer)
+-- Up to n queued jobs of the kinds runner knows that are due, oldest first, now running
+-- under runner's lease. A kind no runner knows yet (a newer release's, during a rolling
+-- upgrade) waits for one that does.
+CREATE FUNCTION jobs.claim(runner text, n integer, lease_seconds integer, kinds text[])
 RETURNS SETOF jobs.jobs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -82,7 +84,8 @@ BEGIN
 	UPDATE jobs.jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = runner,
 		locked_until = now() + make_interval(secs => lease_seconds),
 		started_at = now(), updated_at = now()
-	FROM (SELECT q.id FROM jobs.jobs q WHERE q.status = 'queued' AND q.run_at <= now()
+	FROM (SELECT q.id FROM jobs.jobs q
+	      WHERE q.status = 'queued' AND q.run_at <= now() AND q.kind = ANY (kinds)
 	      ORDER BY q.run_at, q.id LIMIT n FOR UPDATE SKIP LOCKED) due
 	WHERE j.id = due.id
 	RETURNING j.*;
@@ -164,15 +167,17 @@ BEGIN
 	RETURN n;
 END $$;
 
--- When the next queued job is due (NULL: none), so an idle runner sleeps exactly that long.
-CREATE FUNCTION jobs.next_due() RETURNS timestamptz
+-- When the next queued job of kinds is due (NULL: none), so an idle runner sleeps exactly
+-- that long.
+CREATE FUNCTION jobs.next_due(kinds text[]) RETURNS timestamptz
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	saved text := coalesce(current_setting('vs.platform', true), '');
 	due timestamptz;
 BEGIN
 	PERFORM set_config('vs.platform', 'on', true);
-	SELECT run_at INTO due FROM jobs.jobs WHERE status = 'queued' ORDER BY run_at, id LIMIT 1;
+	SELECT run_at INTO due FROM jobs.jobs WHERE status = 'queued' AND kind = ANY (kinds)
+	ORDER BY run_at, id LIMIT 1;
 	PERFORM set_config('vs.platform', saved, true);
 	RETURN due;
 END $$;
@@ -211,6 +216,6 @@ BEGIN
 	PERFORM set_config('vs.platform', saved, true);
 END $$;
 
-REVOKE ALL ON FUNCTION jobs.claim(text, integer, integer), jobs.finish(text, jsonb),
+REVOKE ALL ON FUNCTION jobs.claim(text, integer, integer, text[]), jobs.finish(text, jsonb),
 	jobs.renew(text, uuid[], integer), jobs.release(text, uuid[]), jobs.rescue(),
-	jobs.next_due(), jobs.prune(integer, integer), jobs.queue_stats() FROM PUBLIC;
+	jobs.next_due(text[]), jobs.prune(integer, integer), jobs.queue_stats() FROM PUBLIC;

@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const struct vs_pg_stmt claim_stmt = {
-	"job_claim", "SELECT " VS_PG_JOB_COLS " FROM jobs.claim($1, $2, $3) j", 3
+	"job_claim", "SELECT " VS_PG_JOB_COLS " FROM jobs.claim($1, $2, $3, $4) j", 4
 };
 static const struct vs_pg_stmt finish_stmt = {
 	"job_finish", "SELECT count(*) FROM jobs.finish($1, $2::jsonb)", 2
@@ -24,7 +24,7 @@ static const struct vs_pg_stmt release_stmt = {
 };
 static const struct vs_pg_stmt rescue_stmt = { "job_rescue", "SELECT jobs.rescue()", 0 };
 static const struct vs_pg_stmt next_due_stmt = {
-	"job_next_due", "SELECT floor(extract(epoch FROM jobs.next_due()) * 1000)::bigint", 0
+	"job_next_due", "SELECT floor(extract(epoch FROM jobs.next_due($1)) * 1000)::bigint", 1
 };
 static const struct vs_pg_stmt prune_stmt = { "job_prune", "SELECT jobs.prune($1, $2)", 2 };
 static const struct vs_pg_stmt stats_stmt = {
@@ -42,13 +42,28 @@ static struct pg_job_queue *queue_of(struct vs_job_queue *self)
 	return (struct pg_job_queue *)self;
 }
 
+/* The kinds as a text[] literal: valid kind names need no quoting. */
+static const char *kinds_array(struct vs_arena *a, const struct vs_job_kinds *kinds)
+{
+	size_t len = 3;
+	for (size_t i = 0; i < kinds->n; i++)
+		len += strlen(kinds->names[i]) + 1;
+	char *out = vs_arena_alloc(a, len), *p = out;
+	*p++ = '{';
+	for (size_t i = 0; i < kinds->n; i++)
+		p += sprintf(p, "%s%s", i ? "," : "", kinds->names[i]);
+	strcpy(p, "}");
+	return out;
+}
+
 static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const char *runner,
-			   int n, int lease_s, struct vs_job **jobs, size_t *count)
+			   const struct vs_job_kinds *kinds, int n, int lease_s,
+			   struct vs_job **jobs, size_t *count)
 {
 	char limit[16], lease[16];
 	snprintf(limit, sizeof(limit), "%d", n);
 	snprintf(lease, sizeof(lease), "%d", lease_s);
-	const char *params[] = { runner, limit, lease };
+	const char *params[] = { runner, limit, lease, kinds_array(a, kinds) };
 	PGresult *r;
 	*count = 0;
 	enum vs_err rc = vs_pg_exec(queue_of(self)->pg, a, &claim_stmt, params, &r);
@@ -150,9 +165,11 @@ static enum vs_err q_rescue(struct vs_job_queue *self, int *n)
 	return rc;
 }
 
-static enum vs_err q_next_due(struct vs_job_queue *self, int64_t *at_ms)
+static enum vs_err q_next_due(struct vs_job_queue *self, struct vs_arena *a,
+			      const struct vs_job_kinds *kinds, int64_t *at_ms)
 {
-	return one_int(queue_of(self)->pg, &next_due_stmt, NULL, at_ms);
+	const char *params[] = { kinds_array(a, kinds) };
+	return one_int(queue_of(self)->pg, &next_due_stmt, params, at_ms);
 }
 
 static enum vs_err q_prune(struct vs_job_queue *self, int retention_s, int batch, int *n)
