@@ -108,6 +108,9 @@ static void *handler_main(void *arg)
 			v = VS_JOB_RETRY;
 			run.error = "the runner could not reach the database";
 		} else {
+			/* As a request does: a connection lost since the last job is made anew
+			 * (a failure shows as VS_UNAVAILABLE in the handler: a retry). */
+			(void)app->db->ops->ensure(app->db);
 			v = slot->kind->run(&run);
 			app->db->ops->request_done(app->db); /* whatever the handler left open */
 		}

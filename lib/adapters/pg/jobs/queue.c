@@ -42,6 +42,16 @@ static struct pg_job_queue *queue_of(struct vs_job_queue *self)
 	return (struct pg_job_queue *)self;
 }
 
+/* The queue's connection, (re)connected if it can be: unlike a request, nothing else
+ * reconnects a runner's connection after the database went away. Still without one
+ * (backing off), the call that follows answers VS_UNAVAILABLE. */
+static struct vs_pg *connected(struct vs_job_queue *self)
+{
+	struct vs_pg *pg = queue_of(self)->pg;
+	(void)vs_pg_ensure(pg);
+	return pg;
+}
+
 /* The kinds as a text[] literal: valid kind names need no quoting. */
 static const char *kinds_array(struct vs_arena *a, const struct vs_job_kinds *kinds)
 {
@@ -66,7 +76,7 @@ static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const 
 	const char *params[] = { runner, limit, lease, kinds_array(a, kinds) };
 	PGresult *r;
 	*count = 0;
-	enum vs_err rc = vs_pg_exec(queue_of(self)->pg, a, &claim_stmt, params, &r);
+	enum vs_err rc = vs_pg_exec(connected(self), a, &claim_stmt, params, &r);
 	if (rc != VS_OK)
 		return rc;
 	*count = (size_t)PQntuples(r);
@@ -110,7 +120,7 @@ static enum vs_err q_finish(struct vs_job_queue *self, struct vs_arena *a, const
 	const char *params[] = { runner, outcomes_json(a, o, n) };
 	char count[24];
 	*applied = 0;
-	enum vs_err rc = vs_pg_scalar(queue_of(self)->pg, &finish_stmt, params, count, sizeof(count));
+	enum vs_err rc = vs_pg_scalar(connected(self), &finish_stmt, params, count, sizeof(count));
 	if (rc == VS_OK)
 		*applied = (size_t)strtoull(count, NULL, 10);
 	return rc;
@@ -125,7 +135,7 @@ static enum vs_err q_renew(struct vs_job_queue *self, struct vs_arena *a, const 
 	PGresult *r;
 	for (size_t i = 0; i < n; i++)
 		held[i] = false;
-	enum vs_err rc = vs_pg_exec(queue_of(self)->pg, a, &renew_stmt, params, &r);
+	enum vs_err rc = vs_pg_exec(connected(self), a, &renew_stmt, params, &r);
 	for (int row = 0; rc == VS_OK && row < PQntuples(r); row++) {
 		vs_uuid id;
 		vs_pg_uuid(r, row, 0, &id);
@@ -141,7 +151,7 @@ static enum vs_err q_release(struct vs_job_queue *self, const char *runner, cons
 	struct vs_arena *a = vs_arena_new();
 	const char *params[] = { runner, vs_pg_uuid_array_param(a, ids, n) };
 	char ignored[24];
-	enum vs_err rc = vs_pg_scalar(queue_of(self)->pg, &release_stmt, params, ignored,
+	enum vs_err rc = vs_pg_scalar(connected(self), &release_stmt, params, ignored,
 				      sizeof(ignored));
 	vs_arena_free(a);
 	return rc;
@@ -160,7 +170,7 @@ static enum vs_err one_int(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 static enum vs_err q_rescue(struct vs_job_queue *self, int *n)
 {
 	int64_t v;
-	enum vs_err rc = one_int(queue_of(self)->pg, &rescue_stmt, NULL, &v);
+	enum vs_err rc = one_int(connected(self), &rescue_stmt, NULL, &v);
 	*n = (int)v;
 	return rc;
 }
@@ -169,7 +179,7 @@ static enum vs_err q_next_due(struct vs_job_queue *self, struct vs_arena *a,
 			      const struct vs_job_kinds *kinds, int64_t *at_ms)
 {
 	const char *params[] = { kinds_array(a, kinds) };
-	return one_int(queue_of(self)->pg, &next_due_stmt, params, at_ms);
+	return one_int(connected(self), &next_due_stmt, params, at_ms);
 }
 
 static enum vs_err q_prune(struct vs_job_queue *self, int retention_s, int batch, int *n)
@@ -179,7 +189,7 @@ static enum vs_err q_prune(struct vs_job_queue *self, int retention_s, int batch
 	snprintf(limit, sizeof(limit), "%d", batch);
 	const char *params[] = { retention, limit };
 	int64_t v;
-	enum vs_err rc = one_int(queue_of(self)->pg, &prune_stmt, params, &v);
+	enum vs_err rc = one_int(connected(self), &prune_stmt, params, &v);
 	*n = (int)v;
 	return rc;
 }
@@ -189,7 +199,7 @@ static enum vs_err q_stats(struct vs_job_queue *self, struct vs_job_queue_stats 
 	struct vs_arena *a = vs_arena_new();
 	PGresult *r;
 	memset(out, 0, sizeof(*out));
-	enum vs_err rc = vs_pg_exec(queue_of(self)->pg, a, &stats_stmt, NULL, &r);
+	enum vs_err rc = vs_pg_exec(connected(self), a, &stats_stmt, NULL, &r);
 	if (rc == VS_OK && PQntuples(r) == 1) {
 		out->queued = (long)vs_pg_int64(r, 0, 0);
 		out->running = (long)vs_pg_int64(r, 0, 1);
