@@ -69,9 +69,21 @@ struct vs_job_outcome {
 	const char *error;  /* or NULL */
 };
 
-struct vs_job_queue_stats {
-	long queued, running;
+/* What /metrics shows of one kind: totals since the database was made (they survive
+ * pruning), the jobs queued and running now, and run times (claim to outcome, as the
+ * database sees it): runs_under[i] runs took less than vs_job_run_bounds[i]. */
+struct vs_job_kind_metrics {
+	const char *kind;
+	int64_t enqueued, succeeded, failed, retried, cancelled;
+	int64_t queued, running;
+	int64_t runs, runs_under[VS_JOB_RUN_BOUNDS];
+	double run_seconds_sum;
+};
+struct vs_job_metrics {
+	int64_t queued, running;
 	double oldest_due_seconds; /* age of the oldest job that is due; 0: none */
+	struct vs_job_kind_metrics *kinds;
+	size_t nkinds;
 };
 
 /* The runner's side: each call is a transaction of its own. `runner` names the process
@@ -105,7 +117,8 @@ struct vs_job_queue_ops {
 				const struct vs_job_kinds *kinds, int64_t *at_ms);
 	/* Removes up to batch finished jobs older than retention_s; *n how many. */
 	enum vs_err (*prune)(struct vs_job_queue *, int retention_s, int batch, int *n);
-	enum vs_err (*stats)(struct vs_job_queue *, struct vs_job_queue_stats *out);
+	/* For /metrics; the kinds are allocated in a. */
+	enum vs_err (*metrics)(struct vs_job_queue *, struct vs_arena *, struct vs_job_metrics *out);
 	/* Waits up to timeout_ms for an enqueue to be committed somewhere; *woken says
 	 * whether one was. VS_UNAVAILABLE while the database is away. */
 	enum vs_err (*wait)(struct vs_job_queue *, int timeout_ms, bool *woken);

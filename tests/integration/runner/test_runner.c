@@ -14,6 +14,7 @@
 #include "fixtures.h"
 #include "pg_util.h"
 #include "procs.h"
+#include "scrape.h"
 #include "serving.h"
 #include "suites.h"
 #include "util.h"
@@ -381,6 +382,87 @@ static void test_database_restart_loses_no_job(void)
 	free(file);
 }
 
+/* The counters of kind testing.record in a scrape of /metrics. */
+struct kind_counts {
+	double enqueued, succeeded, failed, retried, cancelled, runs, sum;
+};
+
+static struct kind_counts record_counts(const char *text)
+{
+#define SERIES(name) metrics_value(text, name "{kind=\"testing.record\"}")
+	return (struct kind_counts){ SERIES("vs_jobs_enqueued_total"),
+				     SERIES("vs_jobs_succeeded_total"),
+				     SERIES("vs_jobs_failed_total"),
+				     SERIES("vs_jobs_retried_total"),
+				     SERIES("vs_jobs_cancelled_total"),
+				     SERIES("vs_job_run_seconds_count"),
+				     SERIES("vs_job_run_seconds_sum") };
+#undef SERIES
+}
+
+static void test_metrics_count_what_the_runners_did(void)
+{
+	char *before = metrics_scrape(), *after = NULL, *file = runs_file("metrics");
+	if (!before)
+		goto out;
+	struct kind_counts b = record_counts(before);
+	/* 3 succeed, 1 fails once then succeeds, 1 fails for good, 1 is cancelled before it
+	 * runs; an enqueue rolled back counts nothing. */
+	if (!enqueue(file, NULL, 3, 3) || !enqueue(file, "{\"fail_times\": 1}", 1, 3) ||
+	    !enqueue(file, "{\"permanent\": true}", 1, 3))
+		goto out;
+	const char *params[] = { file };
+	PGresult *r = as_platform(
+		"INSERT INTO jobs.jobs (kind, payload, max_attempts, run_at) "
+		"VALUES ('testing.record', jsonb_build_object('file', $1::text), 3, "
+		"now() + interval '1 hour') RETURNING id",
+		1, params);
+	EXPECT_PG_OK(r, "enqueue a job for later");
+	const char *id[] = { PQgetvalue(r, 0, 0) };
+	PQclear(as_platform("UPDATE jobs.jobs SET status = 'cancelled', finished_at = now() "
+			    "WHERE id = $1",
+			    1, id));
+	PQclear(r);
+	PQclear(pg_run(owner, "BEGIN", 0, NULL));
+	PQclear(pg_run(owner, "SELECT iam.enter_scope(NULL, NULL, true)", 0, NULL));
+	PQclear(pg_run(owner, "INSERT INTO jobs.jobs (kind, max_attempts) VALUES ('testing.record', 3)",
+		       0, NULL));
+	PQclear(pg_run(owner, "ROLLBACK", 0, NULL));
+	if (!wait_finished(file, 20) || !(after = metrics_scrape()))
+		goto out;
+	struct kind_counts a = record_counts(after);
+	EXPECT(a.enqueued - b.enqueued == 6, "enqueued +%.0f, want +6", a.enqueued - b.enqueued);
+	EXPECT(a.succeeded - b.succeeded == 4, "succeeded +%.0f, want +4", a.succeeded - b.succeeded);
+	EXPECT(a.failed - b.failed == 1, "failed +%.0f, want +1", a.failed - b.failed);
+	EXPECT(a.retried - b.retried == 1, "retried +%.0f, want +1", a.retried - b.retried);
+	EXPECT(a.cancelled - b.cancelled == 1, "cancelled +%.0f, want +1", a.cancelled - b.cancelled);
+	EXPECT(a.runs - b.runs == 6, "runs +%.0f, want +6 (3 + 2 + 1)", a.runs - b.runs);
+	EXPECT(a.sum > b.sum, "the run-time sum did not grow");
+	/* the buckets: the database's bounds, cumulative, ending at the count */
+	PGresult *bounds = pg_run(owner, "SELECT unnest(jobs.run_bounds())", 0, NULL);
+	double last = 0;
+	for (int i = 0; i < PQntuples(bounds); i++) {
+		char *series = xasprintf("vs_job_run_seconds_bucket{kind=\"testing.record\",le=\"%g\"}",
+					 atof(PQgetvalue(bounds, i, 0)));
+		bool present = strstr(after, series) != NULL;
+		double v = metrics_value(after, series);
+		EXPECT(present && v >= last, "%s: %s, after %.0f", series,
+		       present ? "shrinks" : "missing", last);
+		last = v;
+		free(series);
+	}
+	PQclear(bounds);
+	double inf = metrics_value(after, "vs_job_run_seconds_bucket{kind=\"testing.record\",le=\"+Inf\"}");
+	EXPECT(inf == a.runs && last <= inf, "le=+Inf %.0f, count %.0f, last bound %.0f", inf, a.runs,
+	       last);
+	EXPECT(strstr(after, "\nvs_jobs_queue_depth ") && strstr(after, "\nvs_jobs_oldest_due_age_seconds "),
+	       "queue depth and oldest due age are missing from /metrics");
+out:
+	free(before);
+	free(after);
+	free(file);
+}
+
 static int add_runner_suite(void)
 {
 	static const struct it_test tests[] = {
@@ -388,6 +470,7 @@ static int add_runner_suite(void)
 		{ "LISTEN: a job starts right after its enqueue commits, not at the next poll", test_a_job_starts_right_after_its_commit },
 		{ "retries with backoff until success; max_attempts exhausted and permanent errors fail", test_failures_retry_with_backoff_then_succeed_or_fail },
 		{ "a kind no runner has a handler for stays queued, untried", test_a_kind_no_runner_knows_waits },
+		{ "/metrics: enqueued, succeeded, failed, retried, cancelled and the run-time histogram count what happened", test_metrics_count_what_the_runners_did },
 		{ "SIGKILL mid-job: after the lease the job runs once more, on another runner", test_sigkill_mid_job_runs_it_again_on_another_runner },
 		{ "TERM: a job shorter than the grace finishes; a longer one is given back and runs elsewhere", test_term_finishes_a_short_job_and_gives_back_a_long_one },
 		{ "PostgreSQL restarted while 300 jobs run: every one succeeds", test_database_restart_loses_no_job },

@@ -30,6 +30,12 @@ static const struct vs_pg_stmt prune_stmt = { "job_prune", "SELECT jobs.prune($1
 static const struct vs_pg_stmt stats_stmt = {
 	"job_stats", "SELECT queued, running, oldest_due_seconds FROM jobs.queue_stats()", 0
 };
+static const struct vs_pg_stmt metrics_stmt = {
+	"job_metrics",
+	"SELECT kind, enqueued, succeeded, failed, retried, cancelled, queued, running, runs, "
+	"run_seconds_sum, array_to_string(runs_under, ' ') FROM jobs.metrics()",
+	0
+};
 
 struct pg_job_queue {
 	struct vs_job_queue base;
@@ -194,19 +200,40 @@ static enum vs_err q_prune(struct vs_job_queue *self, int retention_s, int batch
 	return rc;
 }
 
-static enum vs_err q_stats(struct vs_job_queue *self, struct vs_job_queue_stats *out)
+/* One kind's row of jobs.metrics(). */
+static void kind_metrics(struct vs_arena *a, PGresult *r, int row, struct vs_job_kind_metrics *k)
 {
-	struct vs_arena *a = vs_arena_new();
+	k->kind = vs_arena_strdup(a, PQgetvalue(r, row, 0));
+	int64_t *totals[] = { &k->enqueued, &k->succeeded, &k->failed, &k->retried,
+			      &k->cancelled, &k->queued, &k->running, &k->runs };
+	for (int c = 0; c < 8; c++)
+		*totals[c] = vs_pg_int64(r, row, c + 1);
+	k->run_seconds_sum = strtod(PQgetvalue(r, row, 9), NULL);
+	char *p = PQgetvalue(r, row, 10);
+	for (int i = 0; i < VS_JOB_RUN_BOUNDS; i++)
+		k->runs_under[i] = strtoll(p, &p, 10);
+}
+
+static enum vs_err q_metrics(struct vs_job_queue *self, struct vs_arena *a,
+			     struct vs_job_metrics *out)
+{
 	PGresult *r;
 	memset(out, 0, sizeof(*out));
 	enum vs_err rc = vs_pg_exec(connected(self), a, &stats_stmt, NULL, &r);
-	if (rc == VS_OK && PQntuples(r) == 1) {
-		out->queued = (long)vs_pg_int64(r, 0, 0);
-		out->running = (long)vs_pg_int64(r, 0, 1);
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) == 1) {
+		out->queued = vs_pg_int64(r, 0, 0);
+		out->running = vs_pg_int64(r, 0, 1);
 		out->oldest_due_seconds = strtod(PQgetvalue(r, 0, 2), NULL);
 	}
-	vs_arena_free(a);
-	return rc;
+	if ((rc = vs_pg_exec(connected(self), a, &metrics_stmt, NULL, &r)) != VS_OK)
+		return rc;
+	out->nkinds = (size_t)PQntuples(r);
+	out->kinds = vs_arena_array(a, out->nkinds + 1, sizeof(*out->kinds));
+	for (size_t i = 0; i < out->nkinds; i++)
+		kind_metrics(a, r, (int)i, &out->kinds[i]);
+	return VS_OK;
 }
 
 static void on_enqueued(void *ctx, const char *payload)
@@ -236,7 +263,7 @@ static const struct vs_job_queue_ops ops = {
 	.rescue = q_rescue,
 	.next_due = q_next_due,
 	.prune = q_prune,
-	.stats = q_stats,
+	.metrics = q_metrics,
 	.wait = q_wait,
 };
 
