@@ -13,7 +13,8 @@ static struct json_object *time_or_null(int64_t t)
 	return t ? vs_json_time(t) : NULL;
 }
 
-/* The stored result, a JSON value PostgreSQL wrote out, as JSON again. */
+/* The stored result, a JSON value PostgreSQL wrote out, as JSON again (through the one
+ * strict parser: a result nested deeper than it allows would show as null). */
 static struct json_object *result_json(struct vs_arena *a, const char *text)
 {
 	struct json_object *v = NULL;
