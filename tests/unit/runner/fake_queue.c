@@ -133,7 +133,7 @@ static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const 
 			   struct vs_job **jobs, size_t *count)
 {
 	struct fake_queue *q = queue_of(self);
-	bool taken[FAKE_QUEUE_MAX_JOBS] = { false };
+	bool taken[FAKE_QUEUE_MAX_JOBS] = {false};
 	enum vs_err rc = VS_OK;
 	*count = 0;
 	pthread_mutex_lock(&q->lock);
@@ -155,17 +155,17 @@ static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const 
 		r->started_ms = now;
 		r->claims++;
 		struct vs_job *j = &(*jobs)[(*count)++];
-		*j = (struct vs_job){ .id = r->id,
-				      .kind = vs_arena_strdup(a, r->kind),
-				      .payload = vs_arena_strdup(a, r->payload),
-				      .status = r->status,
-				      .attempts = r->attempts,
-				      .max_attempts = r->max_attempts,
-				      .run_at = r->run_at_ms / 1000,
-				      .created_at = r->created_ms / 1000,
-				      .started_at = r->started_ms / 1000,
-				      .last_error = r->has_error ? vs_arena_strdup(a, r->last_error)
-								 : NULL };
+		*j = (struct vs_job){.id = r->id,
+				     .kind = vs_arena_strdup(a, r->kind),
+				     .payload = vs_arena_strdup(a, r->payload),
+				     .status = r->status,
+				     .attempts = r->attempts,
+				     .max_attempts = r->max_attempts,
+				     .run_at = r->run_at_ms / 1000,
+				     .created_at = r->created_ms / 1000,
+				     .started_at = r->started_ms / 1000,
+				     .last_error =
+					 r->has_error ? vs_arena_strdup(a, r->last_error) : NULL};
 	}
 	int running = 0;
 	for (size_t i = 0; i < q->nrows; i++)
@@ -209,12 +209,12 @@ static enum vs_err q_finish(struct vs_job_queue *self, struct vs_arena *a, const
 		(*applied)++;
 		if (q->nfinishes < FAKE_QUEUE_MAX_FINISHES) {
 			struct fake_finish_rec *f = &q->finishes[q->nfinishes++];
-			*f = (struct fake_finish_rec){ .id = r->id,
-						       .status = r->status,
-						       .attempts = r->attempts,
-						       .run_at_ms = r->run_at_ms,
-						       .at_ms = now,
-						       .has_error = r->has_error };
+			*f = (struct fake_finish_rec){.id = r->id,
+						      .status = r->status,
+						      .attempts = r->attempts,
+						      .run_at_ms = r->run_at_ms,
+						      .at_ms = now,
+						      .has_error = r->has_error};
 			copy_str(f->last_error, sizeof(f->last_error), r->last_error);
 		}
 	}
@@ -407,8 +407,8 @@ static enum vs_err q_wait(struct vs_job_queue *self, int timeout_ms, bool *woken
 	unsigned kicks = q->kicks;
 	if (fails(q, FQ_WAIT)) {
 		/* As the adapter: no connection, so it sleeps until its next attempt. */
-		struct timespec until = deadline_in(timeout_ms < AWAY_WAIT_MS ? timeout_ms
-									     : AWAY_WAIT_MS);
+		struct timespec until =
+		    deadline_in(timeout_ms < AWAY_WAIT_MS ? timeout_ms : AWAY_WAIT_MS);
 		while (q->kicks == kicks &&
 		       pthread_cond_timedwait(&q->notified, &q->lock, &until) != ETIMEDOUT)
 			;
@@ -427,15 +427,15 @@ out:
 }
 
 static const struct vs_job_queue_ops fake_queue_ops = {
-	.claim = q_claim,
-	.finish = q_finish,
-	.renew = q_renew,
-	.release = q_release,
-	.rescue = q_rescue,
-	.next_due = q_next_due,
-	.prune = q_prune,
-	.stats = q_stats,
-	.wait = q_wait,
+    .claim = q_claim,
+    .finish = q_finish,
+    .renew = q_renew,
+    .release = q_release,
+    .rescue = q_rescue,
+    .next_due = q_next_due,
+    .prune = q_prune,
+    .stats = q_stats,
+    .wait = q_wait,
 };
 
 /* ---- the database port of the apps: nothing to do, counted ---- */
@@ -488,12 +488,12 @@ static void db_stats(const struct vs_db *db, struct vs_db_stats *out)
 }
 
 static const struct vs_db_ops noop_db_ops = {
-	.ensure = db_ensure,
-	.retry_after = db_retry_after,
-	.schema_version = db_schema_version,
-	.request_done = db_request_done,
-	.write_behind = db_write_behind,
-	.stats = db_stats,
+    .ensure = db_ensure,
+    .retry_after = db_retry_after,
+    .schema_version = db_schema_version,
+    .request_done = db_request_done,
+    .write_behind = db_write_behind,
+    .stats = db_stats,
 };
 
 static struct vs_app *open_app(void *ctx)
@@ -532,7 +532,7 @@ struct fake_queue *fake_queue_new(void)
 	q->base.ops = &fake_queue_ops;
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->notified, NULL);
-	q->apps = (struct vs_runner_apps){ open_app, close_app, q };
+	q->apps = (struct vs_runner_apps){open_app, close_app, q};
 	return q;
 }
 

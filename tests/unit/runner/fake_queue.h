@@ -114,9 +114,10 @@ void fake_queue_set_away(struct fake_queue *q, bool away);
  * stopping runner's listener notice sooner than its 1 s wait). */
 void fake_queue_kick(struct fake_queue *q);
 
-/* The apps vs_runner_run opens for its threads, and the coordinator's (app is set up,
- * nothing allocated; it has no database port, which the coordinator does not use). user is handed back by fake_queue_user to code that has only an
- * app (a job handler): set it before the runner starts. */
+/* The apps vs_runner_run opens for its threads, and the coordinator's (set up, nothing
+ * allocated; no database port, which the coordinator does not use). user is handed back
+ * by fake_queue_user to code that has only an app (a job handler): set it before the
+ * runner starts. */
 const struct vs_runner_apps *fake_queue_apps(struct fake_queue *q);
 void fake_queue_app_init(struct fake_queue *q, struct vs_app *app);
 void fake_queue_set_user(struct fake_queue *q, void *user);
