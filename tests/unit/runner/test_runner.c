@@ -657,8 +657,7 @@ static void test_runner_database_away_for_a_while_loses_no_outcome(void)
 	CU_ASSERT_TRUE(wait_count(&t, VS_JOB_SUCCEEDED, N, 5000));
 	rt_stop(&t);
 
-	CU_ASSERT_TRUE(fake_queue_failed(t.q, FQ_FINISH) > 0);
-	CU_ASSERT_TRUE(fake_queue_failed(t.q, FQ_CLAIM) > 0);
+	CU_ASSERT_TRUE(fake_queue_failed(t.q, FQ_FINISH) > 0); /* the outcomes did wait */
 	for (int i = 0; i < N; i++)
 		assert_succeeded_once(&t, &ids[i]);
 	CU_ASSERT_EQUAL(t.total, N);
