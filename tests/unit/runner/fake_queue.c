@@ -360,13 +360,15 @@ out:
 	return rc;
 }
 
-static enum vs_err q_stats(struct vs_job_queue *self, struct vs_job_queue_stats *out)
+static enum vs_err q_metrics(struct vs_job_queue *self, struct vs_arena *a,
+			     struct vs_job_metrics *out)
 {
+	(void)a; /* no kinds: the runner never asks for metrics */
 	struct fake_queue *q = queue_of(self);
 	enum vs_err rc = VS_OK;
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&q->lock);
-	if (fails(q, FQ_STATS)) {
+	if (fails(q, FQ_METRICS)) {
 		rc = VS_UNAVAILABLE;
 		goto out;
 	}
@@ -434,7 +436,7 @@ static const struct vs_job_queue_ops fake_queue_ops = {
     .rescue = q_rescue,
     .next_due = q_next_due,
     .prune = q_prune,
-    .stats = q_stats,
+    .metrics = q_metrics,
     .wait = q_wait,
 };
 

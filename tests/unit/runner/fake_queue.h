@@ -43,7 +43,7 @@ enum fake_queue_op {
 	FQ_RESCUE,
 	FQ_NEXT_DUE,
 	FQ_PRUNE,
-	FQ_STATS,
+	FQ_METRICS,
 	FQ_WAIT,
 	FQ_NOPS,
 };
