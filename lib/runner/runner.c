@@ -170,13 +170,26 @@ struct pending {
 	struct vs_arena *arena; /* their strings */
 };
 
+/* text with every byte that is not printable ASCII as '?': a handler's error may quote
+ * what a server said, and one byte that is not UTF-8 would make the whole batch of
+ * outcomes fail to be recorded. */
+static char *printable_copy(struct vs_arena *a, const char *text)
+{
+	char *copy = vs_arena_strdup(a, text);
+	for (char *c = copy; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+			*c = '?';
+	return copy;
+}
+
 static void pending_add(struct pending *p, const struct vs_job_outcome *o)
 {
+	/* No claim while outcomes wait, so at most one per slot plus one per given-up run. */
 	if (p->n == p->cap)
-		abort(); /* cap is twice the slots: more cannot be outstanding */
+		abort();
 	p->items[p->n] = *o;
 	p->items[p->n].result = o->result ? vs_arena_strdup(p->arena, o->result) : NULL;
-	p->items[p->n].error = o->error ? vs_arena_strdup(p->arena, o->error) : NULL;
+	p->items[p->n].error = o->error ? printable_copy(p->arena, o->error) : NULL;
 	p->n++;
 }
 
@@ -259,19 +272,40 @@ static void collect(struct runner *r, struct pending *p, int64_t now)
 }
 
 /* Writes the pending outcomes; kept for the next turn when the database is away. */
-static void flush(struct runner *r, struct vs_job_queue *q, struct pending *p, struct vs_arena *a)
+/* Writes the pending outcomes; kept for the next turn while the database is away. One
+ * the database refuses (a bug) is logged and dropped, so it cannot hold back the rest:
+ * its lease runs out and the job is tried again. True when any was a retry. */
+static bool flush(struct runner *r, struct vs_job_queue *q, struct pending *p, struct vs_arena *a)
 {
 	if (p->n == 0)
-		return;
-	size_t applied;
-	if (q->ops->finish(q, a, r->s->id, p->items, p->n, &applied) != VS_OK)
-		return;
+		return false;
+	size_t applied = 0;
+	enum vs_err rc = q->ops->finish(q, a, r->s->id, p->items, p->n, &applied);
+	if (rc == VS_UNAVAILABLE)
+		return false;
+	if (rc != VS_OK) {
+		applied = 0;
+		for (size_t i = 0; i < p->n; i++) {
+			size_t one = 0;
+			rc = q->ops->finish(q, a, r->s->id, &p->items[i], 1, &one);
+			if (rc == VS_UNAVAILABLE)
+				return false; /* all kept: finishing twice changes nothing */
+			if (rc != VS_OK)
+				vs_log(VS_LOG_ERROR, "the database refused a job's outcome; the job "
+						     "runs again when its lease runs out");
+			applied += one;
+		}
+	}
+	bool retries = false;
+	for (size_t i = 0; i < p->n; i++)
+		retries |= p->items[i].status == VS_JOB_QUEUED;
 	if (applied < p->n)
 		vs_log(VS_LOG_WARN, "%zu of %zu finished jobs were no longer this runner's "
 				    "(their lease had run out; another runner has them)",
 		       p->n - applied, p->n);
 	p->n = 0;
 	vs_arena_reset(p->arena);
+	return retries;
 }
 
 /* A claimed job into an idle slot (under the lock). */
@@ -307,16 +341,20 @@ static size_t held_ids(const struct runner *r, vs_uuid *ids)
 	return n;
 }
 
-static void renew(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, const vs_uuid *ids,
+/* False when the database did not answer. */
+static bool renew(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, const vs_uuid *ids,
 		  size_t n)
 {
 	bool *held = vs_arena_array(a, n + 1, sizeof(*held));
-	if (n == 0 || q->ops->renew(q, a, r->s->id, ids, n, r->s->lease_s, held) != VS_OK)
-		return;
+	if (n == 0)
+		return true;
+	if (q->ops->renew(q, a, r->s->id, ids, n, r->s->lease_s, held) != VS_OK)
+		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!held[i])
 			vs_log(VS_LOG_WARN, "lost the lease of a running job (the database was "
 					    "away longer than the lease); another runner may run it");
+	return true;
 }
 
 /* Claims jobs for the idle slots; returns how many, -1 when the database is away. */
@@ -444,7 +482,8 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 		for (size_t i = 0; i < groups[g]->n; i++)
 			names[r->kinds.n++] = groups[g]->kinds[i]->name;
 	r->kinds.names = names;
-	vs_uuid *ids = calloc((size_t)r->nslots, sizeof(*ids));
+	/* Leases held: running slots, and outcomes not yet written (up to twice the slots). */
+	vs_uuid *ids = calloc(3 * (size_t)r->nslots, sizeof(*ids));
 	struct pending p = { calloc(2 * (size_t)r->nslots, sizeof(*p.items)), 0, 2 * (size_t)r->nslots,
 			     vs_arena_new() };
 	if (!r->slots || !ids || !p.items)
@@ -460,6 +499,7 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 	struct vs_arena *a = vs_arena_new();
 	int64_t now = mono_ms(), next_claim = now, next_renew = now + s->lease_s * 1000 / 3,
 		next_rescue = now, next_prune = now + PRUNE_EVERY_MS, drain_until = 0;
+	bool renew_failing = false;
 	for (;;) {
 		vs_arena_reset(a);
 		now = mono_ms();
@@ -473,9 +513,18 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 		size_t nheld = held_ids(r, ids);
 		pthread_mutex_unlock(&r->lock);
 
-		flush(r, q, &p, a);
-		if (now >= next_renew) {
-			renew(r, q, a, ids, nheld);
+		if (flush(r, q, &p, a))
+			woken = true; /* a retry may be due before the next poll */
+		/* An outcome not yet written still needs its lease: otherwise a rescue (ours
+		 * too) would run the job again while we hold what it came to. */
+		size_t nrunning = nheld;
+		for (size_t i = 0; i < p.n; i++)
+			ids[nheld++] = p.items[i].id;
+		/* While renewing fails, try every turn and rescue nothing: when the database
+		 * answers again our leases are extended before a rescue of ours can take the
+		 * jobs we still run. */
+		if (now >= next_renew || renew_failing) {
+			renew_failing = !renew(r, q, a, ids, nheld);
 			next_renew = now + s->lease_s * 1000 / 3;
 		}
 		if (*stopping && !drain_until)
@@ -486,15 +535,15 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			if (now >= drain_until) {
 				/* Untried as far as the queue is concerned: the next runner
 				 * starts them afresh. */
-				if (nheld && q->ops->release(q, s->id, ids, nheld) == VS_OK)
+				if (nrunning && q->ops->release(q, s->id, ids, nrunning) == VS_OK)
 					vs_log(VS_LOG_WARN, "gave back %zu running jobs unfinished",
-					       nheld);
+					       nrunning);
 				break;
 			}
 			wait_until(r, earliest(now + 50, drain_until));
 			continue;
 		}
-		if (now >= next_rescue) {
+		if (now >= next_rescue && !renew_failing) {
 			int rescued = 0;
 			if (q->ops->rescue(q, &rescued) == VS_OK && rescued > 0) {
 				vs_log(VS_LOG_WARN, "requeued %d jobs whose runner stopped", rescued);
@@ -507,16 +556,23 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			(void)q->ops->prune(q, s->retention_s, PRUNE_BATCH, &removed);
 			next_prune = now + (removed == PRUNE_BATCH ? 1000 : PRUNE_EVERY_MS);
 		}
-		if (idle > 0 && (woken || now >= next_claim)) {
-			int claimed = claim(r, q, a, idle);
+		/* No claim while outcomes wait to be written: what could not be recorded is not
+		 * added to. */
+		int claimed = 0;
+		if (idle > 0 && p.n == 0 && (woken || now >= next_claim)) {
+			claimed = claim(r, q, a, idle);
+			if (claimed > 0 && nheld == 0)
+				next_renew = now + s->lease_s * 1000 / 3; /* leases just taken */
 			if (claimed == idle)
 				continue; /* more may be due: claim again once slots free up */
 			next_claim = claimed < 0 ? now + earliest(s->poll_ms, 500)
 						 : next_claim_at(r, q, a, now);
 		}
 		int64_t wake = earliest(next_rescue, next_prune);
-		if (nheld)
+		if (nheld || claimed > 0)
 			wake = earliest(wake, next_renew);
+		if (p.n || renew_failing)
+			wake = earliest(wake, now + earliest(250, s->poll_ms)); /* try them again */
 		if (idle > 0)
 			wake = earliest(wake, next_claim);
 		wait_until(r, wake);

@@ -10,8 +10,8 @@
  * flag; assertions are on the fake queue's rows and on what the handler saw (runs per
  * job, the attempt, when it started and returned).
  *
- * Defects found in runner.c are shown by the tests under VS_UT_FINDINGS (at the end),
- * kept out of the suite until they are fixed: build with CC='cc -DVS_UT_FINDINGS'. */
+ * The tests at the end are regressions: each once failed against runner.c, and its
+ * comment says how. */
 #include "suites.h"
 
 #include "core/log.h"
@@ -709,15 +709,9 @@ static void test_runner_gives_up_a_handler_stuck_past_twice_its_timeout(void)
 	rt_free(&t);
 }
 
-#ifdef VS_UT_FINDINGS
-/* ---- defects of runner.c: out of the suite until they are fixed ----
- *
- * Each test below fails against runner.c as it is (5c2b8a4); the comment above each says
- * what goes wrong and where. Run them with a build of their own:
- *   make -s -j2 BUILD=build/findings CC='cc -DVS_UT_FINDINGS' build/findings/tests/unit_tests
- * (the first one aborts the whole program, so it is registered last). */
+/* ---- regressions: defects of runner.c these tests found (fixed) ---- */
 
-/* Defect (collect/flush/claim in vs_runner_run): while finish fails and claims succeed,
+/* Was a defect (collect/flush/claim in vs_runner_run): while finish fails and claims succeed,
  * the coordinator goes on claiming and running jobs although it cannot record their
  * outcomes. Each outcome joins `pending`, which holds twice the slots; with one slot the
  * third outcome makes pending_add() call abort(), and the whole runner dies with every
@@ -726,7 +720,7 @@ static void test_runner_gives_up_a_handler_stuck_past_twice_its_timeout(void)
  * every time (an error text that is not valid UTF-8, say an SMTP reply quoted in it,
  * would be refused by PostgreSQL's jsonb input; not verified here). Expected: no claim
  * while outcomes wait (or no abort), and every job run once when finish answers again. */
-static void test_runner_finding_unwritten_outcomes_overflow_and_abort(void)
+static void test_runner_claims_nothing_while_outcomes_wait(void)
 {
 	enum { N = 4 };
 	struct rt t;
@@ -746,14 +740,14 @@ static void test_runner_finding_unwritten_outcomes_overflow_and_abort(void)
 	rt_free(&t);
 }
 
-/* Defect (same place, no abort): an outcome waiting for finish is no longer held by a
+/* Was a defect (same place, no abort): an outcome waiting for finish is no longer held by a
  * slot, so its lease is not renewed (held_ids counts running slots only) while the
  * coordinator's own rescue keeps running. With finish failing longer than the lease, the
  * runner rescues the job whose outcome it holds, claims it again and runs it a second
  * time; when finish answers, the first run's outcome is applied to the second run's row
  * (the same runner id holds it) and the second run's outcome is dropped as "no longer this
  * runner's". Scenario: concurrency 1, one quick job, finish failing for 1.6 s (lease 1 s). */
-static void test_runner_finding_rescues_its_own_job_while_its_outcome_waits(void)
+static void test_runner_keeps_the_lease_of_an_outcome_it_cannot_write(void)
 {
 	struct rt t;
 	rt_init(&t, 1);
@@ -770,7 +764,7 @@ static void test_runner_finding_rescues_its_own_job_while_its_outcome_waits(void
 	rt_free(&t);
 }
 
-/* Defect (renew in vs_runner_run): after an outage longer than the lease, the runner's
+/* Was a defect (renew in vs_runner_run): after an outage longer than the lease, the runner's
  * own rescue requeues the job it is still running before it renews the lease. A renew
  * that failed is not tried again before next_renew (a third of the lease later), which
  * is set whether it succeeded or not; rescue runs every poll_ms. So when the database
@@ -780,7 +774,7 @@ static void test_runner_finding_rescues_its_own_job_while_its_outcome_waits(void
  * Scenario: lease 1 s, poll 50 ms, a 2.5 s job; the database away from 0.1 s until just
  * after the first failed renew past the lease's end. Expected: renew before rescue after
  * an outage (e.g. retry a failed renew every turn), and the job run once. */
-static void test_runner_finding_rescues_its_running_job_after_an_outage(void)
+static void test_runner_renews_before_rescuing_after_an_outage(void)
 {
 	struct rt t;
 	rt_init(&t, 1);
@@ -804,7 +798,7 @@ static void test_runner_finding_rescues_its_running_job_after_an_outage(void)
 	rt_free(&t);
 }
 
-/* Defect (the wait at the end of the coordinator's loop): the wake-up time takes
+/* Was a defect (the wait at the end of the coordinator's loop): the wake-up time takes
  * next_renew into account only when jobs were held at the top of the turn (nheld), not
  * when the turn's claim just took some. An idle runner that claims fewer jobs than it has
  * idle slots then sleeps until the next poll or claim, up to poll_ms, before its first
@@ -814,7 +808,7 @@ static void test_runner_finding_rescues_its_running_job_after_an_outage(void)
  * lease), and a job that becomes due by time (a retry, a scheduled job) wakes no one, so
  * nothing else shortens that sleep. Scenario: lease 1 s, poll 1.5 s, two slots, a 2.5 s
  * job due 300 ms after the start; another runner calls rescue every 100 ms. */
-static void test_runner_finding_first_renewal_waits_for_the_poll(void)
+static void test_runner_renews_a_fresh_claim_before_the_poll(void)
 {
 	struct rt t;
 	rt_init(&t, 2);
@@ -846,7 +840,7 @@ static void test_runner_finding_first_renewal_waits_for_the_poll(void)
  * next poll instead of its run_at. runner.h calls the poll "only the safety net"; with
  * poll 1.5 s and a 50..100 ms backoff the second attempt starts about 1.4 s after it is
  * due (with VS_JOB_POLL_MS=60000, any retry waits up to a minute whatever its backoff). */
-static void test_runner_finding_retry_waits_for_the_poll_not_its_run_at(void)
+static void test_runner_runs_a_retry_at_its_run_at_not_the_poll(void)
 {
 	struct rt t;
 	rt_init(&t, 2);
@@ -865,7 +859,6 @@ static void test_runner_finding_retry_waits_for_the_poll_not_its_run_at(void)
 	CU_ASSERT_TRUE(rec.started_ms[1] <= f[0].run_at_ms + 300);
 	rt_free(&t);
 }
-#endif
 
 static int suite_init(void)
 {
@@ -895,13 +888,11 @@ static void register_tests(void)
 	    UT_TEST(test_runner_database_failures_lose_no_outcome_and_repeat_no_job),
 	    UT_TEST(test_runner_database_away_for_a_while_loses_no_outcome),
 	    UT_TEST(test_runner_gives_up_a_handler_stuck_past_twice_its_timeout),
-#ifdef VS_UT_FINDINGS
-	    UT_TEST(test_runner_finding_rescues_its_own_job_while_its_outcome_waits),
-	    UT_TEST(test_runner_finding_rescues_its_running_job_after_an_outage),
-	    UT_TEST(test_runner_finding_first_renewal_waits_for_the_poll),
-	    UT_TEST(test_runner_finding_retry_waits_for_the_poll_not_its_run_at),
-	    UT_TEST(test_runner_finding_unwritten_outcomes_overflow_and_abort),
-#endif
+	    UT_TEST(test_runner_keeps_the_lease_of_an_outcome_it_cannot_write),
+	    UT_TEST(test_runner_renews_before_rescuing_after_an_outage),
+	    UT_TEST(test_runner_renews_a_fresh_claim_before_the_poll),
+	    UT_TEST(test_runner_runs_a_retry_at_its_run_at_not_the_poll),
+	    UT_TEST(test_runner_claims_nothing_while_outcomes_wait),
 	    UT_END,
 	};
 	ut_add_suite("runner: coordinator over a fake queue", suite_init, suite_cleanup, tests);
