@@ -105,8 +105,9 @@ int main(int argc, char **argv)
 {
 	/* The coordinator sends nothing, but opening a mailer checks the mail settings
 	 * before any job is claimed. */
-	static const struct vs_runtime_options main_options = { .need_jwt = true,
-								 .runner = true, .mailer = true };
+	static const struct vs_runtime_options main_options = {
+		.need_jwt = true, .runner = true, .mailer = true, .queue = true
+	};
 	bool check_only = argc > 1 && strcmp(argv[1], "--check-config") == 0;
 	struct vs_runner_settings settings;
 	struct vs_runtime rt;

@@ -17,6 +17,7 @@ struct vs_runtime_options {
 	bool tool;     /* a command-line tool: small caches, no host epoch, long statements */
 	bool runner;   /* a thread of vs-worker: small caches (it checks no keys) */
 	bool mailer;   /* sends mail: app.mailer from VS_SMTP_* or VS_MAIL_DIR (mailer.c) */
+	bool queue;    /* vs-worker's coordinator: only queue calls, commits not waited for */
 };
 
 struct vs_pg;

@@ -22,6 +22,7 @@ struct listener {
 struct vs_pg {
 	char *conninfo;
 	const char *application_name; /* a static string */
+	bool async_commit;	      /* synchronous_commit = off (vs_pg_async_commit) */
 	long statement_timeout_ms;
 	PGconn *conn;
 	int64_t next_attempt_us, backoff_us;
@@ -51,6 +52,12 @@ static void disconnect(struct vs_pg *pg)
 	pg->nprepared = 0;
 }
 
+void vs_pg_async_commit(struct vs_pg *pg)
+{
+	pg->async_commit = true;
+	disconnect(pg); /* the next connection gets the setting */
+}
+
 void vs_pg_free(struct vs_pg *pg)
 {
 	if (!pg)
@@ -73,14 +80,15 @@ static void log_notice(void *arg, const char *message)
 static bool configure_session(struct vs_pg *pg)
 {
 	PQsetNoticeProcessor(pg->conn, log_notice, NULL);
-	char sql[256];
+	char sql[384];
 	/* Session settings, the same for every request; nothing request-specific (such as
 	 * a tenant) is ever set at session level. Generic plans: see struct vs_pg_stmt. */
 	snprintf(sql, sizeof(sql),
 		 "SET statement_timeout = %ld; SET idle_in_transaction_session_timeout = %ld; "
 		 "SET TimeZone = 'UTC'; SET application_name = '%s'; "
-		 "SET plan_cache_mode = force_generic_plan",
-		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2, pg->application_name);
+		 "SET plan_cache_mode = force_generic_plan; SET synchronous_commit = %s",
+		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2, pg->application_name,
+		 pg->async_commit ? "off" : "on");
 	PGresult *r = PQexec(pg->conn, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);

@@ -48,6 +48,10 @@ typedef void (*vs_pg_notify_fn)(void *ctx, const char *payload);
 /* application_name: a constant ("vs-fcgi"), as pg_stat_activity shows the sessions. */
 struct vs_pg *vs_pg_new(const char *conninfo, const char *application_name,
 		       long statement_timeout_ms);
+/* Commits on this connection do not wait for the WAL flush. Only for work that a crash
+ * may undo safely: the job runner's queue calls (a lost claim leaves the job queued, a
+ * lost outcome leaves it running until its lease is rescued and it runs again). */
+void vs_pg_async_commit(struct vs_pg *pg);
 void vs_pg_free(struct vs_pg *pg);
 
 /* Makes sure there is a usable connection, reconnecting when the backoff allows.
