@@ -188,6 +188,17 @@ BEGIN
 	PERFORM set_config('vs.platform', saved, true);
 END $$;
 
+-- jobs.finish, then jobs.claim, in one round trip: a busy runner's turn. Returns the
+-- jobs claimed.
+CREATE FUNCTION jobs.finish_and_claim(runner text, outcomes jsonb, n integer,
+				      lease_seconds integer, kinds text[])
+RETURNS SETOF jobs.jobs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	PERFORM jobs.finish(runner, outcomes);
+	RETURN QUERY SELECT * FROM jobs.claim(runner, n, lease_seconds, kinds);
+END $$;
+
 -- Extends runner's leases of the jobs it still runs; returns the ids it still holds.
 CREATE FUNCTION jobs.renew(runner text, ids uuid[], lease_seconds integer) RETURNS SETOF uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -331,5 +342,6 @@ END $$;
 
 REVOKE ALL ON FUNCTION jobs.metrics() FROM PUBLIC;
 REVOKE ALL ON FUNCTION jobs.claim(text, integer, integer, text[]), jobs.finish(text, jsonb),
+	jobs.finish_and_claim(text, jsonb, integer, integer, text[]),
 	jobs.renew(text, uuid[], integer), jobs.release(text, uuid[]), jobs.rescue(),
 	jobs.next_due(text[]), jobs.prune(integer, integer), jobs.queue_stats() FROM PUBLIC;

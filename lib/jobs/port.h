@@ -101,6 +101,12 @@ struct vs_job_queue_ops {
 	enum vs_err (*claim)(struct vs_job_queue *, struct vs_arena *, const char *runner,
 			     const struct vs_job_kinds *kinds, int n, int lease_s,
 			     struct vs_job **jobs, size_t *count);
+	/* finish, then claim, in one call: a busy runner's turn. Optional (NULL: the runner
+	 * calls the two). */
+	enum vs_err (*finish_and_claim)(struct vs_job_queue *, struct vs_arena *,
+					const char *runner, const struct vs_job_outcome *o,
+					size_t nout, const struct vs_job_kinds *kinds, int n,
+					int lease_s, struct vs_job **jobs, size_t *count);
 	/* Records outcomes of jobs runner still holds; *applied: how many it still held. */
 	enum vs_err (*finish)(struct vs_job_queue *, struct vs_arena *, const char *runner,
 			      const struct vs_job_outcome *o, size_t n, size_t *applied);

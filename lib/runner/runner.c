@@ -357,13 +357,31 @@ static bool renew(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, 
 	return true;
 }
 
-/* Claims jobs for the idle slots; returns how many, -1 when the database is away. */
-static int claim(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, int idle)
+/* Claims jobs for the idle slots, writing the pending outcomes in the same call when
+ * there are any (one round trip per turn of a busy runner); *retries says whether one
+ * was a retry. Returns how many, -1 when nothing was done (the outcomes stay pending). */
+static int claim(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, int idle,
+		 struct pending *p, bool *retries)
 {
 	struct vs_job *jobs;
 	size_t n;
-	if (q->ops->claim(q, a, r->s->id, &r->kinds, idle, r->s->lease_s, &jobs, &n) != VS_OK)
-		return -1;
+	*retries = false;
+	if (p->n == 0) {
+		if (q->ops->claim(q, a, r->s->id, &r->kinds, idle, r->s->lease_s, &jobs, &n) != VS_OK)
+			return -1;
+	} else {
+		enum vs_err rc = q->ops->finish_and_claim(q, a, r->s->id, p->items, p->n, &r->kinds,
+							  idle, r->s->lease_s, &jobs, &n);
+		if (rc != VS_OK) {
+			if (rc != VS_UNAVAILABLE)
+				*retries = flush(r, q, p, a); /* one by one, the refused dropped */
+			return -1;
+		}
+		for (size_t i = 0; i < p->n; i++)
+			*retries |= p->items[i].status == VS_JOB_QUEUED;
+		p->n = 0;
+		vs_arena_reset(p->arena);
+	}
 	pthread_mutex_lock(&r->lock);
 	size_t next = 0;
 	for (int i = 0; i < r->nslots && next < n; i++)
@@ -513,7 +531,9 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 		size_t nheld = held_ids(r, ids);
 		pthread_mutex_unlock(&r->lock);
 
-		if (flush(r, q, &p, a))
+		/* A busy runner writes its outcomes with its next claim (below); otherwise now. */
+		bool claim_due = idle > 0 && !*stopping && (woken || now >= next_claim);
+		if (!(claim_due && q->ops->finish_and_claim) && flush(r, q, &p, a))
 			woken = true; /* a retry may be due before the next poll */
 		/* An outcome not yet written still needs its lease: otherwise a rescue (ours
 		 * too) would run the job again while we hold what it came to. */
@@ -556,11 +576,14 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			(void)q->ops->prune(q, s->retention_s, PRUNE_BATCH, &removed);
 			next_prune = now + (removed == PRUNE_BATCH ? 1000 : PRUNE_EVERY_MS);
 		}
-		/* No claim while outcomes wait to be written: what could not be recorded is not
+		/* No claim while outcomes cannot be written: what could not be recorded is not
 		 * added to. */
 		int claimed = 0;
-		if (idle > 0 && p.n == 0 && (woken || now >= next_claim)) {
-			claimed = claim(r, q, a, idle);
+		if (idle > 0 && (p.n == 0 || q->ops->finish_and_claim) && (woken || now >= next_claim)) {
+			bool retries;
+			claimed = claim(r, q, a, idle, &p, &retries);
+			if (retries)
+				next_claim = now; /* a retry may be due before the next poll */
 			if (claimed > 0 && nheld == 0)
 				next_renew = now + s->lease_s * 1000 / 3; /* leases just taken */
 			if (claimed == idle)

@@ -128,19 +128,12 @@ static void clear_lock(struct fake_job_row *r)
 
 /* ---- the port ---- */
 
-static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const char *runner,
-			   const struct vs_job_kinds *kinds, int n, int lease_s,
-			   struct vs_job **jobs, size_t *count)
+/* jobs.claim, under the lock. */
+static void claim_locked(struct fake_queue *q, struct vs_arena *a, const char *runner,
+			 const struct vs_job_kinds *kinds, int n, int lease_s, struct vs_job **jobs,
+			 size_t *count)
 {
-	struct fake_queue *q = queue_of(self);
 	bool taken[FAKE_QUEUE_MAX_JOBS] = {false};
-	enum vs_err rc = VS_OK;
-	*count = 0;
-	pthread_mutex_lock(&q->lock);
-	if (fails(q, FQ_CLAIM)) {
-		rc = VS_UNAVAILABLE;
-		goto out;
-	}
 	int64_t now = fake_queue_now_ms();
 	*jobs = vs_arena_array(a, (size_t)(n > 0 ? n : 0) + 1, sizeof(**jobs));
 	while ((int)*count < n) {
@@ -172,23 +165,29 @@ static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const 
 		running += q->rows[i].status == VS_JOB_RUNNING;
 	if (running > q->max_running)
 		q->max_running = running;
-out:
+}
+
+static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const char *runner,
+			   const struct vs_job_kinds *kinds, int n, int lease_s,
+			   struct vs_job **jobs, size_t *count)
+{
+	struct fake_queue *q = queue_of(self);
+	enum vs_err rc = VS_OK;
+	*count = 0;
+	pthread_mutex_lock(&q->lock);
+	if (fails(q, FQ_CLAIM))
+		rc = VS_UNAVAILABLE;
+	else
+		claim_locked(q, a, runner, kinds, n, lease_s, jobs, count);
 	pthread_mutex_unlock(&q->lock);
 	return rc;
 }
 
-static enum vs_err q_finish(struct vs_job_queue *self, struct vs_arena *a, const char *runner,
-			    const struct vs_job_outcome *o, size_t n, size_t *applied)
+/* jobs.finish, under the lock. */
+static void finish_locked(struct fake_queue *q, const char *runner, const struct vs_job_outcome *o,
+			  size_t n, size_t *applied)
 {
-	(void)a;
-	struct fake_queue *q = queue_of(self);
-	enum vs_err rc = VS_OK;
 	*applied = 0;
-	pthread_mutex_lock(&q->lock);
-	if (fails(q, FQ_FINISH)) {
-		rc = VS_UNAVAILABLE;
-		goto out;
-	}
 	int64_t now = fake_queue_now_ms();
 	for (size_t i = 0; i < n; i++) {
 		struct fake_job_row *r = find(q, &o[i].id);
@@ -218,7 +217,41 @@ static enum vs_err q_finish(struct vs_job_queue *self, struct vs_arena *a, const
 			copy_str(f->last_error, sizeof(f->last_error), r->last_error);
 		}
 	}
-out:
+}
+
+static enum vs_err q_finish(struct vs_job_queue *self, struct vs_arena *a, const char *runner,
+			    const struct vs_job_outcome *o, size_t n, size_t *applied)
+{
+	(void)a;
+	struct fake_queue *q = queue_of(self);
+	enum vs_err rc = VS_OK;
+	*applied = 0;
+	pthread_mutex_lock(&q->lock);
+	if (fails(q, FQ_FINISH))
+		rc = VS_UNAVAILABLE;
+	else
+		finish_locked(q, runner, o, n, applied);
+	pthread_mutex_unlock(&q->lock);
+	return rc;
+}
+
+/* One transaction: counts as a finish and a claim, and fails as either would. */
+static enum vs_err q_finish_and_claim(struct vs_job_queue *self, struct vs_arena *a,
+				      const char *runner, const struct vs_job_outcome *o,
+				      size_t nout, const struct vs_job_kinds *kinds, int n,
+				      int lease_s, struct vs_job **jobs, size_t *count)
+{
+	struct fake_queue *q = queue_of(self);
+	enum vs_err rc = VS_OK;
+	size_t applied;
+	*count = 0;
+	pthread_mutex_lock(&q->lock);
+	if (fails(q, FQ_FINISH) || fails(q, FQ_CLAIM)) {
+		rc = VS_UNAVAILABLE;
+	} else {
+		finish_locked(q, runner, o, nout, &applied);
+		claim_locked(q, a, runner, kinds, n, lease_s, jobs, count);
+	}
 	pthread_mutex_unlock(&q->lock);
 	return rc;
 }
@@ -430,6 +463,7 @@ out:
 
 static const struct vs_job_queue_ops fake_queue_ops = {
     .claim = q_claim,
+    .finish_and_claim = q_finish_and_claim,
     .finish = q_finish,
     .renew = q_renew,
     .release = q_release,

@@ -13,6 +13,10 @@
 static const struct vs_pg_stmt claim_stmt = {
 	"job_claim", "SELECT " VS_PG_JOB_COLS " FROM jobs.claim($1, $2, $3, $4) j", 4
 };
+static const struct vs_pg_stmt finish_claim_stmt = {
+	"job_finish_claim",
+	"SELECT " VS_PG_JOB_COLS " FROM jobs.finish_and_claim($1, $2, $3, $4, $5) j", 5
+};
 static const struct vs_pg_stmt finish_stmt = {
 	"job_finish", "SELECT count(*) FROM jobs.finish($1, $2::jsonb)", 2
 };
@@ -72,6 +76,23 @@ static const char *kinds_array(struct vs_arena *a, const struct vs_job_kinds *ki
 	return out;
 }
 
+/* The jobs a claiming statement returns, in a. */
+static enum vs_err claimed(struct vs_job_queue *self, struct vs_arena *a,
+			   const struct vs_pg_stmt *stmt, const char *const *params,
+			   struct vs_job **jobs, size_t *count)
+{
+	PGresult *r;
+	*count = 0;
+	enum vs_err rc = vs_pg_exec(connected(self), a, stmt, params, &r);
+	if (rc != VS_OK)
+		return rc;
+	*count = (size_t)PQntuples(r);
+	*jobs = vs_arena_array(a, *count + 1, sizeof(**jobs));
+	for (size_t i = 0; i < *count; i++)
+		vs_pg__row_to_job(a, r, (int)i, &(*jobs)[i]);
+	return VS_OK;
+}
+
 static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const char *runner,
 			   const struct vs_job_kinds *kinds, int n, int lease_s,
 			   struct vs_job **jobs, size_t *count)
@@ -80,16 +101,7 @@ static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const 
 	snprintf(limit, sizeof(limit), "%d", n);
 	snprintf(lease, sizeof(lease), "%d", lease_s);
 	const char *params[] = { runner, limit, lease, kinds_array(a, kinds) };
-	PGresult *r;
-	*count = 0;
-	enum vs_err rc = vs_pg_exec(connected(self), a, &claim_stmt, params, &r);
-	if (rc != VS_OK)
-		return rc;
-	*count = (size_t)PQntuples(r);
-	*jobs = vs_arena_array(a, *count + 1, sizeof(**jobs));
-	for (size_t i = 0; i < *count; i++)
-		vs_pg__row_to_job(a, r, (int)i, &(*jobs)[i]);
-	return VS_OK;
+	return claimed(self, a, &claim_stmt, params, jobs, count);
 }
 
 static void put_json(void *o)
@@ -130,6 +142,19 @@ static enum vs_err q_finish(struct vs_job_queue *self, struct vs_arena *a, const
 	if (rc == VS_OK)
 		*applied = (size_t)strtoull(count, NULL, 10);
 	return rc;
+}
+
+static enum vs_err q_finish_and_claim(struct vs_job_queue *self, struct vs_arena *a,
+				      const char *runner, const struct vs_job_outcome *o,
+				      size_t nout, const struct vs_job_kinds *kinds, int n,
+				      int lease_s, struct vs_job **jobs, size_t *count)
+{
+	char limit[16], lease[16];
+	snprintf(limit, sizeof(limit), "%d", n);
+	snprintf(lease, sizeof(lease), "%d", lease_s);
+	const char *params[] = { runner, outcomes_json(a, o, nout), limit, lease,
+				 kinds_array(a, kinds) };
+	return claimed(self, a, &finish_claim_stmt, params, jobs, count);
 }
 
 static enum vs_err q_renew(struct vs_job_queue *self, struct vs_arena *a, const char *runner,
@@ -257,6 +282,7 @@ static enum vs_err q_wait(struct vs_job_queue *self, int timeout_ms, bool *woken
 
 static const struct vs_job_queue_ops ops = {
 	.claim = q_claim,
+	.finish_and_claim = q_finish_and_claim,
 	.finish = q_finish,
 	.renew = q_renew,
 	.release = q_release,
