@@ -58,6 +58,13 @@ enum vs_err vs_api_keys_rotate(struct vs_app *app, struct vs_arena *a,
 enum vs_err vs_api_keys_authenticate(struct vs_app *app, struct vs_arena *a, const char *key,
 				     size_t len, struct vs_api_key *out, struct vs_error *e);
 
+/* vs_api_keys_authenticate, and the key's tenant: a TENANT key works only in its own
+ * tenant (another one in *tenant: 403), and names the tenant when the request named none
+ * (*tenant then points at tenant_buf). Used by request authentication and the check. */
+enum vs_err vs_api_keys_open(struct vs_app *app, struct vs_arena *a, const char *key, size_t len,
+			     const vs_uuid **tenant, vs_uuid *tenant_buf, struct vs_api_key *out,
+			     struct vs_error *e);
+
 /* For vs-admin (benchmarks): count GLOBAL keys for the user with that email, limited to
  * scopes (codes of the catalogue; none: unlimited), stored in batches, each key's text
  * handed to emit once it is committed. Platform (operator) scope. */

@@ -25,3 +25,17 @@ enum vs_err vs_api_keys_authenticate(struct vs_app *app, struct vs_arena *a, con
 		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_BAD_API_KEY);
 	return VS_OK;
 }
+
+enum vs_err vs_api_keys_open(struct vs_app *app, struct vs_arena *a, const char *key, size_t len,
+			     const vs_uuid **tenant, vs_uuid *tenant_buf, struct vs_api_key *out,
+			     struct vs_error *e)
+{
+	enum vs_err rc = vs_api_keys_authenticate(app, a, key, len, out, e);
+	if (rc != VS_OK || out->global)
+		return rc;
+	if (*tenant && !vs_uuid_eq(*tenant, &out->tenant_id))
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_OTHER_TENANT);
+	*tenant_buf = out->tenant_id;
+	*tenant = tenant_buf;
+	return VS_OK;
+}

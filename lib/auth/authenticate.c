@@ -54,15 +54,9 @@ enum vs_err vs_auth_open_key(struct vs_app *app, struct vs_arena *a, const char 
 {
 	struct vs_api_key k;
 	memset(out, 0, sizeof(*out));
-	enum vs_err rc = vs_api_keys_authenticate(app, a, key, len, &k, e);
+	enum vs_err rc = vs_api_keys_open(app, a, key, len, tenant, tenant_buf, &k, e);
 	if (rc != VS_OK)
 		return rc;
-	if (!k.global) {
-		if (*tenant && !vs_uuid_eq(*tenant, &k.tenant_id))
-			return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_OTHER_TENANT);
-		*tenant_buf = k.tenant_id;
-		*tenant = tenant_buf;
-	}
 	app->api_keys->ops->touch(app->api_keys, &k);
 	/* A key of a deactivated owner is simply an invalid key. */
 	rc = begin_as(app, a, &k.user_id, *tenant, VS_MSG_BAD_API_KEY, VS_MSG_BAD_API_KEY, out, e);

@@ -26,15 +26,9 @@ enum vs_err vs_auth_check_key(struct vs_app *app, struct vs_arena *a, const char
 {
 	struct vs_api_key k;
 	memset(out, 0, sizeof(*out));
-	enum vs_err rc = vs_api_keys_authenticate(app, a, key, len, &k, e);
+	enum vs_err rc = vs_api_keys_open(app, a, key, len, &tenant, &out->tenant_buf, &k, e);
 	if (rc != VS_OK)
 		return rc;
-	if (!k.global) {
-		if (tenant && !vs_uuid_eq(tenant, &k.tenant_id))
-			return vs_fail(e, VS_FORBIDDEN, VS_MSG_KEY_OTHER_TENANT);
-		out->tenant_buf = k.tenant_id;
-		tenant = &out->tenant_buf;
-	}
 	struct vs_principal p = {
 		.authenticated = true,
 		.user = { .id = k.user_id, .is_active = true, .is_superuser = k.owner_superuser },
