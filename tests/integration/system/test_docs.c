@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <spawn.h>
@@ -234,15 +233,6 @@ static void test_document_lets_try_it_out_reach_the_stack(void)
 
 /* ------------------------------------------------------------ chromium */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* Has the process group pgid no member left? */
 static bool group_gone(pid_t pgid)
 {
@@ -352,7 +342,7 @@ out:
 			EXPECT(false, "chromium's process group %ld survived SIGKILL", (long)pid);
 		}
 	}
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fx_remove_tree(dir);
 	free(dir);
 	free(profile);
 	free(dom_path);
