@@ -3,8 +3,9 @@
 #   docker build -t virtualstack .
 #   docker run -e VS_DATABASE_URL=… -e VS_JWT_SECRET=… -p 8443:8443 virtualstack
 #
-# The container runs scripts/entrypoint under tini: nginx (TLS, port $VS_HTTPS_PORT) and the
-# spawn-fcgi/multiwatch pool of vs-fcgi workers, configured by environment variables alone
+# The container runs scripts/entrypoint under tini: nginx (TLS, port $VS_HTTPS_PORT), the
+# spawn-fcgi/multiwatch pools of vs-fcgi workers and the vs-worker job runners,
+# configured by environment variables alone
 # (README.md "Container"). docker-compose.yml adds PostgreSQL 15 and the migrations.
 
 # ---------------------------------------------------------------- build
@@ -39,7 +40,7 @@ COPY scripts/lib/ scripts/lib/
 RUN set -eu; \
 	out=/out/virtualstack; \
 	install -d "$out/build" "$out/scripts/lib" "$out/node_modules/redoc"; \
-	install -m 0755 build/vs-fcgi build/vs-admin "$out/build/"; \
+	install -m 0755 build/vs-fcgi build/vs-admin build/vs-worker "$out/build/"; \
 	install -m 0755 scripts/entrypoint "$out/scripts/"; \
 	cp -R scripts/lib/. "$out/scripts/lib/"; \
 	cp -R sql nginx "$out/"; \
@@ -53,14 +54,15 @@ RUN set -eu; \
 FROM debian:bookworm-slim AS runtime
 
 ARG DEBIAN_FRONTEND=noninteractive
-# Runtime libraries of vs-fcgi/vs-admin (readelf NEEDED: libfcgi, libpq, libjson-c, libjwt,
-# libargon2, libssl/libcrypto, libz), the process model (spawn-fcgi, multiwatch, nginx,
-# tini as PID 1), and what scripts/entrypoint uses: pg_isready (postgresql-client), openssl
-# (self-signed certificate), envsubst (gettext-base), curl (start check, HEALTHCHECK),
-# ps/pgrep (procps). runuser and useradd are in the base image (util-linux, passwd).
+# Runtime libraries of the binaries (readelf NEEDED: libfcgi, libpq, libjson-c, libjwt,
+# libcurl (mail), libargon2, libssl/libcrypto, libz), the process model (spawn-fcgi,
+# multiwatch, nginx, tini as PID 1), and what scripts/entrypoint uses: pg_isready
+# (postgresql-client), openssl (self-signed certificate), envsubst (gettext-base), curl
+# (start check, HEALTHCHECK), ps/pgrep (procps). runuser, setpriv, setsid and useradd are
+# in the base image (util-linux, passwd).
 RUN apt-get update \
 	&& apt-get install -y --no-install-recommends \
-		libfcgi0ldbl libpq5 libjson-c5 libjwt0 libargon2-1 libssl3 zlib1g \
+		libfcgi0ldbl libpq5 libjson-c5 libjwt0 libcurl4 libargon2-1 libssl3 zlib1g \
 		spawn-fcgi multiwatch nginx tini \
 		postgresql-client ca-certificates openssl gettext-base curl procps \
 	&& rm -rf /var/lib/apt/lists/*
@@ -84,7 +86,8 @@ RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonex
 COPY --from=build /out/virtualstack/ /opt/virtualstack/
 
 # Fail the build if a library the binaries link against is missing from this stage.
-RUN ! ldd /opt/virtualstack/build/vs-fcgi /opt/virtualstack/build/vs-admin | grep -F 'not found'
+RUN ! ldd /opt/virtualstack/build/vs-fcgi /opt/virtualstack/build/vs-admin \
+	/opt/virtualstack/build/vs-worker | grep -F 'not found'
 
 WORKDIR /opt/virtualstack
 # The entrypoint finds build/, sql/, nginx/ and node_modules/ next to its scripts/ by

@@ -55,23 +55,94 @@ CREATE POLICY jobs_update ON jobs.jobs FOR UPDATE
 INSERT INTO vs_meta.app_privileges (schema_name, table_name, privileges)
 VALUES ('jobs', 'jobs', 'SELECT, INSERT, UPDATE');
 
--- A committed enqueue wakes the runners (LISTEN vs_jobs); one notification per statement,
--- and PostgreSQL folds equal ones of a transaction into one.
-CREATE FUNCTION jobs.notify_enqueued() RETURNS trigger LANGUAGE plpgsql AS $$
+-- ---------------------------------------------------------------- counters for /metrics
+-- Monotonic totals by kind, kept by the triggers below in the transaction that changes
+-- the jobs (a rolled-back enqueue counts nothing; pruning forgets no count). Rows are
+-- spread over shards by backend so that concurrent transactions rarely wait on one row;
+-- /metrics sums them. Run times go into histogram buckets (upper bounds in seconds).
+CREATE TABLE jobs.counters (
+	kind      text NOT NULL,
+	shard     smallint NOT NULL,
+	enqueued  bigint NOT NULL DEFAULT 0,
+	succeeded bigint NOT NULL DEFAULT 0,
+	failed    bigint NOT NULL DEFAULT 0,
+	retried   bigint NOT NULL DEFAULT 0,
+	cancelled bigint NOT NULL DEFAULT 0,
+	run_seconds_sum double precision NOT NULL DEFAULT 0,
+	PRIMARY KEY (kind, shard)
+);
+CREATE TABLE jobs.run_buckets (
+	kind   text NOT NULL,
+	shard  smallint NOT NULL,
+	bucket smallint NOT NULL, -- runs of fewer seconds than jobs.run_bounds()[bucket + 1]
+	runs   bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (kind, shard, bucket)
+);
+-- Only the triggers and jobs.metrics() touch them.
+INSERT INTO vs_meta.app_privileges (schema_name, table_name, privileges)
+VALUES ('jobs', 'counters', ''), ('jobs', 'run_buckets', '');
+
+CREATE FUNCTION jobs.run_bounds() RETURNS double precision[] LANGUAGE sql IMMUTABLE AS $$
+	SELECT ARRAY[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]::float8[]
+$$;
+
+-- An enqueue counts and wakes the runners (LISTEN vs_jobs); one notification per
+-- statement, and PostgreSQL folds equal ones of a transaction into one.
+CREATE FUNCTION jobs.enqueued() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+	INSERT INTO jobs.counters AS c (kind, shard, enqueued)
+	SELECT kind, (pg_backend_pid() % 64)::smallint, count(*) FROM new_rows GROUP BY kind
+	ON CONFLICT (kind, shard) DO UPDATE SET enqueued = c.enqueued + excluded.enqueued;
 	PERFORM pg_notify('vs_jobs', '');
 	RETURN NULL;
 END $$;
-CREATE TRIGGER jobs_enqueued AFTER INSERT ON jobs.jobs
-	FOR EACH STATEMENT EXECUTE FUNCTION jobs.notify_enqueued();
+CREATE TRIGGER jobs_enqueued AFTER INSERT ON jobs.jobs REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION jobs.enqueued();
+
+-- Runs that ended (succeeded, failed, or queued again for a retry; a release gives the
+-- attempt back and is no run), failures of any origin, and cancellations.
+CREATE FUNCTION jobs.changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	WITH changes AS (
+		SELECT n.kind, n.status AS became,
+		       CASE WHEN o.status = 'running' AND n.attempts = o.attempts
+			    THEN extract(epoch FROM now() - o.started_at)::float8 END AS ran
+		FROM old_rows o JOIN new_rows n USING (id)
+		WHERE o.status <> n.status AND n.status <> 'running'),
+	totals AS (
+		INSERT INTO jobs.counters AS c (kind, shard, succeeded, failed, retried, cancelled,
+						run_seconds_sum)
+		SELECT kind, (pg_backend_pid() % 64)::smallint,
+		       count(*) FILTER (WHERE became = 'succeeded'), count(*) FILTER (WHERE became = 'failed'),
+		       count(*) FILTER (WHERE became = 'queued' AND ran IS NOT NULL),
+		       count(*) FILTER (WHERE became = 'cancelled'), coalesce(sum(ran), 0)
+		FROM changes GROUP BY kind
+		ON CONFLICT (kind, shard) DO UPDATE SET succeeded = c.succeeded + excluded.succeeded,
+			failed = c.failed + excluded.failed, retried = c.retried + excluded.retried,
+			cancelled = c.cancelled + excluded.cancelled,
+			run_seconds_sum = c.run_seconds_sum + excluded.run_seconds_sum)
+	INSERT INTO jobs.run_buckets AS b (kind, shard, bucket, runs)
+	SELECT kind, (pg_backend_pid() % 64)::smallint, width_bucket(ran, jobs.run_bounds()),
+	       count(*)
+	FROM changes WHERE ran IS NOT NULL GROUP BY 1, 2, 3
+	ON CONFLICT (kind, shard, bucket) DO UPDATE SET runs = b.runs + excluded.runs;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER jobs_changed AFTER UPDATE ON jobs.jobs
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION jobs.changed();
 
 -- ---------------------------------------------------------------- the runner's side
 -- Each runs as the schema owner in platform scope for its statement (restored before it
 -- returns), as iam.touch_api_keys does: a runner works across tenants, and only through
 -- these.
 
--- Up to n queued jobs that are due, oldest first, now running under runner's lease.
-CREATE FUNCTION jobs.claim(runner text, n integer, lease_seconds integer)
+-- Up to n queued jobs of the kinds runner knows that are due, oldest first, now running
+-- under runner's lease. A kind no runner knows yet (a newer release's, during a rolling
+-- upgrade) waits for one that does.
+CREATE FUNCTION jobs.claim(runner text, n integer, lease_seconds integer, kinds text[])
 RETURNS SETOF jobs.jobs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -82,7 +153,8 @@ BEGIN
 	UPDATE jobs.jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = runner,
 		locked_until = now() + make_interval(secs => lease_seconds),
 		started_at = now(), updated_at = now()
-	FROM (SELECT q.id FROM jobs.jobs q WHERE q.status = 'queued' AND q.run_at <= now()
+	FROM (SELECT q.id FROM jobs.jobs q
+	      WHERE q.status = 'queued' AND q.run_at <= now() AND q.kind = ANY (kinds)
 	      ORDER BY q.run_at, q.id LIMIT n FOR UPDATE SKIP LOCKED) due
 	WHERE j.id = due.id
 	RETURNING j.*;
@@ -164,15 +236,17 @@ BEGIN
 	RETURN n;
 END $$;
 
--- When the next queued job is due (NULL: none), so an idle runner sleeps exactly that long.
-CREATE FUNCTION jobs.next_due() RETURNS timestamptz
+-- When the next queued job of kinds is due (NULL: none), so an idle runner sleeps exactly
+-- that long.
+CREATE FUNCTION jobs.next_due(kinds text[]) RETURNS timestamptz
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	saved text := coalesce(current_setting('vs.platform', true), '');
 	due timestamptz;
 BEGIN
 	PERFORM set_config('vs.platform', 'on', true);
-	SELECT run_at INTO due FROM jobs.jobs WHERE status = 'queued' ORDER BY run_at, id LIMIT 1;
+	SELECT run_at INTO due FROM jobs.jobs WHERE status = 'queued' AND kind = ANY (kinds)
+	ORDER BY run_at, id LIMIT 1;
 	PERFORM set_config('vs.platform', saved, true);
 	RETURN due;
 END $$;
@@ -211,6 +285,48 @@ BEGIN
 	PERFORM set_config('vs.platform', saved, true);
 END $$;
 
-REVOKE ALL ON FUNCTION jobs.claim(text, integer, integer), jobs.finish(text, jsonb),
+-- /metrics: per kind, the totals, the histogram of run times (cumulative counts of runs
+-- under each bound of jobs.run_bounds(), in order), and jobs queued or running now.
+CREATE FUNCTION jobs.metrics()
+RETURNS TABLE (kind text, enqueued bigint, succeeded bigint, failed bigint, retried bigint,
+	       cancelled bigint, run_seconds_sum double precision, runs bigint,
+	       runs_under bigint[], queued bigint, running bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	saved text := coalesce(current_setting('vs.platform', true), '');
+BEGIN
+	PERFORM set_config('vs.platform', 'on', true);
+	RETURN QUERY
+	WITH totals AS (
+		SELECT c.kind, sum(c.enqueued)::bigint AS enqueued,
+		       sum(c.succeeded)::bigint AS succeeded, sum(c.failed)::bigint AS failed,
+		       sum(c.retried)::bigint AS retried, sum(c.cancelled)::bigint AS cancelled,
+		       sum(c.run_seconds_sum) AS run_seconds_sum
+		FROM jobs.counters c GROUP BY c.kind),
+	buckets AS (
+		SELECT b.kind, b.bucket, sum(b.runs)::bigint AS runs
+		FROM jobs.run_buckets b GROUP BY b.kind, b.bucket),
+	histogram AS (
+		SELECT t.kind, coalesce((SELECT sum(runs) FROM buckets x WHERE x.kind = t.kind), 0)::bigint AS runs,
+		       ARRAY(SELECT coalesce((SELECT sum(x.runs) FROM buckets x
+					      WHERE x.kind = t.kind AND x.bucket <= i), 0)::bigint
+			     FROM generate_series(0, cardinality(jobs.run_bounds()) - 1) i
+			     ORDER BY i) AS runs_under
+		FROM totals t),
+	now_in AS (
+		SELECT j.kind, count(*) FILTER (WHERE j.status = 'queued') AS queued,
+		       count(*) FILTER (WHERE j.status = 'running') AS running
+		FROM jobs.jobs j WHERE j.status IN ('queued', 'running') GROUP BY j.kind)
+	SELECT t.kind, t.enqueued, t.succeeded, t.failed, t.retried, t.cancelled,
+	       t.run_seconds_sum, h.runs, h.runs_under, coalesce(n.queued, 0),
+	       coalesce(n.running, 0)
+	FROM totals t JOIN histogram h USING (kind) LEFT JOIN now_in n USING (kind)
+	ORDER BY t.kind;
+	PERFORM set_config('vs.platform', saved, true);
+END $$;
+
+REVOKE ALL ON FUNCTION jobs.metrics() FROM PUBLIC;
+REVOKE ALL ON FUNCTION jobs.claim(text, integer, integer, text[]), jobs.finish(text, jsonb),
 	jobs.renew(text, uuid[], integer), jobs.release(text, uuid[]), jobs.rescue(),
-	jobs.next_due(), jobs.prune(integer, integer), jobs.queue_stats() FROM PUBLIC;
+	jobs.next_due(text[]), jobs.prune(integer, integer), jobs.queue_stats() FROM PUBLIC;

@@ -77,3 +77,6 @@ bool vs_job_cancellable(enum vs_job_status s)
 {
 	return s == VS_JOB_QUEUED;
 }
+
+const double vs_job_run_bounds[VS_JOB_RUN_BOUNDS] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+						       1,     2.5,  5,     10,   30,  60,   300 };

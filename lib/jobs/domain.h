@@ -64,6 +64,11 @@ struct vs_job_next {
 struct vs_job_next vs_job_after_run(int attempts, int max_attempts, enum vs_job_verdict v,
 				    int64_t now_ms, int64_t backoff_ms, int64_t retry_after_ms);
 
+/* The upper bounds, in seconds, of the run-time histogram in /metrics: the same as
+ * jobs.run_bounds() in sql/011_jobs.sql (an integration test compares them). */
+#define VS_JOB_RUN_BOUNDS 14
+extern const double vs_job_run_bounds[VS_JOB_RUN_BOUNDS];
+
 /* Whether a job in state s may still be cancelled (only before it starts). */
 bool vs_job_cancellable(enum vs_job_status s);
 

@@ -69,18 +69,38 @@ struct vs_job_outcome {
 	const char *error;  /* or NULL */
 };
 
-struct vs_job_queue_stats {
-	long queued, running;
+/* What /metrics shows of one kind: totals since the database was made (they survive
+ * pruning), the jobs queued and running now, and run times (claim to outcome, as the
+ * database sees it): runs_under[i] runs took less than vs_job_run_bounds[i]. */
+struct vs_job_kind_metrics {
+	const char *kind;
+	int64_t enqueued, succeeded, failed, retried, cancelled;
+	int64_t queued, running;
+	int64_t runs, runs_under[VS_JOB_RUN_BOUNDS];
+	double run_seconds_sum;
+};
+struct vs_job_metrics {
+	int64_t queued, running;
 	double oldest_due_seconds; /* age of the oldest job that is due; 0: none */
+	struct vs_job_kind_metrics *kinds;
+	size_t nkinds;
 };
 
 /* The runner's side: each call is a transaction of its own. `runner` names the process
  * that holds leases ("host:pid:random"). */
+/* The kind names a runner has handlers for (valid names: vs_job_kind_valid). */
+struct vs_job_kinds {
+	const char *const *names;
+	size_t n;
+};
+
 struct vs_job_queue;
 struct vs_job_queue_ops {
-	/* Up to n due jobs, oldest first, running under runner's lease of lease_s seconds. */
-	enum vs_err (*claim)(struct vs_job_queue *, struct vs_arena *, const char *runner, int n,
-			     int lease_s, struct vs_job **jobs, size_t *count);
+	/* Up to n due jobs of the kinds runner knows, oldest first, running under its lease
+	 * of lease_s seconds. */
+	enum vs_err (*claim)(struct vs_job_queue *, struct vs_arena *, const char *runner,
+			     const struct vs_job_kinds *kinds, int n, int lease_s,
+			     struct vs_job **jobs, size_t *count);
 	/* Records outcomes of jobs runner still holds; *applied: how many it still held. */
 	enum vs_err (*finish)(struct vs_job_queue *, struct vs_arena *, const char *runner,
 			      const struct vs_job_outcome *o, size_t n, size_t *applied);
@@ -92,11 +112,13 @@ struct vs_job_queue_ops {
 			       size_t n);
 	/* Requeues (or fails, on their last attempt) jobs whose lease ran out. */
 	enum vs_err (*rescue)(struct vs_job_queue *, int *n);
-	/* When the next queued job is due, ms since the epoch; 0: none queued. */
-	enum vs_err (*next_due)(struct vs_job_queue *, int64_t *at_ms);
+	/* When the next queued job of kinds is due, ms since the epoch; 0: none queued. */
+	enum vs_err (*next_due)(struct vs_job_queue *, struct vs_arena *,
+				const struct vs_job_kinds *kinds, int64_t *at_ms);
 	/* Removes up to batch finished jobs older than retention_s; *n how many. */
 	enum vs_err (*prune)(struct vs_job_queue *, int retention_s, int batch, int *n);
-	enum vs_err (*stats)(struct vs_job_queue *, struct vs_job_queue_stats *out);
+	/* For /metrics; the kinds are allocated in a. */
+	enum vs_err (*metrics)(struct vs_job_queue *, struct vs_arena *, struct vs_job_metrics *out);
 	/* Waits up to timeout_ms for an enqueue to be committed somewhere; *woken says
 	 * whether one was. VS_UNAVAILABLE while the database is away. */
 	enum vs_err (*wait)(struct vs_job_queue *, int timeout_ms, bool *woken);

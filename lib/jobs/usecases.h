@@ -78,6 +78,11 @@ enum vs_err vs_jobs_cancel(struct vs_app *app, struct vs_arena *a, const struct 
 			   const vs_uuid *tenant, const vs_uuid *id, struct vs_job *out,
 			   struct vs_error *e);
 
+/* The queue's totals and gauges for /metrics (no authorization: nginx lets only loopback
+ * reach /metrics, and it names kinds, never a tenant or a payload). */
+enum vs_err vs_jobs_metrics(struct vs_app *app, struct vs_arena *a, struct vs_job_metrics *out,
+			    struct vs_error *e);
+
 /* The kinds of this module: jobs.noop (does nothing: benchmarks and smoke tests). */
 extern const struct vs_job_kind vs_jobs_noop_kind;
 extern const struct vs_job_kind_group vs_jobs_job_kinds;

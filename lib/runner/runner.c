@@ -56,6 +56,7 @@ struct runner {
 	const struct vs_runner_observer *observer;
 	const struct vs_job_kind_group *const *groups;
 	size_t ngroups;
+	struct vs_job_kinds kinds; /* the names of the groups' kinds: what it claims */
 };
 
 static int64_t mono_ms(void)
@@ -107,6 +108,9 @@ static void *handler_main(void *arg)
 			v = VS_JOB_RETRY;
 			run.error = "the runner could not reach the database";
 		} else {
+			/* As a request does: a connection lost since the last job is made anew
+			 * (a failure shows as VS_UNAVAILABLE in the handler: a retry). */
+			(void)app->db->ops->ensure(app->db);
 			v = slot->kind->run(&run);
 			app->db->ops->request_done(app->db); /* whatever the handler left open */
 		}
@@ -320,7 +324,7 @@ static int claim(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, i
 {
 	struct vs_job *jobs;
 	size_t n;
-	if (q->ops->claim(q, a, r->s->id, idle, r->s->lease_s, &jobs, &n) != VS_OK)
+	if (q->ops->claim(q, a, r->s->id, &r->kinds, idle, r->s->lease_s, &jobs, &n) != VS_OK)
 		return -1;
 	pthread_mutex_lock(&r->lock);
 	size_t next = 0;
@@ -332,10 +336,11 @@ static int claim(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, i
 }
 
 /* When a claim is next worth trying, in monotonic ms: the next due job, or the poll. */
-static int64_t next_claim_at(const struct runner *r, struct vs_job_queue *q, int64_t now)
+static int64_t next_claim_at(const struct runner *r, struct vs_job_queue *q,
+			     struct vs_arena *a, int64_t now)
 {
 	int64_t due_wall = 0, poll = now + r->s->poll_ms;
-	if (q->ops->next_due(q, &due_wall) != VS_OK || due_wall == 0)
+	if (q->ops->next_due(q, a, &r->kinds, &due_wall) != VS_OK || due_wall == 0)
 		return poll;
 	int64_t due = now + (due_wall - wall_ms());
 	return due < poll ? due : poll;
@@ -429,6 +434,16 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 	r->nslots = s->concurrency < 1 ? 1 : s->concurrency > MAX_CONCURRENCY ? MAX_CONCURRENCY
 									      : s->concurrency;
 	r->slots = calloc((size_t)r->nslots, sizeof(*r->slots));
+	size_t nkinds = 0;
+	for (size_t g = 0; g < ngroups; g++)
+		nkinds += groups[g]->n;
+	const char **names = calloc(nkinds + 1, sizeof(*names));
+	if (!names)
+		abort();
+	for (size_t g = 0; g < ngroups; g++)
+		for (size_t i = 0; i < groups[g]->n; i++)
+			names[r->kinds.n++] = groups[g]->kinds[i]->name;
+	r->kinds.names = names;
 	vs_uuid *ids = calloc((size_t)r->nslots, sizeof(*ids));
 	struct pending p = { calloc(2 * (size_t)r->nslots, sizeof(*p.items)), 0, 2 * (size_t)r->nslots,
 			     vs_arena_new() };
@@ -497,7 +512,7 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			if (claimed == idle)
 				continue; /* more may be due: claim again once slots free up */
 			next_claim = claimed < 0 ? now + earliest(s->poll_ms, 500)
-						 : next_claim_at(r, q, now);
+						 : next_claim_at(r, q, a, now);
 		}
 		int64_t wake = earliest(next_rescue, next_prune);
 		if (nheld)
@@ -517,6 +532,7 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 		return status;
 	}
 	free(r->slots);
+	free(names);
 	pthread_cond_destroy(&r->coordinator);
 	pthread_mutex_destroy(&r->lock);
 	free(r);

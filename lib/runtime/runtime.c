@@ -42,7 +42,8 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 		rt->cfg.key_cache_size = TOOL_KEY_CACHE_SIZE;
 		rt->cfg.key_cache_ttl = TOOL_KEY_CACHE_TTL;
 	}
-	rt->pg = vs_pg_new(rt->cfg.database_url, rt->cfg.statement_timeout_ms);
+	const char *name = opt->runner ? "vs-worker" : opt->tool ? "vs-admin" : "vs-fcgi";
+	rt->pg = vs_pg_new(rt->cfg.database_url, name, rt->cfg.statement_timeout_ms);
 	rt->owned = vs_arena_new();
 	if (opt->mailer && !vs_runtime_mailer(rt->owned, &rt->app.mailer, err, errlen)) {
 		vs_arena_free(rt->owned);

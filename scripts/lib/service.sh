@@ -74,6 +74,8 @@ load_service_config() {
 	# The key check's own pool: a warm check never waits, so one worker per core; more
 	# only add context switches (README, "Benchmark").
 	CHECK_WORKERS=${VS_CHECK_WORKERS:-$(nproc)}
+	# vs-worker processes (the job runner); 0 runs none (another host runs them).
+	RUNNERS=${VS_JOB_RUNNERS:-1}
 	LOGIN_RATE=${VS_LOGIN_RATE:-5r/s}
 	LOGIN_BURST=${VS_LOGIN_BURST:-10}
 	# nginx's address: loopback for the local stack; scripts/entrypoint sets its own after
@@ -88,6 +90,7 @@ load_service_config() {
 	int_in_range "$HTTPS_PORT" 1 65535 || die "VS_HTTPS_PORT '$HTTPS_PORT' is not a port number"
 	int_in_range "$WORKERS" 1 1024 || die "VS_WORKERS '$WORKERS' must be an integer in 1..1024"
 	int_in_range "$CHECK_WORKERS" 1 1024 || die "VS_CHECK_WORKERS '$CHECK_WORKERS' must be an integer in 1..1024"
+	int_in_range "$RUNNERS" 0 64 || die "VS_JOB_RUNNERS '$RUNNERS' must be an integer in 0..64"
 	[[ $LOGIN_RATE =~ ^[1-9][0-9]*r/[sm]$ ]] || die "VS_LOGIN_RATE '$LOGIN_RATE' must look like 5r/s or 30r/m"
 	int_in_range "$LOGIN_BURST" 0 100000 || die "VS_LOGIN_BURST '$LOGIN_BURST' must be a non-negative integer"
 
@@ -99,6 +102,8 @@ load_service_config() {
 	SECRETS_DIR=$STATE/secrets
 	JWT_FILE=$SECRETS_DIR/jwt-secret
 	LOG_DIR=$STATE/logs
+	RUNNERS_LOG=$LOG_DIR/runners.log
+	MAIL_DIR=$STATE/mail
 	PID_DIR=$STATE/pids
 	NGINX_PID=$PID_DIR/nginx.pid
 	NGINX_CONF=$NGINX_DIR/nginx.conf
@@ -178,6 +183,21 @@ worker_env() {
 		ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 		if [[ -v $v ]]; then WORKER_ENV+=("$v=${!v}"); fi
 	done
+}
+
+# The job runners' environment: the workers' plus where links point, how mail leaves
+# (SMTP with VS_SMTP_URL, else files in MAIL_DIR) and the VS_JOB_* settings.
+runner_env() { # default public URL
+	worker_env
+	RUNNER_ENV=("${WORKER_ENV[@]}" "VS_PUBLIC_URL=${VS_PUBLIC_URL:-$1}")
+	local v
+	for v in VS_SMTP_URL VS_SMTP_FROM VS_SMTP_FROM_NAME VS_SMTP_USER VS_SMTP_PASSWORD \
+		VS_SMTP_CA_FILE VS_SMTP_TIMEOUT_MS VS_MAIL_DIR VS_JOB_CONCURRENCY VS_JOB_LEASE_SECONDS \
+		VS_JOB_POLL_MS VS_JOB_BACKOFF_BASE_MS VS_JOB_BACKOFF_CAP_MS VS_JOB_RETENTION_SECONDS \
+		VS_JOB_SHUTDOWN_GRACE_MS VS_JOB_TEST_KINDS; do
+		if [[ -n ${!v:-} ]]; then RUNNER_ENV+=("$v=${!v}"); fi
+	done
+	[[ -n ${VS_SMTP_URL:-} || -n ${VS_MAIL_DIR:-} ]] || RUNNER_ENV+=("VS_MAIL_DIR=$MAIL_DIR")
 }
 
 # The workers' shared counters (/metrics) start at zero with the pools. A file left by an

@@ -1,5 +1,7 @@
 #include "fixtures.h"
 
+#include <errno.h>
+#include <ftw.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -420,4 +422,36 @@ struct resp *fx_auth_check(const char *key, const char *token, const char *tenan
 		free(owned[i]);
 	free(bearer);
 	return r;
+}
+
+char *fx_scratch_dir(const char *prefix)
+{
+	char *base = xstrdup(fx.cfg.state_dir ? fx.cfg.state_dir : "/tmp/x"), *slash, *dir;
+
+	slash = strrchr(base, '/');
+	if (slash && slash != base)
+		*slash = '\0';
+	dir = xasprintf("%s/%s.XXXXXX", base, prefix);
+	free(base);
+	if (!mkdtemp(dir)) {
+		EXPECT(false, "mkdtemp %s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void fx_remove_tree(const char *dir)
+{
+	if (dir)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

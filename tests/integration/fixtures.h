@@ -133,4 +133,10 @@ char *fx_create_key(const char *token, const char *body, char **id);
 struct resp *fx_auth_check(const char *key, const char *token, const char *tenant_id,
 			   const char *required, const char *const *extra);
 
+/* A fresh directory next to the stack's state dir (tests/integration/run removes that
+ * tree in any case), malloc'd; NULL on failure (recorded). */
+char *fx_scratch_dir(const char *prefix);
+/* rm -r dir; NULL is fine. */
+void fx_remove_tree(const char *dir);
+
 #endif

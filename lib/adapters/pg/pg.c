@@ -21,6 +21,7 @@ struct listener {
 
 struct vs_pg {
 	char *conninfo;
+	const char *application_name; /* a static string */
 	long statement_timeout_ms;
 	PGconn *conn;
 	int64_t next_attempt_us, backoff_us;
@@ -32,11 +33,13 @@ struct vs_pg {
 	bool auth_change; /* the open transaction changed keys, users, tenants or roles */
 };
 
-struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms)
+struct vs_pg *vs_pg_new(const char *conninfo, const char *application_name,
+		       long statement_timeout_ms)
 {
 	struct vs_pg *pg = calloc(1, sizeof(*pg));
 	if (!pg || !(pg->conninfo = strdup(conninfo)))
 		abort();
+	pg->application_name = application_name;
 	pg->statement_timeout_ms = statement_timeout_ms;
 	return pg;
 }
@@ -75,9 +78,9 @@ static bool configure_session(struct vs_pg *pg)
 	 * a tenant) is ever set at session level. Generic plans: see struct vs_pg_stmt. */
 	snprintf(sql, sizeof(sql),
 		 "SET statement_timeout = %ld; SET idle_in_transaction_session_timeout = %ld; "
-		 "SET TimeZone = 'UTC'; SET application_name = 'vs-fcgi'; "
+		 "SET TimeZone = 'UTC'; SET application_name = '%s'; "
 		 "SET plan_cache_mode = force_generic_plan",
-		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2);
+		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2, pg->application_name);
 	PGresult *r = PQexec(pg->conn, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);

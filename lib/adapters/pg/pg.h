@@ -45,7 +45,9 @@ struct vs_pg_stats {
 typedef void (*vs_pg_notify_fn)(void *ctx, const char *payload);
 
 /* Copies conninfo. Does not connect yet. */
-struct vs_pg *vs_pg_new(const char *conninfo, long statement_timeout_ms);
+/* application_name: a constant ("vs-fcgi"), as pg_stat_activity shows the sessions. */
+struct vs_pg *vs_pg_new(const char *conninfo, const char *application_name,
+		       long statement_timeout_ms);
 void vs_pg_free(struct vs_pg *pg);
 
 /* Makes sure there is a usable connection, reconnecting when the backoff allows.

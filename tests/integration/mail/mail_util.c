@@ -18,38 +18,6 @@
 #define STOP_WAIT_MS 5000
 #define CHECK_TIMEOUT_S 30.0
 
-char *mail_scratch_dir(const char *prefix)
-{
-	char *base = xstrdup(fx.cfg.state_dir ? fx.cfg.state_dir : "/tmp/x"), *slash, *dir;
-
-	slash = strrchr(base, '/');
-	if (slash && slash != base)
-		*slash = '\0';
-	dir = xasprintf("%s/%s.XXXXXX", base, prefix);
-	free(base);
-	if (!mkdtemp(dir)) {
-		EXPECT(false, "mkdtemp %s: %s", dir, strerror(errno));
-		free(dir);
-		return NULL;
-	}
-	return dir;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-void mail_remove_tree(const char *dir)
-{
-	if (dir)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 char *mail_script(const char *name)
 {
 	return xasprintf("%s/tests/integration/mail/%s", fx.cfg.repo_root ? fx.cfg.repo_root : ".",

@@ -14,11 +14,6 @@
 
 #define MAIL_PYTHON "/usr/bin/python3" /* Debian's, not one first on PATH */
 
-/* A fresh directory next to the stack's state dir (tests/integration/run removes that
- * tree in any case), malloc'd; NULL on failure. */
-char *mail_scratch_dir(const char *prefix);
-/* rm -r dir; NULL is fine. */
-void mail_remove_tree(const char *dir);
 
 /* tests/integration/mail/<name> of the repository, malloc'd. */
 char *mail_script(const char *name);

@@ -13,6 +13,7 @@
 
 #include "adapters/mailfile/mailfile.h"
 #include "check.h"
+#include "fixtures.h"
 #include "core/log.h"
 #include "mail_util.h"
 #include "suites.h"
@@ -25,13 +26,13 @@ static char *root;
 static int suite_init(void)
 {
 	vs_log_set_level(VS_LOG_WARN);
-	return (root = mail_scratch_dir("mailfile")) ? 0 : -1;
+	return (root = fx_scratch_dir("mailfile")) ? 0 : -1;
 }
 
 static int suite_cleanup(void)
 {
 	vs_log_set_level(VS_LOG_INFO); /* core/log.c's default */
-	mail_remove_tree(root);
+	fx_remove_tree(root);
 	free(root);
 	root = NULL;
 	return 0;

@@ -20,6 +20,7 @@
 
 #include "adapters/smtp/smtp.h"
 #include "check.h"
+#include "fixtures.h"
 #include "mail_util.h"
 #include "suites.h"
 #include "util.h"
@@ -114,7 +115,7 @@ static int suite_cleanup(void)
 		free(s->dir);
 		s->dir = NULL;
 	}
-	mail_remove_tree(root);
+	fx_remove_tree(root);
 	free(root);
 	root = NULL;
 	return ok ? 0 : -1;
@@ -122,7 +123,7 @@ static int suite_cleanup(void)
 
 static int suite_init(void)
 {
-	if (!(root = mail_scratch_dir("smtp")))
+	if (!(root = fx_scratch_dir("smtp")))
 		return -1;
 	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++) {
 		servers[i]->dir = xasprintf("%s/%s", root, servers[i]->name);

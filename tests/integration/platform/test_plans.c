@@ -37,7 +37,7 @@ static int suite_init(void)
 		return -1;
 	}
 	vs_log_set_level(VS_LOG_WARN); /* not "connected to the database" amid the results */
-	pg = vs_pg_new(url, 5000);
+	pg = vs_pg_new(url, "vs-tests", 5000);
 	arena = vs_arena_new();
 	return 0;
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const struct vs_pg_stmt claim_stmt = {
-	"job_claim", "SELECT " VS_PG_JOB_COLS " FROM jobs.claim($1, $2, $3) j", 3
+	"job_claim", "SELECT " VS_PG_JOB_COLS " FROM jobs.claim($1, $2, $3, $4) j", 4
 };
 static const struct vs_pg_stmt finish_stmt = {
 	"job_finish", "SELECT count(*) FROM jobs.finish($1, $2::jsonb)", 2
@@ -24,11 +24,17 @@ static const struct vs_pg_stmt release_stmt = {
 };
 static const struct vs_pg_stmt rescue_stmt = { "job_rescue", "SELECT jobs.rescue()", 0 };
 static const struct vs_pg_stmt next_due_stmt = {
-	"job_next_due", "SELECT floor(extract(epoch FROM jobs.next_due()) * 1000)::bigint", 0
+	"job_next_due", "SELECT floor(extract(epoch FROM jobs.next_due($1)) * 1000)::bigint", 1
 };
 static const struct vs_pg_stmt prune_stmt = { "job_prune", "SELECT jobs.prune($1, $2)", 2 };
 static const struct vs_pg_stmt stats_stmt = {
 	"job_stats", "SELECT queued, running, oldest_due_seconds FROM jobs.queue_stats()", 0
+};
+static const struct vs_pg_stmt metrics_stmt = {
+	"job_metrics",
+	"SELECT kind, enqueued, succeeded, failed, retried, cancelled, queued, running, runs, "
+	"run_seconds_sum, array_to_string(runs_under, ' ') FROM jobs.metrics()",
+	0
 };
 
 struct pg_job_queue {
@@ -42,16 +48,41 @@ static struct pg_job_queue *queue_of(struct vs_job_queue *self)
 	return (struct pg_job_queue *)self;
 }
 
+/* The queue's connection, (re)connected if it can be: unlike a request, nothing else
+ * reconnects a runner's connection after the database went away. Still without one
+ * (backing off), the call that follows answers VS_UNAVAILABLE. */
+static struct vs_pg *connected(struct vs_job_queue *self)
+{
+	struct vs_pg *pg = queue_of(self)->pg;
+	(void)vs_pg_ensure(pg);
+	return pg;
+}
+
+/* The kinds as a text[] literal: valid kind names need no quoting. */
+static const char *kinds_array(struct vs_arena *a, const struct vs_job_kinds *kinds)
+{
+	size_t len = 3;
+	for (size_t i = 0; i < kinds->n; i++)
+		len += strlen(kinds->names[i]) + 1;
+	char *out = vs_arena_alloc(a, len), *p = out;
+	*p++ = '{';
+	for (size_t i = 0; i < kinds->n; i++)
+		p += sprintf(p, "%s%s", i ? "," : "", kinds->names[i]);
+	strcpy(p, "}");
+	return out;
+}
+
 static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const char *runner,
-			   int n, int lease_s, struct vs_job **jobs, size_t *count)
+			   const struct vs_job_kinds *kinds, int n, int lease_s,
+			   struct vs_job **jobs, size_t *count)
 {
 	char limit[16], lease[16];
 	snprintf(limit, sizeof(limit), "%d", n);
 	snprintf(lease, sizeof(lease), "%d", lease_s);
-	const char *params[] = { runner, limit, lease };
+	const char *params[] = { runner, limit, lease, kinds_array(a, kinds) };
 	PGresult *r;
 	*count = 0;
-	enum vs_err rc = vs_pg_exec(queue_of(self)->pg, a, &claim_stmt, params, &r);
+	enum vs_err rc = vs_pg_exec(connected(self), a, &claim_stmt, params, &r);
 	if (rc != VS_OK)
 		return rc;
 	*count = (size_t)PQntuples(r);
@@ -95,7 +126,7 @@ static enum vs_err q_finish(struct vs_job_queue *self, struct vs_arena *a, const
 	const char *params[] = { runner, outcomes_json(a, o, n) };
 	char count[24];
 	*applied = 0;
-	enum vs_err rc = vs_pg_scalar(queue_of(self)->pg, &finish_stmt, params, count, sizeof(count));
+	enum vs_err rc = vs_pg_scalar(connected(self), &finish_stmt, params, count, sizeof(count));
 	if (rc == VS_OK)
 		*applied = (size_t)strtoull(count, NULL, 10);
 	return rc;
@@ -110,7 +141,7 @@ static enum vs_err q_renew(struct vs_job_queue *self, struct vs_arena *a, const 
 	PGresult *r;
 	for (size_t i = 0; i < n; i++)
 		held[i] = false;
-	enum vs_err rc = vs_pg_exec(queue_of(self)->pg, a, &renew_stmt, params, &r);
+	enum vs_err rc = vs_pg_exec(connected(self), a, &renew_stmt, params, &r);
 	for (int row = 0; rc == VS_OK && row < PQntuples(r); row++) {
 		vs_uuid id;
 		vs_pg_uuid(r, row, 0, &id);
@@ -126,7 +157,7 @@ static enum vs_err q_release(struct vs_job_queue *self, const char *runner, cons
 	struct vs_arena *a = vs_arena_new();
 	const char *params[] = { runner, vs_pg_uuid_array_param(a, ids, n) };
 	char ignored[24];
-	enum vs_err rc = vs_pg_scalar(queue_of(self)->pg, &release_stmt, params, ignored,
+	enum vs_err rc = vs_pg_scalar(connected(self), &release_stmt, params, ignored,
 				      sizeof(ignored));
 	vs_arena_free(a);
 	return rc;
@@ -145,14 +176,16 @@ static enum vs_err one_int(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 static enum vs_err q_rescue(struct vs_job_queue *self, int *n)
 {
 	int64_t v;
-	enum vs_err rc = one_int(queue_of(self)->pg, &rescue_stmt, NULL, &v);
+	enum vs_err rc = one_int(connected(self), &rescue_stmt, NULL, &v);
 	*n = (int)v;
 	return rc;
 }
 
-static enum vs_err q_next_due(struct vs_job_queue *self, int64_t *at_ms)
+static enum vs_err q_next_due(struct vs_job_queue *self, struct vs_arena *a,
+			      const struct vs_job_kinds *kinds, int64_t *at_ms)
 {
-	return one_int(queue_of(self)->pg, &next_due_stmt, NULL, at_ms);
+	const char *params[] = { kinds_array(a, kinds) };
+	return one_int(connected(self), &next_due_stmt, params, at_ms);
 }
 
 static enum vs_err q_prune(struct vs_job_queue *self, int retention_s, int batch, int *n)
@@ -162,24 +195,45 @@ static enum vs_err q_prune(struct vs_job_queue *self, int retention_s, int batch
 	snprintf(limit, sizeof(limit), "%d", batch);
 	const char *params[] = { retention, limit };
 	int64_t v;
-	enum vs_err rc = one_int(queue_of(self)->pg, &prune_stmt, params, &v);
+	enum vs_err rc = one_int(connected(self), &prune_stmt, params, &v);
 	*n = (int)v;
 	return rc;
 }
 
-static enum vs_err q_stats(struct vs_job_queue *self, struct vs_job_queue_stats *out)
+/* One kind's row of jobs.metrics(). */
+static void kind_metrics(struct vs_arena *a, PGresult *r, int row, struct vs_job_kind_metrics *k)
 {
-	struct vs_arena *a = vs_arena_new();
+	k->kind = vs_arena_strdup(a, PQgetvalue(r, row, 0));
+	int64_t *totals[] = { &k->enqueued, &k->succeeded, &k->failed, &k->retried,
+			      &k->cancelled, &k->queued, &k->running, &k->runs };
+	for (int c = 0; c < 8; c++)
+		*totals[c] = vs_pg_int64(r, row, c + 1);
+	k->run_seconds_sum = strtod(PQgetvalue(r, row, 9), NULL);
+	char *p = PQgetvalue(r, row, 10);
+	for (int i = 0; i < VS_JOB_RUN_BOUNDS; i++)
+		k->runs_under[i] = strtoll(p, &p, 10);
+}
+
+static enum vs_err q_metrics(struct vs_job_queue *self, struct vs_arena *a,
+			     struct vs_job_metrics *out)
+{
 	PGresult *r;
 	memset(out, 0, sizeof(*out));
-	enum vs_err rc = vs_pg_exec(queue_of(self)->pg, a, &stats_stmt, NULL, &r);
-	if (rc == VS_OK && PQntuples(r) == 1) {
-		out->queued = (long)vs_pg_int64(r, 0, 0);
-		out->running = (long)vs_pg_int64(r, 0, 1);
+	enum vs_err rc = vs_pg_exec(connected(self), a, &stats_stmt, NULL, &r);
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) == 1) {
+		out->queued = vs_pg_int64(r, 0, 0);
+		out->running = vs_pg_int64(r, 0, 1);
 		out->oldest_due_seconds = strtod(PQgetvalue(r, 0, 2), NULL);
 	}
-	vs_arena_free(a);
-	return rc;
+	if ((rc = vs_pg_exec(connected(self), a, &metrics_stmt, NULL, &r)) != VS_OK)
+		return rc;
+	out->nkinds = (size_t)PQntuples(r);
+	out->kinds = vs_arena_array(a, out->nkinds + 1, sizeof(*out->kinds));
+	for (size_t i = 0; i < out->nkinds; i++)
+		kind_metrics(a, r, (int)i, &out->kinds[i]);
+	return VS_OK;
 }
 
 static void on_enqueued(void *ctx, const char *payload)
@@ -209,7 +263,7 @@ static const struct vs_job_queue_ops ops = {
 	.rescue = q_rescue,
 	.next_due = q_next_due,
 	.prune = q_prune,
-	.stats = q_stats,
+	.metrics = q_metrics,
 	.wait = q_wait,
 };
 
