@@ -17,7 +17,8 @@
 	X(tenants)                                                                          \
 	X(assignments)                                                                      \
 	X(api_keys)                                                                         \
-	X(roles)
+	X(roles)                                                                            \
+	X(invitations)
 
 #define DECLARE(m) extern const struct vs_route_group vs_##m##_routes;
 VS_ROUTE_MODULES(DECLARE)
