@@ -142,30 +142,32 @@ enum vs_err vs_h_invitations_create(struct vs_worker *w, struct vs_request *req)
 	return rc;
 }
 
-enum vs_err vs_h_invitations_get(struct vs_worker *w, struct vs_request *req)
+/* A use case on the invitation of the path, answered 200 with it. */
+typedef enum vs_err (*invitation_fn)(struct vs_app *, struct vs_arena *, const struct vs_principal *,
+				     const vs_uuid *tenant, const vs_uuid *id,
+				     struct vs_invitation *out, struct vs_error *);
+
+static enum vs_err on_invitation(struct vs_worker *w, struct vs_request *req, invitation_fn fn,
+				 bool detail)
 {
 	vs_uuid id;
 	struct vs_invitation inv;
 	enum vs_err rc = vs_req_path_uuid(req, "invitation_id", &id);
 	if (rc == VS_OK)
-		rc = vs_invitations_get(w->app, req->arena, &req->principal, req->tenant, &id, &inv,
-					&req->error);
+		rc = fn(w->app, req->arena, &req->principal, req->tenant, &id, &inv, &req->error);
 	if (rc == VS_OK)
-		vs_res_json(req, 200, render_invitation(&inv, w->app->now(), true, NULL));
+		vs_res_json(req, 200, render_invitation(&inv, w->app->now(), detail, NULL));
 	return rc;
+}
+
+enum vs_err vs_h_invitations_get(struct vs_worker *w, struct vs_request *req)
+{
+	return on_invitation(w, req, vs_invitations_get, true);
 }
 
 enum vs_err vs_h_invitations_revoke(struct vs_worker *w, struct vs_request *req)
 {
-	vs_uuid id;
-	struct vs_invitation inv;
-	enum vs_err rc = vs_req_path_uuid(req, "invitation_id", &id);
-	if (rc == VS_OK)
-		rc = vs_invitations_revoke(w->app, req->arena, &req->principal, req->tenant, &id,
-					   &inv, &req->error);
-	if (rc == VS_OK)
-		vs_res_json(req, 200, render_invitation(&inv, w->app->now(), false, NULL));
-	return rc;
+	return on_invitation(w, req, vs_invitations_revoke, false);
 }
 
 enum vs_err vs_h_invitations_resend(struct vs_worker *w, struct vs_request *req)

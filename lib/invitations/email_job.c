@@ -59,9 +59,9 @@ enum vs_err vs__invitation_queue_email(struct vs_app *app, struct vs_arena *a,
 	if (rc != VS_CONFLICT)
 		return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 	/* None is queued, so the one holding the key is running, and may have read the token
-	 * this change replaced: one more follows it. It cannot hold the key meanwhile, but it
+	 * this change replaces: one more follows it. It cannot hold the key meanwhile, but it
 	 * stays the only queued one: every enqueue looks for a queued one first, under the
-	 * invitation's row lock. */
+	 * invitation's row lock (which a job's read of the invitation waits for). */
 	args.unique_key = NULL;
 	rc = vs_jobs_enqueue(app, a, &vs_invitation_email_kind, &args, &job, e);
 	return rc;
@@ -94,7 +94,9 @@ static enum vs_job_verdict failed(struct vs_job_run *run, enum vs_job_verdict v,
 	return v;
 }
 
-/* The invitation as it is now, read in its tenant's scope. */
+/* The invitation as it is now, read in its tenant's scope. The read takes the row lock:
+ * a resend or an accept that holds it is waited for, so that a job it left queued never
+ * mails the token it has just replaced. */
 static enum vs_err load(struct vs_app *app, struct vs_arena *a, const vs_uuid *tenant,
 			const vs_uuid *id, struct vs_invitation *out)
 {
@@ -102,7 +104,7 @@ static enum vs_err load(struct vs_app *app, struct vs_arena *a, const vs_uuid *t
 	enum vs_err rc = app->tx->ops->begin(app->tx, &scope);
 	if (rc != VS_OK)
 		return rc;
-	rc = app->invitations->ops->get(app->invitations, a, tenant, id, false, out);
+	rc = app->invitations->ops->get(app->invitations, a, tenant, id, true, out);
 	enum vs_err end = vs_app_end(app, rc);
 	return rc != VS_OK ? rc : end;
 }

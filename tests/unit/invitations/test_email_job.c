@@ -78,9 +78,11 @@ static void test_sends_the_current_token_in_a_text_and_html_mail(void)
 	CU_ASSERT_STRING_EQUAL(ut_str(run.result), "{\"sent\":true}");
 	CU_ASSERT_EQUAL_FATAL(m->sent, 1);
 	CU_ASSERT(m->last_deadline_ms > 0 && m->last_deadline_ms <= 60000);
-	/* Read in the job's tenant's scope, in a transaction that ended. */
+	/* Read in the job's tenant's scope, in a transaction that ended, under the row lock (a
+	 * resend holding it is waited for). */
 	CU_ASSERT_TRUE(w->db->scope.has_tenant && vs_uuid_eq(&w->db->scope.tenant, &w->acme));
 	FAKE_ASSERT_TX_CLEAN(w->db);
+	CU_ASSERT_EQUAL(fake_called(w->db, "invitations.get(lock)"), 1);
 
 	const struct vs_mail *mail = &m->last;
 	const char *link = vs_arena_printf(w->a, LINK_PREFIX "%s", env.token);
