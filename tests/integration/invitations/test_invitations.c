@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "db_keys.h"
 #include "fixtures.h"
 #include "http.h"
 #include "inv_util.h"
@@ -650,6 +651,54 @@ static void test_refused_creates_change_nothing(void)
 	inv_release(&first);
 }
 
+/* sql as the owner in a transaction of its own (DDL of this suite's fault). */
+static bool owner_run(const char *sql)
+{
+	PGconn *c = inv_owner_db();
+	PGresult *r = c ? pg_run(c, sql, 0, NULL) : NULL;
+	bool ok = r && EXPECT_PG_OK(r, sql);
+	PQclear(r);
+	return ok;
+}
+
+/* A create that got through the invitation and its job, whose transaction then fails at
+ * COMMIT (a deferred trigger the owner adds for this suite's addresses "rollback-…"):
+ * the invitation and the job go together. */
+static void test_a_create_rolled_back_at_commit_leaves_no_job(void)
+{
+	struct rbac_world *w = get_world();
+	if (!w || !owner_run("CREATE FUNCTION public.it_refuse_invitation() RETURNS trigger "
+			     "LANGUAGE plpgsql AS $$ BEGIN IF NEW.email LIKE 'rollback-%' THEN "
+			     "RAISE EXCEPTION 'refused at commit by the invitations suite'; END IF; "
+			     "RETURN NULL; END $$") ||
+	    !owner_run("CREATE CONSTRAINT TRIGGER it_refuse_invitation AFTER INSERT ON "
+		       "iam.invitations DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE "
+		       "FUNCTION public.it_refuse_invitation()"))
+		goto out;
+	long jobs_before = inv_email_jobs_of(w->tenant_a);
+	char *email = fx_email("rollback");
+	char *body = xasprintf("{\"email\":\"%s\",\"tenant_id\":\"%s\"}", email, w->tenant_a);
+	struct resp *r = req("POST", INV_PATH, admin_a(), w->tenant_a, body);
+	EXPECT(r->status >= 500 && !strstr(r->body, "\"token\""),
+	       "a create that could not commit: %s", resp_summary(r));
+	resp_free(r);
+	const char *params[] = { email };
+	PGresult *q = db_in_platform_scope(inv_owner_db(),
+					   "SELECT count(*) FROM iam.invitations WHERE email = $1", 1,
+					   params);
+	EXPECT(pg_succeeded(q) && pg_long(q, 0, 0) == 0, "the rolled-back invitation is there");
+	PQclear(q);
+	long jobs_after = inv_email_jobs_of(w->tenant_a);
+	EXPECT(jobs_before >= 0 && jobs_after == jobs_before,
+	       "a rolled-back create left a job: %ld e-mail jobs of A, then %ld", jobs_before,
+	       jobs_after);
+	free(body);
+	free(email);
+out:
+	owner_run("DROP TRIGGER IF EXISTS it_refuse_invitation ON iam.invitations");
+	owner_run("DROP FUNCTION IF EXISTS public.it_refuse_invitation()");
+}
+
 /* The job row of invitation id: one, of the kind, naming it and nothing more. */
 static void expect_email_job(PGresult *r, int row, const char *id)
 {
@@ -729,6 +778,7 @@ static int add_invitations_suite(void)
 		{ "the list filters by status, newest first, with X-Total-Count", test_list_by_status },
 		{ "another tenant's invitation is 404", test_another_tenants_invitation_is_404 },
 		{ "refused creates (409, 404, 422) leave no invitation and no job", test_refused_creates_change_nothing },
+		{ "a create rolled back at commit leaves neither the invitation nor its job", test_a_create_rolled_back_at_commit_leaves_no_job },
 		{ "create and resend enqueue invitation.email naming only the invitation", test_create_and_resend_enqueue_the_email_job },
 		{ NULL, NULL },
 	};
