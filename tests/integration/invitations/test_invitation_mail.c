@@ -241,8 +241,7 @@ static void test_the_invitation_arrives_by_smtp(void)
 		EXPECT(attempts == 1, "sent at attempt %ld", attempts);
 	/* The envelope: from the configured sender, to the invitee only. */
 	if (path) {
-		char *json = xstrdup(path);
-		strcpy(json + strlen(json) - 4, ".json");
+		char *json = xasprintf("%.*s.json", (int)strlen(path) - 4, path); /* msg-N.eml */
 		size_t len;
 		char *text = read_file(json, &len);
 		struct json_object *env = text ? jparse(text, len) : NULL;
