@@ -18,6 +18,7 @@
 	X(assignments)                                                                      \
 	X(api_keys)                                                                         \
 	X(roles)                                                                            \
+	X(jobs)                                                                             \
 	X(invitations)
 
 #define DECLARE(m) extern const struct vs_route_group vs_##m##_routes;

@@ -50,6 +50,9 @@ CREATE POLICY jobs_read ON jobs.jobs FOR SELECT USING (iam.row_writable(tenant_i
 CREATE POLICY jobs_insert ON jobs.jobs FOR INSERT WITH CHECK (iam.row_writable(tenant_id));
 CREATE POLICY jobs_update ON jobs.jobs FOR UPDATE
 	USING (iam.row_writable(tenant_id)) WITH CHECK (iam.row_writable(tenant_id));
+-- The application may not DELETE (its privileges below); jobs.prune, as the owner in
+-- platform scope, may.
+CREATE POLICY jobs_delete ON jobs.jobs FOR DELETE USING (iam.row_writable(tenant_id));
 -- Requests read, enqueue and cancel; only the runner's functions below take, finish and
 -- remove jobs, across tenants.
 INSERT INTO vs_meta.app_privileges (schema_name, table_name, privileges)

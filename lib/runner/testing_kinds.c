@@ -1,6 +1,7 @@
 /* Kinds for testing the runner against a real database, enabled only by
  * VS_JOB_TEST_KINDS=1 (tests/integration and scripts/bench set it):
  *
+ *   testing.noop    does nothing (scripts/bench: the runner's own cost per job)
  *   testing.record  {"file": path, "sleep_ms"?: n, "fail_times"?: n, "permanent"?: bool}
  *
  * appends "<job id> <pid> <attempt>\n" to file (O_APPEND: one write, whole lines), after
@@ -62,7 +63,14 @@ static enum vs_job_verdict run_record(struct vs_job_run *run)
 	return v;
 }
 
-const struct vs_job_kind vs_testing_record_kind = { "testing.record", 3, 30, run_record };
+static enum vs_job_verdict run_noop(struct vs_job_run *run)
+{
+	(void)run;
+	return VS_JOB_DONE;
+}
 
-static const struct vs_job_kind *const kinds[] = { &vs_testing_record_kind };
+const struct vs_job_kind vs_testing_record_kind = { "testing.record", 3, 30, run_record };
+static const struct vs_job_kind noop_kind = { "testing.noop", 3, 30, run_noop };
+
+static const struct vs_job_kind *const kinds[] = { &vs_testing_record_kind, &noop_kind };
 const struct vs_job_kind_group vs_testing_job_kinds = VS_JOB_KIND_GROUP(kinds);

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "fixtures.h"
 #include "http.h"
+#include "jobs/db_jobs.h"
 #include "json_get.h"
 #include "rbac_world.h"
 #include "server_routes.h"
@@ -120,12 +121,13 @@ static int suite_cleanup(void)
 
 enum placeholder {
 	PH_TID, PH_A, PH_SLUG, PH_UID, PH_RID, PH_XUID, PH_XRID, PH_XTID,
-	PH_MEMBER, PH_PID, PH_UA, PH_UNIQ, PH_USLUG, PH_EMAIL, PH_JUNK, PH_XKID, PH_XIID, NPH
+	PH_MEMBER, PH_PID, PH_UA, PH_UNIQ, PH_USLUG, PH_EMAIL, PH_JUNK, PH_XKID, PH_XJID,
+	PH_XIID, NPH
 };
 
 static const char *const ph_names[NPH] = {
 	"tid", "A", "slug", "uid", "rid", "xuid", "xrid", "xtid",
-	"member", "pid", "uA", "uniq", "uslug", "email", "junk", "xkid", "xiid",
+	"member", "pid", "uA", "uniq", "uslug", "email", "junk", "xkid", "xjid", "xiid",
 };
 
 /* One row being run: its values, made on first use and shared by path, body and header. */
@@ -232,6 +234,7 @@ static char *make_value(struct row_run *rr, int ph)
 		if (k == K_OWN)
 			return new_key_of(w, rr->row->persona);
 		return new_key_of(w, rr->row->persona == P_OTHER ? P_TADMIN : P_OTHER);
+	case PH_XJID: return k == K_MISSING ? random_id() : db_job_queued(tenant, "test.matrix");
 	case PH_XIID: return k == K_MISSING ? random_id() : new_invitation_in(tenant);
 	}
 	return NULL;

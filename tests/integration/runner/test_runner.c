@@ -382,6 +382,46 @@ static void test_database_restart_loses_no_job(void)
 	free(file);
 }
 
+static void test_prune_removes_old_finished_jobs_only(void)
+{
+	PGresult *r = as_platform(
+		"INSERT INTO jobs.jobs (kind, max_attempts, status, attempts, started_at, finished_at, "
+		"created_at) VALUES "
+		"('testing.record', 3, 'succeeded', 1, now() - interval '10 days', "
+		" now() - interval '10 days', now() - interval '10 days'), "
+		"('testing.record', 3, 'cancelled', 0, NULL, now() - interval '9 days', "
+		" now() - interval '9 days'), "
+		"('testing.record', 3, 'succeeded', 1, now(), now(), now()) RETURNING id",
+		0, NULL);
+	if (!EXPECT_PG_OK(r, "insert finished jobs") || !EXPECT(PQntuples(r) == 3, "3 rows"))
+		goto out;
+	const char *fresh[] = { PQgetvalue(r, 2, 0) };
+	/* the application role may not delete jobs itself */
+	PGconn *app = pg_open(getenv("VS_DATABASE_URL"));
+	if (app) {
+		PGresult *d = pg_run(app, "DELETE FROM jobs.jobs WHERE id = $1", 1, fresh);
+		EXPECT_PG_ERROR(d, "42501", "DELETE as the application role");
+		PQclear(d);
+		PQfinish(app);
+	}
+	/* retention 8 days: the two older ones go (a runner calls this on its own) */
+	PGresult *p = as_platform("SELECT jobs.prune(8 * 86400, 1000)", 0, NULL);
+	EXPECT(pg_long(p, 0, 0) >= 2, "jobs.prune removed %ld jobs, expected at least 2",
+	       pg_long(p, 0, 0));
+	PQclear(p);
+	const char *ids[] = { PQgetvalue(r, 0, 0), PQgetvalue(r, 1, 0), PQgetvalue(r, 2, 0) };
+	PGresult *left = as_platform("SELECT count(*) FILTER (WHERE id = $1), "
+				     "count(*) FILTER (WHERE id = $2), count(*) FILTER (WHERE id = $3) "
+				     "FROM jobs.jobs WHERE id IN ($1, $2, $3)",
+				     3, ids);
+	EXPECT(pg_long(left, 0, 0) == 0 && pg_long(left, 0, 1) == 0 && pg_long(left, 0, 2) == 1,
+	       "after prune: old succeeded %ld, old cancelled %ld, fresh %ld (want 0, 0, 1)",
+	       pg_long(left, 0, 0), pg_long(left, 0, 1), pg_long(left, 0, 2));
+	PQclear(left);
+out:
+	PQclear(r);
+}
+
 /* The counters of kind testing.record in a scrape of /metrics. */
 struct kind_counts {
 	double enqueued, succeeded, failed, retried, cancelled, runs, sum;
@@ -471,6 +511,7 @@ static int add_runner_suite(void)
 		{ "retries with backoff until success; max_attempts exhausted and permanent errors fail", test_failures_retry_with_backoff_then_succeed_or_fail },
 		{ "a kind no runner has a handler for stays queued, untried", test_a_kind_no_runner_knows_waits },
 		{ "/metrics: enqueued, succeeded, failed, retried, cancelled and the run-time histogram count what happened", test_metrics_count_what_the_runners_did },
+		{ "jobs.prune removes finished jobs past the retention, nothing newer; the application cannot DELETE", test_prune_removes_old_finished_jobs_only },
 		{ "SIGKILL mid-job: after the lease the job runs once more, on another runner", test_sigkill_mid_job_runs_it_again_on_another_runner },
 		{ "TERM: a job shorter than the grace finishes; a longer one is given back and runs elsewhere", test_term_finishes_a_short_job_and_gives_back_a_long_one },
 		{ "PostgreSQL restarted while 300 jobs run: every one succeeds", test_database_restart_loses_no_job },

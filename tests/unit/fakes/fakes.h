@@ -28,6 +28,7 @@
 #include "assignments/port.h"
 #include "core/password.h"
 #include "invitations/port.h"
+#include "jobs/port.h"
 #include "roles/port.h"
 #include "sessions/port.h"
 #include "tenants/port.h"
@@ -47,6 +48,7 @@
 #define FAKE_MAX_JOURNAL     128
 #define FAKE_MAX_ATTACHED    4
 #define FAKE_MAX_API_KEYS    16
+#define FAKE_MAX_JOBS	     16
 
 /* The password of every seeded user, and its hash (made once per process). */
 #define FAKE_PASSWORD "correct horse battery staple"
@@ -227,6 +229,40 @@ struct fake_db {
 	struct fake_permissions permissions;
 	struct fake_api_keys api_keys;
 };
+
+/* jobs.jobs: a module outside IAM, so its rows are a store of their own, attached to the
+ * database (fake_jobs_init). Strings are empty for NULL, as the has_ flags say. */
+struct fake_job_row {
+	vs_uuid id, tenant_id, resource_id, created_by;
+	bool has_tenant, has_resource, has_creator, has_result, has_last_error;
+	char kind[64], payload[256], result[256], last_error[256], resource_type[32];
+	char unique_key[64];
+	enum vs_job_status status;
+	int attempts, max_attempts;
+	int64_t run_at, created_at, started_at, finished_at;
+};
+struct fake_job_store {
+	struct fake_job_row rows[FAKE_MAX_JOBS];
+	size_t n;
+};
+/* The job repository fake: sees what row-level security lets the transaction's scope see
+ * (the tenant in context; every job in platform scope or with no principal). */
+struct fake_jobs {
+	struct vs_job_repo base;
+	struct fake_db *db;
+	struct fake_job_store store;
+};
+
+/* Wires jobs to db (its store attached) and sets app->jobs. */
+void fake_jobs_init(struct fake_jobs *jobs, struct fake_db *db, struct vs_app *app);
+/* A job of kind in status (tenant NULL: a platform job), created now, written straight
+ * into the store; the times and attempts its status implies are set. The row, to adjust. */
+struct fake_job_row *fake_seed_job(struct fake_jobs *jobs, const vs_uuid *tenant, const char *kind,
+				   enum vs_job_status status);
+struct fake_job_row *fake_job(struct fake_jobs *jobs, const vs_uuid *id);
+/* A runner claims job id behind the use cases' back (running, one attempt more): committed
+ * by another transaction, so a rollback of the one open now keeps it. */
+void fake_jobs_claim(struct fake_jobs *jobs, const vs_uuid *id);
 
 /* A zeroed database with its ports wired; free with fake_db_free. */
 struct fake_db *fake_db_new(void);

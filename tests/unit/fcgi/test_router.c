@@ -271,10 +271,10 @@ static const char *const catalogue[] = {
     "vm:restart",	 "template:read",
     "template:create",	 "template:update",
     "template:delete",	 "audit:read",
-    "job:read",		 "billing:read",
-    "billing:manage",	 "ticket:read",
-    "ticket:create",	 "webhook:manage",
-    "broadcast:manage",
+    "job:read",		 "job:cancel",
+    "billing:read",	 "billing:manage",
+    "ticket:read",	 "ticket:create",
+    "webhook:manage",	 "broadcast:manage",
 };
 #define CATALOGUE_LEN (sizeof(catalogue) / sizeof(catalogue[0]))
 
@@ -307,9 +307,9 @@ static const struct {
 };
 #define PUBLIC_LEN (sizeof(public_allow_list) / sizeof(public_allow_list[0]))
 
-static void test_routes_catalogue_has_41_codes(void)
+static void test_routes_catalogue_has_42_codes(void)
 {
-	CU_ASSERT_EQUAL(CATALOGUE_LEN, 41);
+	CU_ASSERT_EQUAL(CATALOGUE_LEN, 42);
 	for (size_t i = 0; i < CATALOGUE_LEN; i++)
 		for (size_t j = i + 1; j < CATALOGUE_LEN; j++)
 			CU_ASSERT_STRING_NOT_EQUAL(ut_str(catalogue[i]), catalogue[j]);
@@ -689,6 +689,9 @@ static const struct expected_route readme_table[] = {
     PERM(VS_DELETE, T_ "/users/{user_id}/roles/{role_id}", "role:assign_users",
 	 VS_TENANT_PATH),
     PERM(VS_GET, "/api/v1/permissions", "permission:read", VS_TENANT_HEADER),
+    PERM(VS_GET, "/api/v1/jobs", "job:read", VS_TENANT_HEADER),
+    PERM(VS_GET, "/api/v1/jobs/{job_id}", "job:read", VS_TENANT_HEADER),
+    PERM(VS_POST, "/api/v1/jobs/{job_id}/cancel", "job:cancel", VS_TENANT_HEADER),
     PUB(VS_POST, "/api/v1/invitations/verify"),
     PUB(VS_POST, "/api/v1/invitations/accept"),
     PERM(VS_GET, "/api/v1/invitations", "tenant:manage_invitations", VS_TENANT_HEADER),
@@ -794,7 +797,7 @@ static void register_tests(void)
 	    UT_TEST(test_router_methods_text),
 	    UT_TEST(test_router_param_takes_exactly_one_segment),
 	    UT_TEST(test_router_param_count_is_bounded),
-	    UT_TEST(test_routes_catalogue_has_41_codes),
+	    UT_TEST(test_routes_catalogue_has_42_codes),
 	    UT_TEST(test_routes_every_route_has_handler_and_absolute_pattern),
 	    UT_TEST(test_routes_patterns_are_well_formed),
 	    UT_TEST(test_routes_permission_codes_are_in_catalogue),

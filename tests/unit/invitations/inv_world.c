@@ -6,90 +6,15 @@
 
 #include <stdlib.h>
 
-/* ---- the job repository fake ---- */
-
-static struct iw_jobs *jobs_of(struct vs_job_repo *r)
-{
-	return (struct iw_jobs *)r;
-}
-
-/* A queued or running job with the key: pg's ON CONFLICT … DO NOTHING inserts nothing
- * and leaves the transaction usable. */
-static bool key_taken(const struct iw_jobs *j, const char *key)
-{
-	for (size_t i = 0; key && i < j->store.n; i++) {
-		const struct iw_job_row *r = &j->store.rows[i];
-		if (r->has_unique_key && strcmp(r->unique_key, key) == 0 &&
-		    (r->status == VS_JOB_QUEUED || r->status == VS_JOB_RUNNING))
-			return true;
-	}
-	return false;
-}
-
-static enum vs_err job_enqueue(struct vs_job_repo *repo, struct vs_arena *a,
-			       const struct vs_job_new *n, vs_uuid *id)
-{
-	(void)a;
-	struct iw_jobs *j = jobs_of(repo);
-	if (fake__call(j->db, "jobs.enqueue"))
-		return VS_UNAVAILABLE;
-	if (key_taken(j, n->unique_key))
-		return VS_CONFLICT;
-	if (j->store.n == IW_MAX_JOBS)
-		return VS_INTERNAL;
-	fake__wrote(j->db);
-	struct iw_job_row *r = &j->store.rows[j->store.n++];
-	memset(r, 0, sizeof(*r));
-	vs_uuid_v4(&r->id);
-	r->tenant_id = *n->tenant;
-	if (n->created_by)
-		r->created_by = *n->created_by;
-	if (n->resource_id)
-		r->resource_id = *n->resource_id;
-	fake__copy_str(r->kind, sizeof(r->kind), n->kind);
-	fake__copy_str(r->payload, sizeof(r->payload), n->payload);
-	fake__copy_str(r->resource_type, sizeof(r->resource_type), n->resource_type);
-	r->has_unique_key = n->unique_key != NULL;
-	fake__copy_str(r->unique_key, sizeof(r->unique_key), n->unique_key);
-	r->status = VS_JOB_QUEUED;
-	*id = r->id;
-	return VS_OK;
-}
-
-static enum vs_err job_list(struct vs_job_repo *repo, struct vs_arena *a,
-			    const struct vs_job_query *q, struct vs_job_page *out)
-{
-	struct iw_jobs *j = jobs_of(repo);
-	if (fake__call(j->db, "jobs.list"))
-		return VS_UNAVAILABLE;
-	out->items = vs_arena_array(a, j->store.n + 1, sizeof(*out->items));
-	out->n = 0;
-	out->total = 0;
-	for (size_t i = 0; i < j->store.n; i++) {
-		const struct iw_job_row *r = &j->store.rows[i];
-		if (!vs_uuid_eq(&r->tenant_id, q->tenant) || (q->has_status && r->status != q->status) ||
-		    (q->kind && strcmp(r->kind, q->kind) != 0) ||
-		    (q->resource_id && !vs_uuid_eq(&r->resource_id, q->resource_id)))
-			continue;
-		if (out->total++ >= q->offset && (int64_t)out->n < q->limit) {
-			struct vs_job *job = &out->items[out->n++];
-			memset(job, 0, sizeof(*job));
-			job->id = r->id;
-			job->status = r->status;
-		}
-	}
-	return VS_OK;
-}
-
-static const struct vs_job_repo_ops jobs_ops = { .enqueue = job_enqueue, .list = job_list };
-
-size_t iw_jobs_of(struct inv_world *iw, const vs_uuid *invitation, struct iw_job_row **out,
+size_t iw_jobs_of(struct inv_world *iw, const vs_uuid *invitation, struct fake_job_row **out,
 		  size_t max)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < iw->jobs.store.n; i++)
-		if (vs_uuid_eq(&iw->jobs.store.rows[i].resource_id, invitation) && n < max)
-			out[n++] = &iw->jobs.store.rows[i];
+	for (size_t i = 0; i < iw->jobs.store.n; i++) {
+		struct fake_job_row *r = &iw->jobs.store.rows[i];
+		if (r->has_resource && vs_uuid_eq(&r->resource_id, invitation) && n < max)
+			out[n++] = r;
+	}
 	return n;
 }
 
@@ -133,10 +58,7 @@ void inv_world_init(struct inv_world *iw)
 	fake_seed_grant(db, &w->acme, &iw->ivy, &iw->inviters);
 
 	iw->inv = fake_invitations_new(db, &w->app);
-	iw->jobs.base.ops = &jobs_ops;
-	iw->jobs.db = db;
-	fake_db_attach(db, &iw->jobs.store, sizeof(iw->jobs.store));
-	w->app.jobs = &iw->jobs.base;
+	fake_jobs_init(&iw->jobs, db, &w->app);
 	iw->mailer.base.ops = &mailer_ops;
 	w->app.mailer = &iw->mailer.base;
 	w->app.public_url = IW_PUBLIC_URL;

@@ -1,8 +1,8 @@
 /* The world of the invitations tests: fakes/world.h's RBAC world, plus
  *   - the permission tenant:manage_invitations, held by Tenant Admin and by the acme role
  *     "Inviters" (with Member's codes too), which "ivy" (Ivy Inviter) holds in acme;
- *   - the invitations repository fake (fakes/invitations.c) and a job repository fake
- *     (enqueue and list, as lib/adapters/pg/jobs/repo.c), both attached to the database;
+ *   - the invitations and jobs repository fakes (fakes/invitations.c, fakes/jobs.c), both
+ *     attached to the database;
  *   - a mailer that records what it is given and answers as told;
  *   - VS_PUBLIC_URL https://cloud.example.com. */
 #ifndef VS_TESTS_UNIT_INVITATIONS_INV_WORLD_H
@@ -10,29 +10,9 @@
 
 #include "fakes/world.h"
 #include "invitations/usecases.h"
-#include "jobs/port.h"
 #include "mail/port.h"
 
 #define IW_PUBLIC_URL "https://cloud.example.com"
-#define IW_MAX_JOBS 16
-
-/* jobs.jobs, as much of it as enqueueing and listing use. */
-struct iw_job_row {
-	vs_uuid id, tenant_id, created_by, resource_id;
-	char kind[32], payload[128], unique_key[96], resource_type[32];
-	bool has_unique_key;
-	enum vs_job_status status;
-	int attempts;
-};
-
-struct iw_jobs {
-	struct vs_job_repo base;
-	struct fake_db *db;
-	struct {
-		struct iw_job_row rows[IW_MAX_JOBS];
-		size_t n;
-	} store; /* attached to db */
-};
 
 struct iw_mailer {
 	struct vs_mailer base;
@@ -46,7 +26,7 @@ struct iw_mailer {
 struct inv_world {
 	struct world w;
 	struct fake_invitations *inv;
-	struct iw_jobs jobs;
+	struct fake_jobs jobs;
 	struct iw_mailer mailer;
 	vs_uuid inviters, ivy;
 };
@@ -55,7 +35,7 @@ void inv_world_init(struct inv_world *iw);
 void inv_world_free(struct inv_world *iw);
 
 /* The jobs of the invitation, in enqueue order, up to max; their number. */
-size_t iw_jobs_of(struct inv_world *iw, const vs_uuid *invitation, struct iw_job_row **out,
+size_t iw_jobs_of(struct inv_world *iw, const vs_uuid *invitation, struct fake_job_row **out,
 		  size_t max);
 
 /* A create request as user in acme (tenant_id acme), committed when it succeeds; the
@@ -69,7 +49,7 @@ enum vs_err iw_invite(struct inv_world *iw, const vs_uuid *user, const char *ema
 struct iw_snapshot {
 	struct fake_store *iam;
 	struct fake_invitations *inv;
-	struct iw_jobs jobs;
+	struct fake_jobs jobs;
 };
 void iw_snap(struct inv_world *iw, struct iw_snapshot *s);
 bool iw_unchanged(struct inv_world *iw, const struct iw_snapshot *s);

@@ -30,7 +30,7 @@ static void job_env_init(struct job_env *env, const char *email)
 	CU_ASSERT_EQUAL_FATAL(iw_invite(&env->iw, &env->iw.ivy, email, NULL, &env->inv, &env->token,
 					&e),
 			      VS_OK);
-	struct iw_job_row *rows[2];
+	struct fake_job_row *rows[2];
 	CU_ASSERT_EQUAL_FATAL(iw_jobs_of(&env->iw, &env->inv.id, rows, 2), 1);
 	env->job = (struct vs_job){
 		.id = rows[0]->id,

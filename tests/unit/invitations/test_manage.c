@@ -91,7 +91,7 @@ static void test_create_stores_only_the_hash_and_enqueues_the_email(void)
 	CU_ASSERT_EQUAL(iw.inv->store.n, 1);
 
 	/* One invitation.email job, naming the invitation and nothing else. */
-	struct iw_job_row *jobs[4];
+	struct fake_job_row *jobs[4];
 	CU_ASSERT_EQUAL_FATAL(iw_jobs_of(&iw, &inv.id, jobs, 4), 1);
 	CU_ASSERT_EQUAL(iw.jobs.store.n, 1);
 	CU_ASSERT_STRING_EQUAL(jobs[0]->kind, "invitation.email");
@@ -100,7 +100,7 @@ static void test_create_stores_only_the_hash_and_enqueues_the_email(void)
 	CU_ASSERT_STRING_EQUAL(jobs[0]->resource_type, "invitation");
 	CU_ASSERT_TRUE(vs_uuid_eq(&jobs[0]->tenant_id, &w->acme));
 	CU_ASSERT_TRUE(vs_uuid_eq(&jobs[0]->created_by, &iw.ivy));
-	CU_ASSERT_TRUE(jobs[0]->has_unique_key);
+	CU_ASSERT_TRUE(jobs[0]->unique_key[0] != '\0');
 	CU_ASSERT_STRING_EQUAL(jobs[0]->unique_key,
 			       vs_arena_printf(w->a, "invitation.email:%s", world_id(w, &inv.id)));
 	CU_ASSERT_FALSE(bytes_contain(&iw.jobs.store, sizeof(iw.jobs.store), token));
@@ -459,7 +459,7 @@ static void test_resend_queues_one_email_at_most(void)
 	const char *token;
 	struct vs_error e = { 0 };
 	const struct vs_opt_int none = { 0 };
-	struct iw_job_row *jobs[8];
+	struct fake_job_row *jobs[8];
 	CU_ASSERT_EQUAL_FATAL(iw_invite(&iw, &iw.ivy, "q@example.com", NULL, &inv, NULL, &e), VS_OK);
 	CU_ASSERT_EQUAL(iw_jobs_of(&iw, &inv.id, jobs, 8), 1);
 
@@ -471,7 +471,7 @@ static void test_resend_queues_one_email_at_most(void)
 	jobs[0]->status = VS_JOB_SUCCEEDED;
 	CU_ASSERT_EQUAL_FATAL(resend_in(&iw, &w->acme, &inv.id, &none, &out, &token, &e), VS_OK);
 	CU_ASSERT_EQUAL_FATAL(iw_jobs_of(&iw, &inv.id, jobs, 8), 2);
-	CU_ASSERT_TRUE(jobs[1]->has_unique_key);
+	CU_ASSERT_TRUE(jobs[1]->unique_key[0] != '\0');
 	CU_ASSERT_EQUAL(jobs[1]->status, VS_JOB_QUEUED);
 
 	/* Running while it is resent: one more, without the key the running one holds. */
@@ -479,7 +479,7 @@ static void test_resend_queues_one_email_at_most(void)
 	CU_ASSERT_EQUAL_FATAL(resend_in(&iw, &w->acme, &inv.id, &none, &out, &token, &e), VS_OK);
 	FAKE_ASSERT_TX_CLEAN(w->db);
 	CU_ASSERT_EQUAL_FATAL(iw_jobs_of(&iw, &inv.id, jobs, 8), 3);
-	CU_ASSERT_FALSE(jobs[2]->has_unique_key);
+	CU_ASSERT_EQUAL(jobs[2]->unique_key[0], '\0');
 	CU_ASSERT_STRING_EQUAL(jobs[2]->payload, jobs[1]->payload);
 	CU_ASSERT_TRUE(vs_uuid_eq(&jobs[2]->resource_id, &inv.id));
 
@@ -583,7 +583,7 @@ static void test_faults_fail_cleanly_with_nothing_half_written(void)
 	CU_ASSERT(world_inject(w, "revoke", &iw.ivy, &w->acme, faulted_op, &c) >= 3);
 	/* Resent while its job is queued, after it ran (a new one), and while it runs (the
 	 * follow-up's path): each fails cleanly at every call. */
-	struct iw_job_row *jobs[4];
+	struct fake_job_row *jobs[4];
 	CU_ASSERT_EQUAL_FATAL(iw_jobs_of(&iw, &resent.id, jobs, 4), 1);
 	c = (struct fault_ctx){ &iw, resent.id, 2 };
 	CU_ASSERT(world_inject(w, "resend", &iw.ivy, &w->acme, faulted_op, &c) >= 5);
