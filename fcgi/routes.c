@@ -18,7 +18,8 @@
 	X(assignments)                                                                      \
 	X(api_keys)                                                                         \
 	X(roles)                                                                            \
-	X(jobs)
+	X(jobs)                                                                             \
+	X(invitations)
 
 #define DECLARE(m) extern const struct vs_route_group vs_##m##_routes;
 VS_ROUTE_MODULES(DECLARE)

@@ -1,6 +1,7 @@
 /* /users, /users/me and /tenants/{tenant_id}/users. */
 #include "users/handlers.h"
 
+#include "users/render.h"
 #include "users/usecases.h"
 
 #define NAME_MAX_CHARS 100
@@ -36,27 +37,9 @@ static const struct vs_json_field me_fields[] = {
 	USER_FIELD(is_superuser, VS_JT_BOOL, 0, 0, 0, NULL),
 };
 
-static struct json_object *render_user(const struct vs_user *u)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *roles = json_object_new_array();
-	for (size_t i = 0; i < u->nroles; i++)
-		json_object_array_add(roles, json_object_new_string(u->roles[i]));
-	json_object_object_add(o, "id", vs_json_uuid(&u->id));
-	json_object_object_add(o, "email", json_object_new_string(u->email));
-	json_object_object_add(o, "first_name", vs_json_str_or_null(u->first_name));
-	json_object_object_add(o, "last_name", vs_json_str_or_null(u->last_name));
-	json_object_object_add(o, "is_active", json_object_new_boolean(u->is_active));
-	json_object_object_add(o, "is_superuser", json_object_new_boolean(u->is_superuser));
-	json_object_object_add(o, "created_at", vs_json_time(u->created_at));
-	json_object_object_add(o, "updated_at", vs_json_time(u->updated_at));
-	json_object_object_add(o, "roles", roles);
-	return o;
-}
-
 static void respond_user(struct vs_request *req, int status, const struct vs_user *u)
 {
-	vs_res_json(req, status, render_user(u));
+	vs_res_json(req, status, vs_render_user(u));
 }
 
 /* The envelope list shared by /users and /tenants/{tenant_id}/users. */
@@ -76,7 +59,7 @@ static enum vs_err list_users(struct vs_worker *w, struct vs_request *req)
 		return rc;
 	struct json_object *items = json_object_new_array();
 	for (size_t i = 0; i < result.n; i++)
-		json_object_array_add(items, render_user(&result.items[i]));
+		json_object_array_add(items, vs_render_user(&result.items[i]));
 	vs_res_envelope(req, items, result.total, page, limit);
 	return VS_OK;
 }

@@ -34,6 +34,7 @@ struct vs_app {
 	struct vs_session_repo *sessions;
 	struct vs_job_repo *jobs;
 	struct vs_job_queue *job_queue;
+	struct vs_invitation_repo *invitations;
 };
 
 /* A transaction of the use case's own. Inside a request session it nests in the

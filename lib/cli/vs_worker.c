@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 /* Every module whose jobs this runner runs: vs_<module>_job_kinds. One line each. */
-#define VS_JOB_KIND_MODULES(X) X(jobs)
+#define VS_JOB_KIND_MODULES(X) X(jobs) X(invitations)
 
 #define DECLARE(m) extern const struct vs_job_kind_group vs_##m##_job_kinds;
 VS_JOB_KIND_MODULES(DECLARE)

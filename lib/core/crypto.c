@@ -2,10 +2,12 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 
 void vs_random_bytes(void *buf, size_t len)
@@ -35,6 +37,19 @@ void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN])
 		abort();
 }
 
+void vs_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+		    uint8_t out[VS_SHA256_LEN])
+{
+	static const uint8_t none; /* HMAC() takes no NULL key, even of length 0 */
+	unsigned int n = 0;
+	if (key_len > (size_t)INT32_MAX ||
+	    !HMAC(EVP_sha256(), key_len ? key : &none, (int)key_len, data, len, out, &n) ||
+	    n != VS_SHA256_LEN) {
+		fputs("{\"level\":\"error\",\"msg\":\"HMAC-SHA256 is unavailable\"}\n", stderr);
+		abort();
+	}
+}
+
 bool vs_ct_equal(const void *a, const void *b, size_t len)
 {
 	return CRYPTO_memcmp(a, b, len) == 0;
@@ -58,4 +73,44 @@ size_t vs_base64url_encode(const uint8_t *in, size_t len, char *out)
 	}
 	out[n] = '\0';
 	return (size_t)n;
+}
+
+static bool base64url_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+bool vs_base64url_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *n)
+{
+	size_t bytes = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
+	*n = 0;
+	if (len % 4 == 1 || bytes > cap)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!base64url_char(in[i]))
+			return false;
+	/* Four characters at a time in the standard alphabet, the last group filled up with
+	 * 'A' (zero bits): EVP_DecodeBlock wants whole groups. */
+	for (size_t i = 0; i < len; i += 4) {
+		char group[4];
+		unsigned char three[3];
+		size_t take = len - i < 4 ? len - i : 4; /* 2, 3 or 4 */
+		for (size_t j = 0; j < 4; j++) {
+			char c = j < take ? in[i + j] : 'A';
+			group[j] = c == '-' ? '+' : c == '_' ? '/' : c;
+		}
+		if (EVP_DecodeBlock(three, (const unsigned char *)group, 4) != 3)
+			return false;
+		memcpy(out + *n, three, take - 1);
+		*n += take - 1;
+	}
+	/* Only the canonical text: the unused bits of a short last group must be zero, which
+	 * re-encoding its bytes shows. */
+	size_t tail = len % 4;
+	char again[5];
+	if (tail && (vs_base64url_encode(out + *n - (tail - 1), tail - 1, again) != tail ||
+		     memcmp(again, in + len - tail, tail) != 0))
+		return false;
+	return true;
 }

@@ -1,5 +1,5 @@
-/* Thin wrappers over OpenSSL: randomness, SHA-256, constant-time compare, base64url.
- * Hex is in core/hex.h. */
+/* Thin wrappers over OpenSSL: randomness, SHA-256, HMAC-SHA256, constant-time compare,
+ * base64url. Hex is in core/hex.h. */
 #ifndef VS_CORE_CRYPTO_H
 #define VS_CORE_CRYPTO_H
 
@@ -12,11 +12,18 @@
 /* From the OS CSPRNG; aborts if it fails (nothing safe can be done without it). */
 void vs_random_bytes(void *buf, size_t len);
 void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN]);
+/* HMAC-SHA256 (RFC 2104) of data under key. */
+void vs_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+		    uint8_t out[VS_SHA256_LEN]);
 bool vs_ct_equal(const void *a, const void *b, size_t len);
 /* CRC32 (zlib): a checksum against typos, never a security property. */
 uint32_t vs_crc32(const void *data, size_t len);
 
 /* base64url without padding; out needs 4 * ceil(len / 3) + 1 bytes. Returns the length. */
 size_t vs_base64url_encode(const uint8_t *in, size_t len, char *out);
+/* The inverse, strictly: only the URL alphabet, no padding, and only the one text that
+ * vs_base64url_encode makes of the bytes (unused trailing bits zero), so that any other
+ * text of the same bytes is refused. At most cap bytes into out, their number into *n. */
+bool vs_base64url_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *n);
 
 #endif

@@ -76,15 +76,10 @@ static enum vs_err hash_password(const struct vs_opt_str *pw, char hash[VS_PASSW
 	return VS_OK;
 }
 
-enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
-			    const vs_uuid *tenant, const struct vs_user_input *in,
-			    struct vs_user *out, struct vs_error *e)
+enum vs_err vs_users_insert_new(struct vs_app *app, struct vs_arena *a,
+				const struct vs_user_input *in, struct vs_user *out,
+				struct vs_error *e)
 {
-	if (in->is_superuser.set && in->is_superuser.v && !p->user.is_superuser)
-		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
-	if (in->role_id.set && !in->role_id.null && !tenant)
-		return vs_fail_field(e, "role_id", VS_MSG_ROLE_NEEDS_TENANT);
-
 	struct vs_opt_str email = in->email;
 	normalise_email(a, &email);
 	char hash[VS_PASSWORD_HASH_MAX];
@@ -100,12 +95,31 @@ enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct
 		.is_superuser = in->is_superuser.set && in->is_superuser.v,
 		.password_hash = hash,
 	};
-	if ((rc = vs_app_begin(app)) != VS_OK)
-		return vs_fail(e, rc, NULL);
 	rc = app->users->ops->insert(app->users, a, &u);
+	if (rc != VS_OK)
+		return not_found_as_user(e, rc);
+	*out = u;
+	out->password_hash = NULL;
+	return VS_OK;
+}
+
+enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *tenant, const struct vs_user_input *in,
+			    struct vs_user *out, struct vs_error *e)
+{
+	if (in->is_superuser.set && in->is_superuser.v && !p->user.is_superuser)
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
+	if (in->role_id.set && !in->role_id.null && !tenant)
+		return vs_fail_field(e, "role_id", VS_MSG_ROLE_NEEDS_TENANT);
+
+	struct vs_user u;
+	enum vs_err rc = vs_app_begin(app);
+	if (rc != VS_OK)
+		return vs_fail(e, rc, NULL);
+	rc = vs_users_insert_new(app, a, in, &u, e);
 	if (rc != VS_OK) {
 		vs_app_end(app, rc);
-		return not_found_as_user(e, rc);
+		return rc;
 	}
 	if (tenant) {
 		vs_uuid role;

@@ -15,6 +15,7 @@
  *   {xrid}  like {rid}, but a throwaway role made for this row (holding role:read)
  *   {xtid}  a throwaway tenant (own, foreign) / a random id (missing)
  *   {xjid}  a throwaway queued job of A / of B, made in the database / a random id
+ *   {xiid}  a throwaway invitation of A (own) / of B (foreign) / a random id (missing)
  *   {member} the system role "Member"; {pid} the permission role:read; {uA} the user of A
  *   {uniq} a unique name, {uslug} a unique slug, {email} a unique e-mail, {junk} 64 hex digits
  */

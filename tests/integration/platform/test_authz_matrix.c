@@ -121,12 +121,13 @@ static int suite_cleanup(void)
 
 enum placeholder {
 	PH_TID, PH_A, PH_SLUG, PH_UID, PH_RID, PH_XUID, PH_XRID, PH_XTID,
-	PH_MEMBER, PH_PID, PH_UA, PH_UNIQ, PH_USLUG, PH_EMAIL, PH_JUNK, PH_XKID, PH_XJID, NPH
+	PH_MEMBER, PH_PID, PH_UA, PH_UNIQ, PH_USLUG, PH_EMAIL, PH_JUNK, PH_XKID, PH_XJID,
+	PH_XIID, NPH
 };
 
 static const char *const ph_names[NPH] = {
 	"tid", "A", "slug", "uid", "rid", "xuid", "xrid", "xtid",
-	"member", "pid", "uA", "uniq", "uslug", "email", "junk", "xkid", "xjid",
+	"member", "pid", "uA", "uniq", "uslug", "email", "junk", "xkid", "xjid", "xiid",
 };
 
 /* One row being run: its values, made on first use and shared by path, body and header. */
@@ -177,6 +178,23 @@ static char *new_key_of(struct rbac_world *w, enum persona p)
 	return id ? id : random_id();
 }
 
+/* A throwaway invitation of tenant, made by the superuser; a random id when it cannot be. */
+static char *new_invitation_in(const char *tenant)
+{
+	char *email = fx_email("mxinv"), *id = NULL;
+	char *body = xasprintf("{\"email\":\"%s\",\"tenant_id\":\"%s\"}", email, tenant);
+	struct resp *r = req("POST", "/api/v1/invitations", fx.admin.access, tenant, body);
+	struct json_object *o = r->status == 201 ? resp_json(r) : NULL;
+	if (o && jstr(o, "id"))
+		id = xstrdup(jstr(o, "id"));
+	if (o && jstr(o, "token"))
+		fx_remember_secret(jstr(o, "token"));
+	resp_free(r);
+	free(body);
+	free(email);
+	return id ? id : random_id();
+}
+
 static char *make_value(struct row_run *rr, int ph)
 {
 	struct rbac_world *w = rr->w;
@@ -217,6 +235,7 @@ static char *make_value(struct row_run *rr, int ph)
 			return new_key_of(w, rr->row->persona);
 		return new_key_of(w, rr->row->persona == P_OTHER ? P_TADMIN : P_OTHER);
 	case PH_XJID: return k == K_MISSING ? random_id() : db_job_queued(tenant, "test.matrix");
+	case PH_XIID: return k == K_MISSING ? random_id() : new_invitation_in(tenant);
 	}
 	return NULL;
 }

@@ -27,6 +27,7 @@
 #include "app/db.h"
 #include "assignments/port.h"
 #include "core/password.h"
+#include "invitations/port.h"
 #include "jobs/port.h"
 #include "roles/port.h"
 #include "sessions/port.h"
@@ -311,6 +312,33 @@ void fake_drop_user(struct fake_db *db, const vs_uuid *id);
 /* Runs fn(db, ctx) once, when port function op ("assignments.set_holders") is next called. */
 void fake_on_call(struct fake_db *db, const char *op, void (*fn)(struct fake_db *, void *),
 		  void *ctx);
+
+/* ---- invitations (invitations.c): a repository with a store of its own, attached ---- */
+
+#define FAKE_MAX_INVITATIONS 16
+
+/* iam.invitations */
+struct fake_invitation_row {
+	vs_uuid id, tenant_id, role_id, inviter_id, user_id;
+	bool has_inviter, has_user;
+	char email[256];
+	enum vs_invitation_status status; /* as stored */
+	uint8_t nonce[VS_INVITATION_NONCE_LEN], token_hash[VS_SHA256_LEN];
+	int64_t expires_at, accepted_at, created_at, updated_at;
+};
+
+struct fake_invitations {
+	struct vs_invitation_repo base;
+	struct fake_db *db;
+	struct {
+		struct fake_invitation_row rows[FAKE_MAX_INVITATIONS];
+		size_t n;
+	} store; /* attached to db */
+};
+
+/* A repository on db's transactions, set as app->invitations; free it (free()) after db. */
+struct fake_invitations *fake_invitations_new(struct fake_db *db, struct vs_app *app);
+struct fake_invitation_row *fake_invitation(struct fake_invitations *f, const vs_uuid *id);
 
 /* Lookups for assertions. */
 struct fake_user_row *fake_user(struct fake_db *db, const vs_uuid *id);

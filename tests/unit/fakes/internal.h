@@ -33,6 +33,7 @@ extern const struct vs_api_key_repo_ops fake__api_key_ops;
 extern const struct vs_session_repo_ops fake__session_ops;
 extern const struct vs_role_repo_ops fake__role_ops;
 extern const struct vs_permission_repo_ops fake__permission_ops;
+extern const struct vs_invitation_repo_ops fake__invitation_ops;
 
 /* Keeps the rows for which keep_expr (over `row`) holds; zeroes the tail, so a store
  * compares equal whatever it held before. */

@@ -302,6 +302,8 @@ static const struct {
     {VS_GET, "/api/v1/auth/check"},
     {VS_GET, "/api/v1/openapi.json"},
     {VS_GET, "/metrics"},
+    {VS_POST, "/api/v1/invitations/verify"},
+    {VS_POST, "/api/v1/invitations/accept"},
 };
 #define PUBLIC_LEN (sizeof(public_allow_list) / sizeof(public_allow_list[0]))
 
@@ -643,6 +645,7 @@ struct expected_route {
 #define PERM(m, p, c, t) {m, p, VS_RULE_PERMISSION, c, t}
 #define T_ "/api/v1/tenants/{tenant_id}"
 #define U_ "/api/v1/users/{user_id}"
+#define I_ "/api/v1/invitations/{invitation_id}"
 
 static const struct expected_route readme_table[] = {
     PUB(VS_GET, "/"),
@@ -689,6 +692,13 @@ static const struct expected_route readme_table[] = {
     PERM(VS_GET, "/api/v1/jobs", "job:read", VS_TENANT_HEADER),
     PERM(VS_GET, "/api/v1/jobs/{job_id}", "job:read", VS_TENANT_HEADER),
     PERM(VS_POST, "/api/v1/jobs/{job_id}/cancel", "job:cancel", VS_TENANT_HEADER),
+    PUB(VS_POST, "/api/v1/invitations/verify"),
+    PUB(VS_POST, "/api/v1/invitations/accept"),
+    PERM(VS_GET, "/api/v1/invitations", "tenant:manage_invitations", VS_TENANT_HEADER),
+    PERM(VS_POST, "/api/v1/invitations", "tenant:manage_invitations", VS_TENANT_HEADER),
+    PERM(VS_GET, I_, "tenant:manage_invitations", VS_TENANT_HEADER),
+    PERM(VS_POST, I_ "/revoke", "tenant:manage_invitations", VS_TENANT_HEADER),
+    PERM(VS_POST, I_ "/resend", "tenant:manage_invitations", VS_TENANT_HEADER),
 };
 
 /* Under each roles mounting. */
