@@ -152,13 +152,18 @@ DECLARE
 	saved text := coalesce(current_setting('vs.platform', true), '');
 BEGIN
 	PERFORM set_config('vs.platform', 'on', true);
+	-- MATERIALIZED: the picked rows are computed once. As a sub-select in FROM, a plan
+	-- that rescans it (a nested loop with it inside) applies LIMIT per rescan and
+	-- leased more jobs than n (seen after a restart: 18 for 8 slots).
 	RETURN QUERY
+	WITH due AS MATERIALIZED (
+		SELECT q.id FROM jobs.jobs q
+		WHERE q.status = 'queued' AND q.run_at <= now() AND q.kind = ANY (kinds)
+		ORDER BY q.run_at, q.id LIMIT n FOR UPDATE SKIP LOCKED)
 	UPDATE jobs.jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = runner,
 		locked_until = now() + make_interval(secs => lease_seconds),
 		started_at = now(), updated_at = now()
-	FROM (SELECT q.id FROM jobs.jobs q
-	      WHERE q.status = 'queued' AND q.run_at <= now() AND q.kind = ANY (kinds)
-	      ORDER BY q.run_at, q.id LIMIT n FOR UPDATE SKIP LOCKED) due
+	FROM due
 	WHERE j.id = due.id
 	RETURNING j.*;
 	PERFORM set_config('vs.platform', saved, true);

@@ -388,7 +388,17 @@ static int claim(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, i
 		if (r->slots[i].state == SLOT_IDLE)
 			assign(r, &r->slots[i], &jobs[next++]);
 	pthread_mutex_unlock(&r->lock);
-	return (int)n;
+	if (next < n) {
+		/* More than asked for: give the rest back at once rather than hold leases that
+		 * no slot renews. */
+		vs_log(VS_LOG_ERROR, "the queue returned %zu jobs for %d slots; giving back %zu", n,
+		       idle, n - next);
+		vs_uuid *back = vs_arena_array(a, n - next, sizeof(*back));
+		for (size_t i = next; i < n; i++)
+			back[i - next] = jobs[i].id;
+		(void)q->ops->release(q, r->s->id, back, n - next);
+	}
+	return (int)next;
 }
 
 /* When a claim is next worth trying, in monotonic ms: the next due job, or the poll. */
