@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 	vs_log(VS_LOG_INFO, "runner %s starting, %d at once", settings.id, settings.concurrency);
 	int status = vs_runner_run(&rt.app, groups, ngroups, &settings, &apps, NULL, &stopping);
 	vs_log(VS_LOG_INFO, "runner %s stopped", settings.id);
+	if (status == VS_RUNNER_HANDLERS_LEFT)
+		_exit(0); /* their jobs were given back; what they use must stay to the end */
 	vs_runtime_close(&rt);
 	vs_smtp_global_cleanup();
 	return status;

@@ -618,7 +618,7 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 	if (left) {
 		/* Those threads still use the runner; it ends with the process. */
 		vs_log(VS_LOG_WARN, "%d handlers still running at exit", left);
-		return status;
+		return VS_RUNNER_HANDLERS_LEFT;
 	}
 	free(r->slots);
 	free(names);

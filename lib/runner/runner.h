@@ -39,9 +39,14 @@ struct vs_runner_observer {
 	void *ctx;
 };
 
+/* Returned when handlers still run after the grace period (their jobs given back): they
+ * use the runner's memory and their runtimes, so the process must end at once with
+ * _exit, cleaning up nothing (no runtime close, no library cleanup, no atexit). */
+#define VS_RUNNER_HANDLERS_LEFT 2
+
 /* Runs jobs of the kinds in groups until *stopping; then lets running jobs finish within
- * the grace period and gives the others back. app is the coordinator's. Returns 0, or 1
- * if the threads could not be started. */
+ * the grace period and gives the others back. app is the coordinator's. Returns 0, 1 if
+ * the threads could not be started, or VS_RUNNER_HANDLERS_LEFT. */
 int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *groups,
 		  size_t ngroups, const struct vs_runner_settings *s,
 		  const struct vs_runner_apps *apps, const struct vs_runner_observer *observer,
