@@ -175,7 +175,7 @@ static uint64_t sum(const struct file *f, size_t offset)
 
 #define SUM(f, field) sum((f), offsetof(struct slot, field))
 
-static void family(FILE *out, const char *name, const char *type, const char *help)
+void vs_metrics_family(FILE *out, const char *name, const char *type, const char *help)
 {
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
@@ -193,7 +193,7 @@ static void route_labels(FILE *out, const struct vs_route *routes, size_t nroute
 static void render_requests(FILE *out, const struct file *f, const struct vs_route *routes,
 			    size_t nroutes, struct vs_arena *a)
 {
-	family(out, "vs_http_requests_total", "counter",
+	vs_metrics_family(out, "vs_http_requests_total", "counter",
 	       "Requests the workers answered, by route pattern and status.");
 	for (size_t r = 0; r < VS_METRICS_ROUTES; r++) {
 		for (size_t s = 0; s < NSTATUS; s++) {
@@ -208,7 +208,7 @@ static void render_requests(FILE *out, const struct file *f, const struct vs_rou
 				fprintf(out, ",status=\"other\"} %lu\n", (unsigned long)n);
 		}
 	}
-	family(out, "vs_http_request_duration_seconds", "histogram",
+	vs_metrics_family(out, "vs_http_request_duration_seconds", "histogram",
 	       "Time from a request's arrival at a worker to its answer, by route pattern.");
 	for (size_t r = 0; r < VS_METRICS_ROUTES; r++) {
 		uint64_t cumulative = 0;
@@ -241,7 +241,7 @@ static void render_checks(FILE *out, const struct file *f)
 {
 	static const char *const credentials[] = { "none", "api_key", "bearer" };
 	static const char *const outcomes[] = { "allowed", "unauthorized", "forbidden" };
-	family(out, "vs_auth_checks_total", "counter",
+	vs_metrics_family(out, "vs_auth_checks_total", "counter",
 	       "auth_request checks (GET /api/v1/auth/check), by credential and outcome.");
 	for (size_t c = 0; c < VS_CHECK_KINDS; c++)
 		for (size_t o = 0; o < NOUTCOMES; o++)
@@ -271,10 +271,54 @@ static void render_totals(FILE *out, const struct file *f)
 	};
 	for (size_t i = 0; i < VS_M_NTOTALS; i++) {
 		if (totals[i].help)
-			family(out, totals[i].name, "counter", totals[i].help);
+			vs_metrics_family(out, totals[i].name, "counter", totals[i].help);
 		fprintf(out, "%s%s %lu\n", totals[i].name, totals[i].labels,
 			(unsigned long)SUM(f, totals[i]));
 	}
+}
+
+char *vs_metrics_capture(struct vs_arena *a, void (*write)(FILE *out, const void *ctx),
+			 const void *ctx, size_t *len)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	if (!out)
+		abort();
+	write(out, ctx);
+	if (fclose(out) != 0)
+		abort();
+	char *copy = vs_arena_strndup(a, text, size);
+	free(text);
+	if (len)
+		*len = size;
+	return copy;
+}
+
+struct render {
+	const struct vs_metrics *m;
+	struct vs_arena *a;
+	const struct vs_route *routes;
+	size_t nroutes;
+};
+
+static void write_all(FILE *out, const void *ctx)
+{
+	const struct render *r = ctx;
+	const struct file *f = r->m->file;
+	size_t workers[VS_POOLS] = { 0 };
+	for (size_t i = 0; i < SLOTS; i++) {
+		int32_t pool = atomic_load(&f->slots[i].pool);
+		if (alive(atomic_load(&f->slots[i].pid)) && pool >= 0 && pool < VS_POOLS)
+			workers[pool]++;
+	}
+	vs_metrics_family(out, "vs_pool_workers", "gauge",
+			  "Workers alive now, by pool (API, key check).");
+	for (size_t p = 0; p < VS_POOLS; p++)
+		fprintf(out, "vs_pool_workers{pool=\"%s\"} %zu\n", vs_pool_name(p), workers[p]);
+	render_requests(out, f, r->routes, r->nroutes, r->a);
+	render_checks(out, f);
+	render_totals(out, f);
 }
 
 char *vs_metrics_render(const struct vs_metrics *m, struct vs_arena *a,
@@ -282,28 +326,6 @@ char *vs_metrics_render(const struct vs_metrics *m, struct vs_arena *a,
 {
 	if (!m)
 		return NULL;
-	char *text = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&text, &size);
-	if (!out)
-		abort();
-	const struct file *f = m->file;
-	size_t workers[VS_POOLS] = { 0 };
-	for (size_t i = 0; i < SLOTS; i++) {
-		int32_t pool = atomic_load(&f->slots[i].pool);
-		if (alive(atomic_load(&f->slots[i].pid)) && pool >= 0 && pool < VS_POOLS)
-			workers[pool]++;
-	}
-	family(out, "vs_pool_workers", "gauge", "Workers alive now, by pool (API, key check).");
-	for (size_t p = 0; p < VS_POOLS; p++)
-		fprintf(out, "vs_pool_workers{pool=\"%s\"} %zu\n", vs_pool_name(p), workers[p]);
-	render_requests(out, f, routes, nroutes, a);
-	render_checks(out, f);
-	render_totals(out, f);
-	if (fclose(out) != 0)
-		abort();
-	char *copy = vs_arena_strndup(a, text, size);
-	free(text);
-	*len = size;
-	return copy;
+	const struct render r = { m, a, routes, nroutes };
+	return vs_metrics_capture(a, write_all, &r, len);
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Routes a table may have; the last index counts requests that matched none. */
 #define VS_METRICS_ROUTES 128
@@ -46,6 +47,12 @@ void vs_metrics_close(struct vs_metrics *m);
 void vs_metrics_request(struct vs_metrics *m, size_t route, int status, int64_t duration_us);
 void vs_metrics_check(struct vs_metrics *m, enum vs_check_credential credential, int status);
 void vs_metrics_worker_totals(struct vs_metrics *m, const unsigned long totals[VS_M_NTOTALS]);
+
+/* The "# HELP" and "# TYPE" lines of one family. */
+void vs_metrics_family(FILE *out, const char *name, const char *type, const char *help);
+/* What write prints, as a string in a (*len its length, when len is not NULL). */
+char *vs_metrics_capture(struct vs_arena *a, void (*write)(FILE *out, const void *ctx),
+			 const void *ctx, size_t *len);
 
 /* The text exposition (format 0.0.4) of all slots, in the arena; routes label the
  * request counters. NULL when m is NULL. */

@@ -1,21 +1,17 @@
 /* The job queue's part of /metrics, in Prometheus text format. */
 #include "jobs/metrics_text.h"
 
+#include "metrics.h"
+
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
-
-static void family(FILE *out, const char *name, const char *type, const char *help)
-{
-	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
 
 /* One value per kind, the field at offset of each kind's metrics; kind names are
  * [a-z0-9_.], safe as label values. */
 static void per_kind(FILE *out, const struct vs_job_metrics *m, const char *name,
 		     const char *type, const char *help, size_t offset)
 {
-	family(out, name, type, help);
+	vs_metrics_family(out, name, type, help);
 	for (size_t i = 0; i < m->nkinds; i++)
 		fprintf(out, "%s{kind=\"%s\"} %lld\n", name, m->kinds[i].kind,
 			(long long)*(const int64_t *)((const char *)&m->kinds[i] + offset));
@@ -23,7 +19,7 @@ static void per_kind(FILE *out, const struct vs_job_metrics *m, const char *name
 
 static void histogram(FILE *out, const struct vs_job_metrics *m)
 {
-	family(out, "vs_job_run_seconds", "histogram",
+	vs_metrics_family(out, "vs_job_run_seconds", "histogram",
 	       "Job run times, claim to outcome as the database records them, by kind.");
 	for (size_t i = 0; i < m->nkinds; i++) {
 		const struct vs_job_kind_metrics *k = &m->kinds[i];
@@ -39,13 +35,9 @@ static void histogram(FILE *out, const struct vs_job_metrics *m)
 	}
 }
 
-char *vs_jobs_metrics_text(struct vs_arena *a, const struct vs_job_metrics *m)
+static void write_all(FILE *out, const void *ctx)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&text, &size);
-	if (!out)
-		abort();
+	const struct vs_job_metrics *m = ctx;
 #define FIELD(f) offsetof(struct vs_job_kind_metrics, f)
 	per_kind(out, m, "vs_jobs_enqueued_total", "counter", "Jobs enqueued, by kind.",
 		 FIELD(enqueued));
@@ -62,15 +54,15 @@ char *vs_jobs_metrics_text(struct vs_arena *a, const struct vs_job_metrics *m)
 		 FIELD(queued));
 	per_kind(out, m, "vs_jobs_running", "gauge", "Jobs running now, by kind.", FIELD(running));
 #undef FIELD
-	family(out, "vs_jobs_queue_depth", "gauge", "Jobs waiting now, of every kind.");
+	vs_metrics_family(out, "vs_jobs_queue_depth", "gauge", "Jobs waiting now, of every kind.");
 	fprintf(out, "vs_jobs_queue_depth %lld\n", (long long)m->queued);
-	family(out, "vs_jobs_oldest_due_age_seconds", "gauge",
+	vs_metrics_family(out, "vs_jobs_oldest_due_age_seconds", "gauge",
 	       "How long the oldest due job has waited to start (0: none waits).");
 	fprintf(out, "vs_jobs_oldest_due_age_seconds %.3f\n", m->oldest_due_seconds);
 	histogram(out, m);
-	if (fclose(out) != 0)
-		abort();
-	char *copy = vs_arena_strndup(a, text, size);
-	free(text);
-	return copy;
+}
+
+char *vs_jobs_metrics_text(struct vs_arena *a, const struct vs_job_metrics *m)
+{
+	return vs_metrics_capture(a, write_all, m, NULL);
 }
