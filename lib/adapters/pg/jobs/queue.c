@@ -31,13 +31,10 @@ static const struct vs_pg_stmt next_due_stmt = {
 	"job_next_due", "SELECT floor(extract(epoch FROM jobs.next_due($1)) * 1000)::bigint", 1
 };
 static const struct vs_pg_stmt prune_stmt = { "job_prune", "SELECT jobs.prune($1, $2)", 2 };
-static const struct vs_pg_stmt stats_stmt = {
-	"job_stats", "SELECT queued, running, oldest_due_seconds FROM jobs.queue_stats()", 0
-};
 static const struct vs_pg_stmt metrics_stmt = {
 	"job_metrics",
 	"SELECT kind, enqueued, succeeded, failed, retried, cancelled, queued, running, runs, "
-	"run_seconds_sum, array_to_string(runs_under, ' ') FROM jobs.metrics()",
+	"run_seconds_sum, array_to_string(runs_under, ' '), oldest_due_seconds FROM jobs.metrics()",
 	0
 };
 
@@ -244,20 +241,20 @@ static enum vs_err q_metrics(struct vs_job_queue *self, struct vs_arena *a,
 {
 	PGresult *r;
 	memset(out, 0, sizeof(*out));
-	enum vs_err rc = vs_pg_exec(connected(self), a, &stats_stmt, NULL, &r);
+	enum vs_err rc = vs_pg_exec(connected(self), a, &metrics_stmt, NULL, &r);
 	if (rc != VS_OK)
-		return rc;
-	if (PQntuples(r) == 1) {
-		out->queued = vs_pg_int64(r, 0, 0);
-		out->running = vs_pg_int64(r, 0, 1);
-		out->oldest_due_seconds = strtod(PQgetvalue(r, 0, 2), NULL);
-	}
-	if ((rc = vs_pg_exec(connected(self), a, &metrics_stmt, NULL, &r)) != VS_OK)
 		return rc;
 	out->nkinds = (size_t)PQntuples(r);
 	out->kinds = vs_arena_array(a, out->nkinds + 1, sizeof(*out->kinds));
-	for (size_t i = 0; i < out->nkinds; i++)
-		kind_metrics(a, r, (int)i, &out->kinds[i]);
+	for (size_t i = 0; i < out->nkinds; i++) {
+		struct vs_job_kind_metrics *k = &out->kinds[i];
+		kind_metrics(a, r, (int)i, k);
+		out->queued += k->queued;
+		out->running += k->running;
+		double oldest = strtod(PQgetvalue(r, (int)i, 11), NULL);
+		if (oldest > out->oldest_due_seconds)
+			out->oldest_due_seconds = oldest;
+	}
 	return VS_OK;
 }
 
