@@ -358,14 +358,14 @@ static bool renew(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, 
 }
 
 /* Claims jobs for the idle slots, writing the pending outcomes in the same call when
- * there are any (one round trip per turn of a busy runner); *retries says whether one
- * was a retry. Returns how many, -1 when nothing was done (the outcomes stay pending). */
+ * there are any (one round trip per turn of a busy runner); a retry among them is found
+ * by the next_due that follows. Returns how many, -1 when nothing was claimed (outcomes
+ * the database did not answer for stay pending). */
 static int claim(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, int idle,
-		 struct pending *p, bool *retries)
+		 struct pending *p)
 {
 	struct vs_job *jobs;
 	size_t n;
-	*retries = false;
 	if (p->n == 0) {
 		if (q->ops->claim(q, a, r->s->id, &r->kinds, idle, r->s->lease_s, &jobs, &n) != VS_OK)
 			return -1;
@@ -374,11 +374,9 @@ static int claim(struct runner *r, struct vs_job_queue *q, struct vs_arena *a, i
 							  idle, r->s->lease_s, &jobs, &n);
 		if (rc != VS_OK) {
 			if (rc != VS_UNAVAILABLE)
-				*retries = flush(r, q, p, a); /* one by one, the refused dropped */
+				(void)flush(r, q, p, a); /* one by one, the refused dropped */
 			return -1;
 		}
-		for (size_t i = 0; i < p->n; i++)
-			*retries |= p->items[i].status == VS_JOB_QUEUED;
 		p->n = 0;
 		vs_arena_reset(p->arena);
 	}
@@ -590,10 +588,7 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 		 * added to. */
 		int claimed = 0;
 		if (idle > 0 && (p.n == 0 || q->ops->finish_and_claim) && (woken || now >= next_claim)) {
-			bool retries;
-			claimed = claim(r, q, a, idle, &p, &retries);
-			if (retries)
-				next_claim = now; /* a retry may be due before the next poll */
+			claimed = claim(r, q, a, idle, &p);
 			if (claimed > 0 && nheld == 0)
 				next_renew = now + s->lease_s * 1000 / 3; /* leases just taken */
 			if (claimed == idle)
