@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,20 +20,41 @@ void vs_random_bytes(void *buf, size_t len)
 }
 
 /* SHA256() looks the algorithm up in OpenSSL's provider table on every call, which costs
- * more than hashing a key; the key check hashes on every request, so fetch it once. */
+ * more than hashing a key; the key check hashes on every request, so the algorithm is
+ * fetched once. A digest context holds one hash in progress: one per thread (vs-worker's
+ * handler threads hash at once), freed when its thread ends. */
+static EVP_MD *sha256_md;
+static pthread_key_t sha256_ctx_key;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_unavailable(void)
+{
+	fputs("{\"level\":\"error\",\"msg\":\"SHA-256 is unavailable\"}\n", stderr);
+	abort();
+}
+
+static void free_digest_ctx(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!sha256_md || pthread_key_create(&sha256_ctx_key, free_digest_ctx) != 0)
+		sha256_unavailable();
+}
+
 void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN])
 {
-	static EVP_MD *md;
-	static EVP_MD_CTX *ctx;
+	pthread_once(&sha256_once, sha256_fetch);
+	EVP_MD_CTX *ctx = pthread_getspecific(sha256_ctx_key);
 	if (!ctx) {
-		md = EVP_MD_fetch(NULL, "SHA256", NULL);
 		ctx = EVP_MD_CTX_new();
-		if (!md || !ctx) {
-			fputs("{\"level\":\"error\",\"msg\":\"SHA-256 is unavailable\"}\n", stderr);
-			abort();
-		}
+		if (!ctx || pthread_setspecific(sha256_ctx_key, ctx) != 0)
+			sha256_unavailable();
 	}
-	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
+	if (EVP_DigestInit_ex2(ctx, sha256_md, NULL) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
 	    EVP_DigestFinal_ex(ctx, out, NULL) != 1)
 		abort();
 }
