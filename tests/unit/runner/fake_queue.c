@@ -128,7 +128,7 @@ static void clear_lock(struct fake_job_row *r)
 
 /* ---- the port ---- */
 
-/* jobs.claim, under the lock. */
+/* The claim of jobs.turn, under the lock. */
 static void claim_locked(struct fake_queue *q, struct vs_arena *a, const char *runner,
 			 const struct vs_job_kinds *kinds, int n, int lease_s, struct vs_job **jobs,
 			 size_t *count)
@@ -183,7 +183,7 @@ static enum vs_err q_claim(struct vs_job_queue *self, struct vs_arena *a, const 
 	return rc;
 }
 
-/* jobs.finish, under the lock. */
+/* The outcomes of jobs.turn, under the lock. */
 static void finish_locked(struct fake_queue *q, const char *runner, const struct vs_job_outcome *o,
 			  size_t n, size_t *applied)
 {

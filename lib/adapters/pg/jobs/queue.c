@@ -1,5 +1,5 @@
 /* jobs.jobs as the runner uses it, across tenants, through the functions of
- * sql/011_jobs.sql; each call a transaction of its own. Its listener hears of enqueues
+ * sql/011_jobs.sql and sql/014; each call a transaction of its own. Its listener hears of enqueues
  * (LISTEN vs_jobs) only once it waits: request workers never listen. */
 #include "adapters/pg/jobs/internal.h"
 #include "core/json.h"
@@ -10,15 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Claiming, finishing, or both: a turn (jobs.turn) returns the jobs it ended with their
+ * new status and those it claimed as 'running'. */
 static const struct vs_pg_stmt claim_stmt = {
-	"job_claim", "SELECT " VS_PG_JOB_COLS " FROM jobs.claim($1, $2, $3, $4) j", 4
+	"job_claim", "SELECT " VS_PG_JOB_COLS " FROM jobs.turn($1, '[]', $2, $3, $4) j", 4
 };
 static const struct vs_pg_stmt finish_claim_stmt = {
 	"job_finish_claim",
-	"SELECT " VS_PG_JOB_COLS " FROM jobs.finish_and_claim($1, $2, $3, $4, $5) j", 5
+	"SELECT " VS_PG_JOB_COLS " FROM jobs.turn($1, $2, $3, $4, $5) j WHERE j.status = 'running'",
+	5
 };
 static const struct vs_pg_stmt finish_stmt = {
-	"job_finish", "SELECT count(*) FROM jobs.finish($1, $2::jsonb)", 2
+	"job_finish", "SELECT count(*) FROM jobs.turn($1, $2::jsonb, 0, 0, '{}')", 2
 };
 static const struct vs_pg_stmt renew_stmt = {
 	"job_renew", "SELECT id FROM jobs.renew($1, $2::uuid[], $3) AS id", 3
@@ -106,7 +109,7 @@ static void put_json(void *o)
 	json_object_put(o);
 }
 
-/* The outcomes as the JSON array jobs.finish reads. */
+/* The outcomes as the JSON array jobs.turn reads. */
 static const char *outcomes_json(struct vs_arena *a, const struct vs_job_outcome *o, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
