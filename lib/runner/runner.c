@@ -18,6 +18,8 @@
 #define PRUNE_EVERY_MS 60000
 #define PRUNE_BATCH 1000
 #define LISTEN_WAIT_MS 1000
+/* How long a turn waits for jobs that started just before it to end (see gather). */
+#define GATHER_MS 2
 
 enum slot_state {
 	SLOT_IDLE,     /* waiting for a job */
@@ -415,19 +417,26 @@ static int64_t earliest(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+/* delay_ms from now on the clock pthread_cond_timedwait reads. */
+static struct timespec realtime_in(int64_t delay_ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += delay_ms / 1000;
+	ts.tv_nsec += (delay_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
 static void wait_until(struct runner *r, int64_t at_mono_ms)
 {
 	int64_t delay = at_mono_ms - mono_ms();
 	if (delay <= 0)
 		return;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += delay / 1000;
-	ts.tv_nsec += (delay % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	struct timespec ts = realtime_in(delay);
 	pthread_mutex_lock(&r->lock);
 	bool done = false;
 	for (int i = 0; i < r->nslots && !done; i++)
@@ -435,6 +444,35 @@ static void wait_until(struct runner *r, int64_t at_mono_ms)
 	if (!r->woken && !done)
 		pthread_cond_timedwait(&r->coordinator, &r->lock, &ts);
 	pthread_mutex_unlock(&r->lock);
+}
+
+/* Under the lock: whether a job that started less than GATHER_MS ago is still running. */
+static bool short_run_pending(const struct runner *r, int64_t now_us)
+{
+	for (int i = 0; i < r->nslots; i++) {
+		const struct slot *slot = &r->slots[i];
+		if ((slot->state == SLOT_ASSIGNED || slot->state == SLOT_RUNNING) && !slot->given_up &&
+		    now_us - slot->started_us < GATHER_MS * 1000)
+			return true;
+	}
+	return false;
+}
+
+/* Under the lock, when jobs have ended: a turn costs the database about a millisecond
+ * however few outcomes it records, so wait (at most GATHER_MS) for the jobs that started
+ * just now to end too and be recorded by the same turn. Short jobs end together, one
+ * turn per batch; a job that has run longer than that is not waited for. */
+static void gather(struct runner *r)
+{
+	bool done = false;
+	for (int i = 0; i < r->nslots && !done; i++)
+		done = r->slots[i].state == SLOT_DONE;
+	if (!done)
+		return;
+	struct timespec until = realtime_in(GATHER_MS);
+	while (!r->quit && short_run_pending(r, vs_time_mono_us()))
+		if (pthread_cond_timedwait(&r->coordinator, &r->lock, &until) == ETIMEDOUT)
+			break;
 }
 
 static bool start_threads(struct runner *r)
@@ -530,6 +568,7 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 		vs_arena_reset(a);
 		now = mono_ms();
 		pthread_mutex_lock(&r->lock);
+		gather(r);
 		collect(r, &p, now);
 		bool woken = r->woken;
 		r->woken = false;
