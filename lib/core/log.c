@@ -31,6 +31,11 @@ void vs_log_set_level(enum vs_log_level level)
 	min_level = level;
 }
 
+bool vs_log_enabled(enum vs_log_level level)
+{
+	return level >= min_level;
+}
+
 void vs_log_set_request(const char *request_id)
 {
 	/* Called twice per request: a copy, not snprintf. Longer ids are cut. */

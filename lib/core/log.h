@@ -11,6 +11,8 @@ enum vs_log_level { VS_LOG_DEBUG, VS_LOG_INFO, VS_LOG_WARN, VS_LOG_ERROR };
 
 bool vs_log_parse_level(const char *s, enum vs_log_level *out);
 void vs_log_set_level(enum vs_log_level level);
+/* Whether a line of level would be written: to skip building one that would not. */
+bool vs_log_enabled(enum vs_log_level level);
 /* The request being served, added to every line until cleared with NULL. */
 void vs_log_set_request(const char *request_id);
 

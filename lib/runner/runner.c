@@ -49,6 +49,7 @@ struct runner {
 	pthread_mutex_t lock;
 	pthread_cond_t coordinator; /* a slot is done, or an enqueue was heard */
 	bool woken, quit;
+	bool gathering; /* the coordinator waits for the last short run to end (gather) */
 	struct slot *slots;
 	int nslots;
 	pthread_t listener;
@@ -81,6 +82,8 @@ static const struct vs_job_kind *find_kind(const struct runner *r, const char *n
 				return r->groups[g]->kinds[i];
 	return NULL;
 }
+
+static bool short_run_pending(const struct runner *r, int64_t now_us);
 
 /* ---- handler threads ---- */
 
@@ -123,7 +126,10 @@ static void *handler_main(void *arg)
 		slot->error = run.error;
 		slot->retry_after_ms = run.retry_after_ms;
 		slot->state = SLOT_DONE;
-		pthread_cond_signal(&r->coordinator);
+		/* A gathering coordinator wants only the last of the short runs: one wake-up
+		 * per turn rather than one per job. */
+		if (!r->gathering || !short_run_pending(r, vs_time_mono_us()))
+			pthread_cond_signal(&r->coordinator);
 	}
 	pthread_mutex_unlock(&r->lock);
 	if (app)
@@ -198,6 +204,9 @@ static void pending_add(struct pending *p, const struct vs_job_outcome *o)
 static void log_run(const struct runner *r, const struct slot *slot, const struct vs_job_outcome *o,
 		    int64_t duration_us)
 {
+	enum vs_log_level level = o->status == VS_JOB_SUCCEEDED ? VS_LOG_INFO : VS_LOG_WARN;
+	if (!vs_log_enabled(level))
+		return; /* a line per job is not built to be dropped */
 	char id[VS_UUID_STRLEN + 1];
 	struct json_object *line = json_object_new_object();
 	vs_uuid_format(&slot->job.id, id);
@@ -214,7 +223,7 @@ static void log_run(const struct runner *r, const struct slot *slot, const struc
 	if (o->error)
 		json_object_object_add(line, "error", json_object_new_string(o->error));
 	json_object_object_add(line, "runner", json_object_new_string(r->s->id));
-	vs_log_object(o->status == VS_JOB_SUCCEEDED ? VS_LOG_INFO : VS_LOG_WARN, line);
+	vs_log_object(level, line);
 	json_object_put(line);
 }
 
@@ -470,9 +479,11 @@ static void gather(struct runner *r)
 	if (!done)
 		return;
 	struct timespec until = realtime_in(GATHER_MS);
+	r->gathering = true;
 	while (!r->quit && short_run_pending(r, vs_time_mono_us()))
 		if (pthread_cond_timedwait(&r->coordinator, &r->lock, &until) == ETIMEDOUT)
 			break;
+	r->gathering = false;
 }
 
 static bool start_threads(struct runner *r)
