@@ -6,11 +6,32 @@
 
 #include <string.h>
 
+/* The value of the 4 hex digits at s, or -1. */
+static long hex4(const char *s)
+{
+	long v = 0;
+	for (int k = 0; k < 4; k++) {
+		char c = s[k];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
 /* One lexical pass over text json-c accepted, for what json-c lets through:
  * - duplicate keys (json-c keeps the last): every member has exactly one ':' outside
  *   string literals, so that count is compared with the members json-c kept;
  * - single-quoted strings (accepted even in strict mode): a quote outside a string
  *   literal never occurs in JSON;
+ * - raw control characters (U+0000 to U+001F) inside a string, which RFC 8259 requires
+ *   to be escaped;
+ * - a \u escape of half a surrogate pair without its other half ("\ud800"): no
+ *   character, and not UTF-8 once decoded;
  * - the escape \u0000, which json-c decodes and C strings then cut short (in keys too).
  * Returns NULL when the text is fine, else the reason. */
 static const char *scan_text(const char *buf, size_t len, size_t *members)
@@ -20,9 +41,24 @@ static const char *scan_text(const char *buf, size_t len, size_t *members)
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
 		if (in_string) {
-			if (c == '\\') {
-				if (len - i > 5 && memcmp(buf + i + 1, "u0000", 5) == 0)
+			if ((unsigned char)c < 0x20)
+				return VS_MSG_BODY_NOT_JSON;
+			if (c == '\\' && len - i > 5 && buf[i + 1] == 'u') {
+				long u = hex4(buf + i + 2);
+				if (u == 0)
 					return VS_MSG_BODY_NUL;
+				if (u >= 0xDC00 && u <= 0xDFFF)
+					return VS_MSG_BODY_NOT_JSON; /* a low half first */
+				if (u >= 0xD800 && u <= 0xDBFF) {
+					long low = len - i > 11 && buf[i + 6] == '\\' && buf[i + 7] == 'u'
+							   ? hex4(buf + i + 8)
+							   : -1;
+					if (low < 0xDC00 || low > 0xDFFF)
+						return VS_MSG_BODY_NOT_JSON;
+					i += 6; /* the low half, checked */
+				}
+				i += 5;
+			} else if (c == '\\') {
 				i++;
 			} else if (c == '"') {
 				in_string = false;

@@ -138,6 +138,26 @@ static void test_invalid_utf8_and_nul_are_400(void)
 	free(nul);
 }
 
+/* RFC 8259: control characters are escaped in strings, and a \u escape of half a
+ * surrogate pair is no character. json-c took both; each is 400 and creates nothing. */
+static void test_raw_control_characters_and_lone_surrogates_are_400(void)
+{
+	char *slug = fx_unique("ctl");
+	const char *names[] = { "tab\there", "line\nbreak", "unit\x1fsep", "\\ud800",
+				"\\udc00 alone", "\\ud83d\\u0041" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *body = xasprintf("{\"name\":\"%s\",\"slug\":\"%s\"}", names[i], slug);
+		struct resp *r = post_json(body);
+		chk_context("name %zu", i);
+		EXPECT_PROBLEM(r, 400, "bad-request", "Request body is not valid JSON.");
+		resp_free(r);
+		free(body);
+	}
+	chk_context(NULL);
+	expect_slug_absent(slug);
+	free(slug);
+}
+
 static void test_nesting_deeper_than_16_is_400(void)
 {
 	char *slug = fx_unique("deep");
@@ -161,6 +181,13 @@ static void test_wrong_content_type_is_415(void)
 	static const char *const cts[] = {
 		"Content-Type: text/plain", "Content-Type: application/x-www-form-urlencoded",
 		"Content-Type: application/xml", NULL, /* no Content-Type at all */
+		/* a charset other than UTF-8 (the body would be misread), or a list of
+		 * parameters that cannot be read */
+		"Content-Type: application/json; charset=utf-16",
+		"Content-Type: application/json;charset=\"ISO-8859-1\"",
+		"Content-Type: application/json; charset=utf-8; charset=latin1",
+		"Content-Type: application/json; charset", "Content-Type: application/json; =x",
+		"Content-Type: application/json x",
 	};
 	char *slug = fx_unique("ctype"), *name = fx_unique("Content Type");
 	char *body = xasprintf("{\"name\":\"%s\",\"slug\":\"%s\"}", name, slug);
@@ -169,7 +196,8 @@ static void test_wrong_content_type_is_415(void)
 		struct resp *r = post_raw(cts[i], body, strlen(body), 0, NULL);
 
 		chk_context("%s", cts[i] ? cts[i] : "no Content-Type");
-		EXPECT_PROBLEM(r, 415, "unsupported-media-type", NULL);
+		EXPECT_PROBLEM(r, 415, "unsupported-media-type",
+			       "Content-Type must be application/json, in UTF-8.");
 		resp_free(r);
 	}
 	chk_context(NULL);
@@ -181,19 +209,27 @@ static void test_wrong_content_type_is_415(void)
 
 static void test_json_with_charset_is_accepted(void)
 {
-	char *slug = fx_unique("charset"), *name = fx_unique("Charset");
-	char *body = xasprintf("{\"name\":\"%s\",\"slug\":\"%s\"}", name, slug);
-	struct resp *r = post_raw("Content-Type: application/json; charset=utf-8",
-				  body, strlen(body), 0, NULL);
+	static const char *const cts[] = {
+		"Content-Type: application/json; charset=utf-8",
+		"Content-Type: Application/JSON;charset=\"UTF-8\"",
+		"Content-Type: application/json ; charset=UTF-8 ; version=1",
+	};
+	for (size_t i = 0; i < sizeof(cts) / sizeof(cts[0]); i++) {
+		char *slug = fx_unique("charset"), *name = fx_unique("Charset");
+		char *body = xasprintf("{\"name\":\"%s\",\"slug\":\"%s\"}", name, slug);
+		struct resp *r = post_raw(cts[i], body, strlen(body), 0, NULL);
 
-	if (EXPECT_JSON(r, 201)) {
-		EXPECT_STR(resp_json(r), "slug", slug);
-		fx_delete_tenant(jstr(resp_json(r), "id"));
+		chk_context("%s", cts[i]);
+		if (EXPECT_JSON(r, 201)) {
+			EXPECT_STR(resp_json(r), "slug", slug);
+			fx_delete_tenant(jstr(resp_json(r), "id"));
+		}
+		resp_free(r);
+		free(slug);
+		free(name);
+		free(body);
 	}
-	resp_free(r);
-	free(slug);
-	free(name);
-	free(body);
+	chk_context(NULL);
 }
 
 static void test_wrong_field_types_are_422_listing_each(void)
@@ -335,7 +371,8 @@ static int add_errors_suite(void)
 		{ "invalid UTF-8 and \\u0000 in strings are 400", test_invalid_utf8_and_nul_are_400 },
 		{ "JSON nested deeper than 16 is 400", test_nesting_deeper_than_16_is_400 },
 		{ "a body that is not application/json (or none declared) is 415", test_wrong_content_type_is_415 },
-		{ "application/json; charset=utf-8 is accepted", test_json_with_charset_is_accepted },
+		{ "raw control characters and lone surrogate escapes in strings are 400", test_raw_control_characters_and_lone_surrogates_are_400 },
+		{ "application/json with charset=utf-8 (any case, quoted or not) is accepted", test_json_with_charset_is_accepted },
 		{ "wrong field types are 422 listing every field and create nothing", test_wrong_field_types_are_422_listing_each },
 		{ "a 100 KiB body is 413 problem+json (worker cap) and creates nothing", test_body_over_64k_is_413_from_app },
 		{ "a 2 MiB body is 413 problem+json (nginx cap) and creates nothing", test_body_over_1m_is_413_from_nginx },

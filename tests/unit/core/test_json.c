@@ -149,6 +149,33 @@ static void test_json_rejects_raw_nul_byte(void)
 	CU_ASSERT_EQUAL(PARSE_LIT("{\"a\0\":1}"), VS_BADREQ);
 }
 
+static void test_json_rejects_raw_control_characters_in_strings(void)
+{
+	/* RFC 8259 §7: U+0000 to U+001F must be escaped inside a string. */
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"x\ty\"}"), VS_BADREQ);
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"x\ny\"}"), VS_BADREQ);
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\x1f\"}"), VS_BADREQ);
+	CU_ASSERT_EQUAL(parse_c("{\"a\tb\":1}"), VS_BADREQ); /* in a key */
+	/* Escaped, and as whitespace between tokens, they are fine. */
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"x\\ty\\n\\u001f\"}"), VS_OK);
+	CU_ASSERT_EQUAL(parse_c("{\n\t\"a\" :\r\n1}"), VS_OK);
+}
+
+static void test_json_rejects_lone_surrogate_escapes(void)
+{
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\\ud800\"}"), VS_BADREQ);	   /* high alone */
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\\udc00\"}"), VS_BADREQ);	   /* low alone */
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\\ud800x\"}"), VS_BADREQ);	   /* high, then a char */
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\\ud800\\u0041\"}"), VS_BADREQ); /* high, not low */
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\\ude00\\ud83d\"}"), VS_BADREQ); /* reversed */
+	CU_ASSERT_EQUAL(parse_c("{\"\\udbff\":1}"), VS_BADREQ);		   /* in a key */
+	/* A pair is one character (U+1F600), in either case of hex digit. */
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\\ud83d\\ude00\"}"), VS_OK);
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\\uD83D\\uDE00 \\u00e9\"}"), VS_OK);
+	/* An escaped backslash before "ud800" is no escape. */
+	CU_ASSERT_EQUAL(parse_c("{\"a\":\"\\\\ud800\"}"), VS_OK);
+}
+
 static void test_json_rejects_invalid_utf8_bytes(void)
 {
 	struct vs_error e = {0};
@@ -565,6 +592,8 @@ static void register_tests(void)
 	    UT_TEST(test_json_rejects_raw_nul_byte),
 	    UT_TEST(test_json_rejects_invalid_utf8_bytes),
 	    UT_TEST(test_json_rejects_overlong_surrogate_and_out_of_range_utf8),
+	    UT_TEST(test_json_rejects_raw_control_characters_in_strings),
+	    UT_TEST(test_json_rejects_lone_surrogate_escapes),
 	    UT_TEST(test_json_nesting_depth_limit_is_16),
 	    UT_TEST(test_json_rejects_empty_body),
 	    UT_TEST(test_json_rejects_non_json_grammar),
