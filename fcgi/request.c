@@ -203,11 +203,60 @@ bool vs_req_content_type_is(const struct vs_request *req, const char *type)
 	return next == '\0' || next == ';' || next == ' ' || next == '\t';
 }
 
+static bool is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The parameters after a media type (RFC 9110 §8.3.1: *( OWS ";" OWS name "=" value ),
+ * the value a token or a quoted string) name no charset but UTF-8. A body in another
+ * charset read as UTF-8 would be misread, and a malformed list is not guessed at. */
+static bool params_say_utf8(const char *p)
+{
+	for (;;) {
+		while (is_ows(*p))
+			p++;
+		if (*p == '\0')
+			return true;
+		if (*p++ != ';')
+			return false;
+		while (is_ows(*p))
+			p++;
+		const char *name = p;
+		while (*p && *p != '=' && *p != ';' && !is_ows(*p))
+			p++;
+		size_t name_len = (size_t)(p - name);
+		if (name_len == 0 || *p++ != '=')
+			return false;
+		char value[16];
+		size_t n = 0;
+		bool quoted = *p == '"', fits = true;
+		if (quoted)
+			p++;
+		while (*p && (quoted ? *p != '"' : *p != ';' && !is_ows(*p))) {
+			if (quoted && *p == '\\' && p[1])
+				p++;
+			if (n + 1 < sizeof(value))
+				value[n++] = *p;
+			else
+				fits = false;
+			p++;
+		}
+		if (quoted && *p++ != '"')
+			return false;
+		value[n] = '\0';
+		if (name_len == 7 && strncasecmp(name, "charset", 7) == 0 &&
+		    (!fits || strcasecmp(value, "utf-8") != 0))
+			return false;
+	}
+}
+
 enum vs_err vs_req_bind_json(struct vs_request *req, const struct vs_json_field *fields,
 			     size_t nfields, void *out)
 {
 	struct json_object *obj;
-	if (!vs_req_content_type_is(req, "application/json"))
+	if (!vs_req_content_type_is(req, "application/json") ||
+	    !params_say_utf8(req->content_type + strlen("application/json")))
 		return vs_fail(&req->error, VS_MEDIATYPE, VS_MSG_JSON_ONLY);
 	enum vs_err rc = vs_req_read_body(req, SIZE_MAX);
 	if (rc != VS_OK)
