@@ -109,6 +109,11 @@ static enum vs_err check_claims(struct vs_arena *a, const struct vs_jwt_keys *ke
 	out->has_tid = json_object_object_get_ex(claims, "tid", NULL);
 	if (out->has_tid && !claim_uuid(claims, "tid", &out->tid))
 		return VS_UNAUTHORIZED;
+	/* RFC 7519 §4.1.5: not before. We never set it; a token that has one is held to it. */
+	int64_t nbf = 0;
+	bool has_nbf = json_object_object_get_ex(claims, "nbf", NULL);
+	if (has_nbf && (!claim_int(claims, "nbf", &nbf) || nbf - now > VS_JWT_LEEWAY_SECONDS))
+		return VS_UNAUTHORIZED;
 	/* Written so that no claim value can overflow the arithmetic. */
 	if (now - VS_JWT_LEEWAY_SECONDS >= out->exp || out->iat - now > VS_JWT_LEEWAY_SECONDS ||
 	    out->exp <= out->iat)
@@ -137,6 +142,24 @@ static bool jwt_shape_ok(const char *token, size_t len)
 	return dots == 2 && segment > 0;
 }
 
+/* The JOSE header as we sign it, read strictly: libjwt maps "alg" to its algorithms
+ * ignoring case ("hs256" passed as HS256) and ignores "crit", whose extensions a
+ * recipient must understand (RFC 7515 §4.1.11) and we have none of. */
+static bool header_ok(struct vs_arena *a, const char *token, size_t len)
+{
+	const char *dot = memchr(token, '.', len);
+	size_t seg = (size_t)(dot - token), n;
+	uint8_t *json = vs_arena_alloc(a, seg + 1);
+	struct json_object *header;
+	const char *alg;
+	if (!vs_base64url_decode(token, seg, json, seg + 1, &n) ||
+	    vs_json_parse(a, (const char *)json, n, &header, NULL) != VS_OK ||
+	    !json_object_is_type(header, json_type_object))
+		return false;
+	return claim_string(header, "alg", &alg) && strcmp(alg, "HS256") == 0 &&
+	       !json_object_object_get_ex(header, "crit", NULL);
+}
+
 enum vs_err vs_jwt_verify(struct vs_arena *a, const struct vs_jwt_keys *keys, const char *token,
 			  size_t len, int64_t now, struct vs_access_claims *out)
 {
@@ -146,7 +169,7 @@ enum vs_err vs_jwt_verify(struct vs_arena *a, const struct vs_jwt_keys *keys, co
 
 	memset(out, 0, sizeof(*out));
 	if (len > VS_JWT_MAX_TOKEN_LEN || !keys->key || keys->key_len == 0 ||
-	    !jwt_shape_ok(token, len))
+	    !jwt_shape_ok(token, len) || !header_ok(a, token, len))
 		return VS_UNAUTHORIZED;
 	const char *nul_terminated = vs_arena_strndup(a, token, len);
 	if (jwt_decode(&jwt, nul_terminated, keys->key, (int)keys->key_len) != 0)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "fixtures.h"
@@ -173,6 +174,27 @@ static void test_hs512_with_real_secret_is_rejected(void)
 	json_object_put(c);
 }
 
+/* libjwt reads "alg" ignoring case; only the exact HS256 may pass (issue 22, defect 6). A
+ * token not valid before some time, or naming a crit extension, is refused too. */
+static void test_lowercase_alg_nbf_and_crit_are_rejected(void)
+{
+	struct json_object *c = fresh_claims(), *h = NULL, *later = fresh_claims();
+	control_token_accepted();
+	json_object_deep_copy(tmpl_hdr, &h, NULL);
+	json_object_object_add(h, "alg", json_object_new_string("hs256"));
+	expect_rejected(jws_hmac(h, c, EVP_sha256(), key, keylen), "alg hs256 with the real secret");
+	json_object_object_add(h, "alg", json_object_new_string("HS256"));
+	struct json_object *crit = json_object_new_array();
+	json_object_array_add(crit, json_object_new_string("exp"));
+	json_object_object_add(h, "crit", crit);
+	expect_rejected(jws_hmac(h, c, EVP_sha256(), key, keylen), "a crit header");
+	json_object_object_add(later, "nbf", json_object_new_int64((int64_t)time(NULL) + 3600));
+	expect_rejected(sign_hs256(later), "nbf an hour from now");
+	json_object_put(h);
+	json_object_put(c);
+	json_object_put(later);
+}
+
 static void test_other_key_is_rejected(void)
 {
 	struct json_object *c = fresh_claims();
@@ -334,6 +356,7 @@ static int add_tokens_suite(void)
 		{ "forged HS256 token with all correct claims and the real secret IS accepted (control)", test_correct_forged_token_is_accepted },
 		{ "alg none token is 401 'Could not validate credentials'", test_alg_none_is_rejected },
 		{ "HS512/HS384 token signed with the real secret is 401", test_hs512_with_real_secret_is_rejected },
+		{ "alg hs256 (lower case), a crit header or a future nbf is 401", test_lowercase_alg_nbf_and_crit_are_rejected },
 		{ "HS256 token signed with another key is 401", test_other_key_is_rejected },
 		{ "HS256 token signed with an empty key is 401", test_empty_key_is_rejected },
 		{ "expired token is 401", test_expired_token_is_rejected },

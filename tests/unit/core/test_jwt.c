@@ -339,6 +339,61 @@ static void test_jwt_rejects_tampered_payload(void)
 	vs_arena_free(a);
 }
 
+/* A header as given, signed with the real key over the good payload plus extra claims. */
+static const char *signed_with(struct vs_arena *a, const char *header, const char *extra)
+{
+	const char *payload = good_payload(a);
+	if (extra) /* "...}" + ",extra}" */
+		payload = vs_arena_printf(a, "%.*s,%s}", (int)strlen(payload) - 1, payload, extra);
+	return hand_token(a, header, payload, EVP_sha256(), key, KEY_LEN);
+}
+
+static void test_jwt_accepts_only_the_exact_alg_hs256(void)
+{
+	struct vs_arena *a = vs_arena_new();
+	const char *names[] = { "hs256", "Hs256", "HS256 ", "HS384" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *header = vs_arena_printf(
+		    a, "{\"alg\":\"%s\",\"typ\":\"JWT\",\"kid\":\"%s\"}", names[i], keys.kid);
+		CU_ASSERT_EQUAL(verify(a, signed_with(a, header, NULL)), VS_UNAUTHORIZED);
+	}
+	const char *good = vs_arena_printf(a, "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"%s\"}",
+					   keys.kid);
+	CU_ASSERT_EQUAL(verify(a, signed_with(a, good, NULL)), VS_OK);
+	/* Two alg members (json-c would keep the last) and a non-JSON header. */
+	const char *twice = vs_arena_printf(
+	    a, "{\"alg\":\"none\",\"alg\":\"HS256\",\"kid\":\"%s\"}", keys.kid);
+	CU_ASSERT_EQUAL(verify(a, signed_with(a, twice, NULL)), VS_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(verify(a, signed_with(a, "not json", NULL)), VS_UNAUTHORIZED);
+	vs_arena_free(a);
+}
+
+static void test_jwt_rejects_crit_headers(void)
+{
+	/* RFC 7515 §4.1.11: extensions named in crit must be understood; we know none. */
+	struct vs_arena *a = vs_arena_new();
+	const char *header = vs_arena_printf(
+	    a, "{\"alg\":\"HS256\",\"kid\":\"%s\",\"crit\":[\"exp\"],\"exp\":1}", keys.kid);
+	CU_ASSERT_EQUAL(verify(a, signed_with(a, header, NULL)), VS_UNAUTHORIZED);
+	header = vs_arena_printf(a, "{\"alg\":\"HS256\",\"kid\":\"%s\",\"crit\":[]}", keys.kid);
+	CU_ASSERT_EQUAL(verify(a, signed_with(a, header, NULL)), VS_UNAUTHORIZED);
+	vs_arena_free(a);
+}
+
+static void test_jwt_holds_a_token_to_its_nbf(void)
+{
+	struct vs_arena *a = vs_arena_new();
+	const char *header =
+	    vs_arena_printf(a, "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"%s\"}", keys.kid);
+	const char *later = vs_arena_printf(a, "\"nbf\":%lld", (long long)(NOW + 600));
+	const char *now = vs_arena_printf(a, "\"nbf\":%lld", (long long)NOW);
+	CU_ASSERT_EQUAL(verify(a, signed_with(a, header, later)), VS_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(verify_at(a, signed_with(a, header, later), NOW + 600), VS_OK);
+	CU_ASSERT_EQUAL(verify(a, signed_with(a, header, now)), VS_OK);
+	CU_ASSERT_EQUAL(verify(a, signed_with(a, header, "\"nbf\":\"soon\"")), VS_UNAUTHORIZED);
+	vs_arena_free(a);
+}
+
 static void test_jwt_rejects_alg_none(void)
 {
 	struct vs_arena *a = vs_arena_new();
@@ -584,6 +639,9 @@ static void register_tests(void)
 	    UT_TEST(test_jwt_rejects_wrong_key),
 	    UT_TEST(test_jwt_rejects_tampered_payload),
 	    UT_TEST(test_jwt_rejects_alg_none),
+	    UT_TEST(test_jwt_accepts_only_the_exact_alg_hs256),
+	    UT_TEST(test_jwt_rejects_crit_headers),
+	    UT_TEST(test_jwt_holds_a_token_to_its_nbf),
 	    UT_TEST(test_jwt_rejects_hs512_signed_with_our_key),
 	    UT_TEST(test_jwt_rejects_missing_or_foreign_kid),
 	    UT_TEST(test_jwt_rejects_exp_as_string),
