@@ -7,6 +7,8 @@
 #define VS_MSG_METHOD_NOT_ALLOWED "Method Not Allowed"
 #define VS_MSG_QUERY_MALFORMED "The query string is malformed."
 #define VS_MSG_BODY_SHORT "Request body is shorter than its length."
+/* %s: the header's name. */
+#define VS_MSG_HEADER_REPEATED "The %s header must be sent once."
 #define VS_MSG_JSON_ONLY "Content-Type must be application/json, in UTF-8."
 #define VS_MSG_FORM_INVALID "Request body is not a valid form."
 #define VS_MSG_DB_UNAVAILABLE "The database is unavailable; retry shortly."

@@ -79,6 +79,16 @@ static void run_check(struct vs_worker *w, struct vs_request *req)
 	 * checks the key again, so "cannot tell now" defers to it and it answers 503. */
 	const char *mode = vs_req_param_env(req, "VS_CHECK_MODE");
 	bool prefilter = mode && strcmp(mode, "prefilter") == 0;
+	/* A repeated identity header is refused in the check's own terms (auth_request takes
+	 * only 2xx, 401 and 403; a 400 would reach the client as a 500). Before our API the
+	 * worker refuses it with a 400 that says why. */
+	if (vs_req_repeated_identity_header(req)) {
+		if (prefilter)
+			vs_res_empty(req, 204);
+		else
+			vs_fail(&req->error, VS_FORBIDDEN, NULL);
+		return;
+	}
 	if (req->route->handler(w, req) != VS_OK && req->error.code == VS_OK)
 		vs_fail(&req->error, VS_UNAUTHORIZED, NULL);
 	if (req->error.code == VS_UNAVAILABLE && prefilter) {
@@ -105,6 +115,12 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 	}
 	if (req->route->bare) { /* reads headers only: no query, no body */
 		run_check(w, req);
+		return;
+	}
+	const char *repeated = vs_req_repeated_identity_header(req);
+	if (repeated) {
+		vs_fail(&req->error, VS_BADREQ,
+			vs_arena_printf(req->arena, VS_MSG_HEADER_REPEATED, repeated));
 		return;
 	}
 	const char *qs = req->query_string ? req->query_string : "";

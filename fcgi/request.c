@@ -30,6 +30,46 @@ static bool same_name(const char *entry, const char *name, size_t len)
 	return memcmp(entry, name, len) == 0 && entry[len] == '=';
 }
 
+static const struct {
+	const char *param, *name;
+} identity_headers[] = {
+	{ "HTTP_X_TENANT_ID", "X-Tenant-ID" },
+	{ "HTTP_AUTHORIZATION", "Authorization" },
+	{ "HTTP_X_API_KEY", "X-API-Key" },
+	{ "HTTP_X_VS_REQUIRED_PERMISSION", "X-VS-Required-Permission" },
+};
+
+/* The header name of the parameter entry (NAME=value, len the name's), if it carries
+ * identity. */
+static const char *identity_header(const char *entry, size_t len)
+{
+	for (size_t i = 0; i < sizeof(identity_headers) / sizeof(identity_headers[0]); i++)
+		if (strlen(identity_headers[i].param) == len &&
+		    memcmp(entry, identity_headers[i].param, len) == 0)
+			return identity_headers[i].name;
+	return NULL;
+}
+
+/* The slow path, for a request with too many parameters to index. */
+static const char *scan_repeated(char **envp)
+{
+	for (char **e = envp; e && *e; e++) {
+		size_t len = (size_t)(strchrnul(*e, '=') - *e);
+		const char *name = identity_header(*e, len);
+		for (char **later = e + 1; name && *later; later++)
+			if (same_name(*later, *e, len))
+				return name;
+	}
+	return NULL;
+}
+
+const char *vs_req_repeated_identity_header(const struct vs_request *req)
+{
+	if (req->fcgi && req->params.overflow)
+		return scan_repeated(req->fcgi->envp);
+	return req->params.repeated;
+}
+
 void vs_req_index_params(struct vs_request *req)
 {
 	struct vs_params *ix = &req->params; /* zeroed by vs_request_init */
@@ -49,6 +89,8 @@ void vs_req_index_params(struct vs_request *req)
 		if (!ix->entry[i]) {
 			ix->entry[i] = *e;
 			ix->hash[i] = h;
+		} else if (!ix->repeated) {
+			ix->repeated = identity_header(*e, len);
 		}
 	}
 }

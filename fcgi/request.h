@@ -36,6 +36,7 @@ struct vs_params {
 	const char *entry[VS_PARAM_SLOTS]; /* "NAME=value" from the FastCGI envp */
 	uint32_t hash[VS_PARAM_SLOTS];
 	bool overflow; /* more than 3/4 of VS_PARAM_SLOTS parameters: scan instead */
+	const char *repeated; /* the first identity header sent more than once, or NULL */
 };
 
 struct vs_request {
@@ -84,6 +85,10 @@ void vs_req_index_params(struct vs_request *req);
 const char *vs_req_param_env(const struct vs_request *req, const char *name);
 /* A client header by its CGI name, e.g. "HTTP_X_TENANT_ID". */
 #define vs_req_header(req, cgi_name) vs_req_param_env((req), (cgi_name))
+/* A header that carries identity or tenant (X-Tenant-ID, Authorization, X-API-Key,
+ * X-VS-Required-Permission) sent more than once, by its name, or NULL. We read the first,
+ * a site behind auth_request may read another: such a request is refused. */
+const char *vs_req_repeated_identity_header(const struct vs_request *req);
 
 /* The path parameter {name}, or an empty string. */
 struct vs_str vs_req_path_param(const struct vs_request *req, const char *name);

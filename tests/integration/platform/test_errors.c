@@ -158,6 +158,48 @@ static void test_raw_control_characters_and_lone_surrogates_are_400(void)
 	free(slug);
 }
 
+/* We read the first of two X-Tenant-ID (Authorization, X-API-Key) headers; a site behind
+ * auth_request may read the other. Refused: 400 saying which, from the API (keyed requests
+ * too, which nginx checks first), and the check's 403 from /auth/check. */
+static void test_repeated_identity_headers_are_refused(void)
+{
+	char *bearer = xasprintf("Authorization: Bearer %s", fx.admin.access);
+	const char *t1 = "X-Tenant-ID: 00000000-0000-4000-8000-000000000001";
+	const char *t2 = "X-Tenant-ID: 00000000-0000-4000-8000-000000000002";
+	const char *two_tenants[] = { bearer, t1, t2, NULL };
+	const char *two_bearers[] = { bearer, bearer, NULL };
+	const char *two_keys[] = { "X-API-Key: vs_live_aaaaaaaa", "X-API-Key: vs_live_bbbbbbbb", NULL };
+	struct {
+		const char *path, *const *headers, *why;
+		int status;
+		const char *detail;
+	} cases[] = {
+		{ "/api/v1/users/me", two_tenants, "two X-Tenant-ID", 400,
+		  "The X-Tenant-ID header must be sent once." },
+		/* nginx refuses a repeated Authorization itself (a unique header there) */
+		{ "/api/v1/users/me", two_bearers, "two Authorization", 400, NULL },
+		{ "/api/v1/users/me", two_keys, "two X-API-Key (past nginx's key check)", 400,
+		  "The X-API-Key header must be sent once." },
+		{ "/api/v1/auth/check", two_tenants, "two X-Tenant-ID on the check", 403, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct resp *r = http_do("GET", cases[i].path, cases[i].headers, NULL, 0, 0);
+		chk_context("%s", cases[i].why);
+		if (cases[i].status == 400)
+			EXPECT_PROBLEM(r, 400, "bad-request", cases[i].detail);
+		else
+			EXPECT_STATUS(r, cases[i].status);
+		resp_free(r);
+	}
+	chk_context(NULL);
+	/* One of each is fine. */
+	const char *once[] = { bearer, NULL };
+	struct resp *r = http_do("GET", "/api/v1/users/me", once, NULL, 0, 0);
+	EXPECT_STATUS(r, 200);
+	resp_free(r);
+	free(bearer);
+}
+
 static void test_nesting_deeper_than_16_is_400(void)
 {
 	char *slug = fx_unique("deep");
@@ -371,6 +413,7 @@ static int add_errors_suite(void)
 		{ "invalid UTF-8 and \\u0000 in strings are 400", test_invalid_utf8_and_nul_are_400 },
 		{ "JSON nested deeper than 16 is 400", test_nesting_deeper_than_16_is_400 },
 		{ "a body that is not application/json (or none declared) is 415", test_wrong_content_type_is_415 },
+		{ "a repeated X-Tenant-ID, Authorization or X-API-Key is refused", test_repeated_identity_headers_are_refused },
 		{ "raw control characters and lone surrogate escapes in strings are 400", test_raw_control_characters_and_lone_surrogates_are_400 },
 		{ "application/json with charset=utf-8 (any case, quoted or not) is accepted", test_json_with_charset_is_accepted },
 		{ "wrong field types are 422 listing every field and create nothing", test_wrong_field_types_are_422_listing_each },
