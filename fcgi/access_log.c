@@ -3,6 +3,7 @@
 
 #include "core/log.h"
 #include "core/time.h"
+#include "core/utf8.h"
 #include "router.h"
 
 void vs_access_log(const struct vs_request *req)
@@ -12,8 +13,11 @@ void vs_access_log(const struct vs_request *req)
 	json_object_object_add(line, "msg", json_object_new_string("request"));
 	json_object_object_add(line, "method",
 			       json_object_new_string(req->method_name ? req->method_name : "-"));
-	json_object_object_add(line, "path",
-			       json_object_new_string_len(req->path.p, (int)req->path.len));
+	/* The path as decoded by nginx may hold any byte (a refused %ff): json-c would
+	 * write it raw and the line would not be JSON. */
+	size_t len;
+	const char *path = vs_utf8_scrub(req->arena, req->path.p, req->path.len, &len);
+	json_object_object_add(line, "path", json_object_new_string_len(path, (int)len));
 	json_object_object_add(line, "route",
 			       req->route ? json_object_new_string(req->route->pattern) : NULL);
 	json_object_object_add(line, "status", json_object_new_int(req->status));

@@ -7,6 +7,7 @@
 #include "auth/messages.h"
 #include "auth/usecases.h"
 #include "core/messages.h"
+#include "core/utf8.h"
 #include "messages.h"
 #include "problem.h"
 #include "router.h"
@@ -103,6 +104,12 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 	unsigned allowed;
 	const struct vs_route *routes = vs_routes(&nroutes);
 
+	/* nginx decodes the path: %ff arrives as the byte, which no route or database
+	 * column should see. */
+	if (!vs_utf8_valid(req->path.p, req->path.len)) {
+		vs_fail(&req->error, VS_BADREQ, VS_MSG_PATH_NOT_UTF8);
+		return;
+	}
 	req->route = vs_route_match(routes, nroutes, req, &allowed);
 	if (!req->route) {
 		if (allowed) {

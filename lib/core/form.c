@@ -1,10 +1,12 @@
 #include "core/form.h"
 
 #include "core/hex.h"
+#include "core/utf8.h"
 
 #include <string.h>
 
-/* Decodes into the arena; returns NULL on a bad escape or a decoded NUL. */
+/* Decodes into the arena; returns NULL on a bad escape, a decoded NUL or decoded bytes
+ * that are not UTF-8 (they would reach the database, and the logs, as they came). */
 static char *decode(struct vs_arena *a, const char *s, size_t len, size_t *out_len)
 {
 	char *out = vs_arena_alloc(a, len + 1);
@@ -28,7 +30,7 @@ static char *decode(struct vs_arena *a, const char *s, size_t len, size_t *out_l
 	}
 	out[j] = '\0';
 	*out_len = j;
-	return out;
+	return vs_utf8_valid(out, j) ? out : NULL;
 }
 
 bool vs_form_parse(struct vs_arena *a, const char *s, size_t len, struct vs_form *out)

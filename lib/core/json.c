@@ -3,6 +3,7 @@
 #include "core/form.h"
 #include "core/messages.h"
 #include "core/time.h"
+#include "core/utf8.h"
 
 #include <string.h>
 
@@ -114,41 +115,6 @@ static bool has_non_finite(struct json_object *o)
 	return false;
 }
 
-/* RFC 3629 UTF-8: json-c's own check lets overlong forms through, and PostgreSQL would
- * then refuse them deep inside a request. */
-static bool utf8_valid(const unsigned char *s, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		unsigned char c = s[i];
-		size_t n;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			n = 1, cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2, cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3, cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (len - i <= n)
-			return false;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n + 1;
-	}
-	return true;
-}
-
 static void put_json(void *p)
 {
 	json_object_put(p);
@@ -163,7 +129,9 @@ enum vs_err vs_json_parse(struct vs_arena *a, const char *buf, size_t len,
 	if (len > INT32_MAX)
 		return vs_fail(e, VS_TOOLARGE, VS_MSG_BODY_TOO_LARGE);
 
-	if (!utf8_valid((const unsigned char *)buf, len))
+	/* json-c's own check lets overlong forms through, and PostgreSQL would then refuse
+	 * them deep inside a request. */
+	if (!vs_utf8_valid(buf, len))
 		return vs_fail(e, VS_BADREQ, VS_MSG_BODY_NOT_UTF8);
 	struct json_tokener *tok = json_tokener_new_ex(VS_JSON_MAX_DEPTH);
 	if (!tok)

@@ -18,6 +18,8 @@
 #include "suites.h"
 #include "util.h"
 
+#include "core/utf8.h"
+
 #define LOGGED_REQUESTS 120
 
 /* A request sent with a request id of its own, and the access record it must leave. */
@@ -74,6 +76,45 @@ static struct sent *sent_with_id(struct sent *s, const char *rid)
 		if (strcmp(s[i].id, rid) == 0)
 			return &s[i];
 	return NULL;
+}
+
+/* A path or query that is not UTF-8 once decoded is 400 before any route or query sees
+ * it, and its access record is still JSON in UTF-8 (the byte nginx decoded from %ff once
+ * went into workers.log raw). */
+static void test_bytes_that_are_not_utf8_are_400_and_logged_as_utf8(void)
+{
+	char *token = xasprintf("Authorization: Bearer %s", fx.admin.access);
+	const char *hdrs[] = { token, "X-Request-Id: not-utf8-path-0001", NULL };
+	struct resp *r = http_do("GET", "/api/v1/users/%ff", hdrs, NULL, 0, 0);
+	EXPECT_PROBLEM(r, 400, "bad-request", "The request path is not valid UTF-8.");
+	resp_free(r);
+	const char *hdrs2[] = { token, NULL };
+	r = http_do("GET", "/api/v1/users?search=%ff%fe", hdrs2, NULL, 0, 0);
+	EXPECT_PROBLEM(r, 400, "bad-request", "The query string is malformed.");
+	resp_free(r);
+	r = http_do("GET", "/api/v1/users?search=%c3%a9", hdrs2, NULL, 0, 0); /* é is fine */
+	EXPECT_STATUS(r, 200);
+	resp_free(r);
+
+	char *path = xasprintf("%s/logs/workers.log", fx.cfg.state_dir);
+	size_t len = 0;
+	char *log = read_file(path, &len), *save = NULL;
+	EXPECT(log && vs_utf8_valid(log, len), "workers.log is not UTF-8");
+	bool found = false;
+	for (char *line = log ? strtok_r(log, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, "not-utf8-path-0001") || !strstr(line, "\"msg\":\"request\""))
+			continue;
+		struct json_object *o = jparse(line, strlen(line));
+		found = o && jstr(o, "path") &&
+			strcmp(jstr(o, "path"), "/api/v1/users/\xEF\xBF\xBD") == 0;
+		EXPECT(found, "the access record of /users/%%ff: %.300s", line);
+		json_object_put(o);
+	}
+	EXPECT(found || !log, "no access record of GET /api/v1/users/%%ff");
+	free(log);
+	free(path);
+	free(token);
 }
 
 static void test_worker_log_is_json_access_records(void)
@@ -258,6 +299,7 @@ static int add_logs_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "workers.log holds JSON access records (method, status, request_id, duration_ms)", test_worker_log_is_json_access_records },
+		{ "a path or query that is not UTF-8 is 400, and logged as UTF-8", test_bytes_that_are_not_utf8_are_400_and_logged_as_utf8 },
 		{ "no log file contains a password, an access/refresh token or a password hash", test_no_secret_in_any_log },
 		{ NULL, NULL },
 	};

@@ -10,6 +10,17 @@ static bool parse(struct vs_arena *a, const char *s, struct vs_form *f)
 	return vs_form_parse(a, s, strlen(s), f);
 }
 
+static void test_form_refuses_bytes_that_are_not_utf8(void)
+{
+	struct vs_arena *a = vs_arena_new();
+	struct vs_form f;
+	CU_ASSERT_FALSE(parse(a, "search=%ff%fe", &f));
+	CU_ASSERT_FALSE(parse(a, "%c0%af=1", &f)); /* an overlong '/' in a name */
+	CU_ASSERT_TRUE(parse(a, "search=%c3%a9", &f));
+	CU_ASSERT_STRING_EQUAL(ut_str(vs_form_get(&f, "search")), "\xc3\xa9");
+	vs_arena_free(a);
+}
+
 static void test_form_decodes_plus_and_percent_escapes(void)
 {
 	struct vs_arena *a = vs_arena_new();
@@ -125,6 +136,7 @@ static void register_tests(void)
 	    UT_TEST(test_form_rejects_encoded_nul),
 	    UT_TEST(test_form_counts_repeated_names),
 	    UT_TEST(test_form_uses_only_the_given_length),
+	    UT_TEST(test_form_refuses_bytes_that_are_not_utf8),
 	    UT_END,
 	};
 	ut_add_suite("core: form", NULL, NULL, tests);
