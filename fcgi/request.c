@@ -187,6 +187,22 @@ enum vs_err vs_req_query_str(struct vs_request *req, const char *name, size_t ma
 	return VS_OK;
 }
 
+/* An integer written the one way it is written: optional '-', then "0" or digits without
+ * a leading zero. strtoll alone also takes spaces, '+' and leading zeros ("%2b1", "01"),
+ * so that two spellings of one value could reach a cache or a signature. */
+static bool canonical_int(const char *v)
+{
+	if (*v == '-')
+		v++;
+	if (v[0] == '0')
+		return v[1] == '\0';
+	if (*v < '1' || *v > '9')
+		return false;
+	while (*v >= '0' && *v <= '9')
+		v++;
+	return *v == '\0';
+}
+
 enum vs_err vs_req_query_int(struct vs_request *req, const char *name, int64_t fallback,
 			     int64_t min, int64_t max, int64_t *out)
 {
@@ -198,7 +214,7 @@ enum vs_err vs_req_query_int(struct vs_request *req, const char *name, int64_t f
 	char *end;
 	errno = 0;
 	long long n = strtoll(v, &end, 10);
-	if (!*v || *end || errno || n < min || n > max)
+	if (!canonical_int(v) || *end || errno || n < min || n > max)
 		return vs_fail_field(&req->error, name,
 				     vs_arena_printf(req->arena,
 						     VS_MSG_QUERY_INT,

@@ -1,5 +1,6 @@
 #include "mail/domain.h"
 
+#include "core/email.h"
 #include "mail/messages.h"
 
 #include <stdbool.h>
@@ -105,61 +106,11 @@ static const char *text_check(const char *s, bool header)
 	return NULL;
 }
 
-static bool is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* RFC 5322 atext. */
-static bool is_atext(unsigned char c)
-{
-	return is_alnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
-}
-
-/* RFC 5322 dot-atom-text: atext runs joined by single dots. */
-static bool dot_atom(const char *s, size_t n)
-{
-	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '.' ? s[i - 1] == '.' : !is_atext((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-/* A host name: labels of letters, digits and inner hyphens, 1–63 each. */
-static bool host_name(const char *s, size_t n)
-{
-	size_t label = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '.') {
-			if (label == 0 || s[i - 1] == '-')
-				return false;
-			label = 0;
-		} else if (is_alnum(c) || (c == '-' && label > 0)) {
-			if (++label > 63)
-				return false;
-		} else {
-			return false;
-		}
-	}
-	return label > 0 && s[n - 1] != '-';
-}
-
 const char *vs_mail_email_check(const char *email)
 {
 	if (!email || !*email)
 		return VS_MSG_MAIL_REQUIRED;
-	size_t len = strlen(email);
-	const char *at = strchr(email, '@');
-	if (len > 254 || !at)
-		return VS_MSG_MAIL_ADDRESS;
-	size_t local = (size_t)(at - email), domain = len - local - 1;
-	if (local > 64 || domain > 253 || !dot_atom(email, local) || !host_name(at + 1, domain))
-		return VS_MSG_MAIL_ADDRESS;
-	return NULL;
+	return vs_email_valid(email, strlen(email)) ? NULL : VS_MSG_MAIL_ADDRESS;
 }
 
 const char *vs_mail_name_check(const char *name)
@@ -174,8 +125,8 @@ static bool message_id_ok(const char *s)
 	const char *at = strchr(s, '@');
 
 	return n >= 5 && n <= 250 && s[0] == '<' && s[n - 1] == '>' && at &&
-	       dot_atom(s + 1, (size_t)(at - s - 1)) &&
-	       dot_atom(at + 1, (size_t)(s + n - 1 - at - 1));
+	       vs_email_dot_atom(s + 1, (size_t)(at - s - 1)) &&
+	       vs_email_dot_atom(at + 1, (size_t)(s + n - 1 - at - 1));
 }
 
 /* ---- encodings ---- */

@@ -63,6 +63,20 @@ static void test_domain_email_rejects_spaces_and_controls(void)
 	CU_ASSERT_PTR_NOT_NULL(vs_user_email_check("us\0er@example.com", 17));
 }
 
+static void test_domain_email_follows_one_documented_rule(void)
+{
+	/* core/email.h: a dot-atom local part, a host name of LDH labels (issue 22, defect 8) */
+	CU_ASSERT_PTR_NOT_NULL(email("\xf0\x9f\x98\x80@e.x"));	 /* an emoji before the '@' */
+	CU_ASSERT_PTR_NOT_NULL(email("user@b\xc3\xbc" "cher.de"));	 /* a U-label: send the A-label */
+	CU_ASSERT_PTR_NULL(email("user@xn--bcher-kva.de"));	 /* its A-label */
+	CU_ASSERT_PTR_NOT_NULL(email(".user@example.com"));
+	CU_ASSERT_PTR_NOT_NULL(email("us..er@example.com"));
+	CU_ASSERT_PTR_NOT_NULL(email("user@-example.com"));
+	CU_ASSERT_PTR_NOT_NULL(email("user@example-.com"));
+	CU_ASSERT_PTR_NOT_NULL(email("user@exa_mple.com"));
+	CU_ASSERT_PTR_NULL(email("o'brien+x=y@mail.example.com"));
+}
+
 static void test_domain_email_rejects_too_long(void)
 {
 	char local[80], domain[300], addr[400];
@@ -71,14 +85,19 @@ static void test_domain_email_rejects_too_long(void)
 	CU_ASSERT_PTR_NULL(email(addr));
 	snprintf(addr, sizeof(addr), "%s@example.com", repeat(local, 'a', 65));
 	CU_ASSERT_PTR_NOT_NULL(email(addr));
-	/* 254 characters in all: fine; 255: too long. */
-	repeat(domain, 'd', 185);
+	/* 254 characters in all: fine; 255: too long. The domain's labels are 63 at most. */
+	char label[64];
+	repeat(label, 'd', 63);
+	snprintf(domain, sizeof(domain), "%s.%s.%.*s", label, label, 57, label);
 	snprintf(addr, sizeof(addr), "%s@%s.com", repeat(local, 'a', 64), domain);
 	CU_ASSERT_EQUAL_FATAL(strlen(addr), 254);
 	CU_ASSERT_PTR_NULL(email(addr));
-	repeat(domain, 'd', 186);
+	snprintf(domain, sizeof(domain), "%s.%s.%.*s", label, label, 58, label);
 	snprintf(addr, sizeof(addr), "%s@%s.com", repeat(local, 'a', 64), domain);
 	CU_ASSERT_EQUAL_FATAL(strlen(addr), 255);
+	CU_ASSERT_PTR_NOT_NULL(email(addr));
+	/* A label of 64: not a host name. */
+	snprintf(addr, sizeof(addr), "a@%s.com", repeat(domain, 'd', 64));
 	CU_ASSERT_PTR_NOT_NULL(email(addr));
 }
 
@@ -113,6 +132,7 @@ static void register_tests(void)
 	    UT_TEST(test_domain_email_rejects_domain_without_dot),
 	    UT_TEST(test_domain_email_rejects_spaces_and_controls),
 	    UT_TEST(test_domain_email_rejects_too_long),
+	    UT_TEST(test_domain_email_follows_one_documented_rule),
 	    UT_TEST(test_domain_email_normalise_lower_cases_ascii),
 	    UT_TEST(test_domain_password_length_bounds),
 	    UT_END,
