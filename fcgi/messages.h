@@ -7,6 +7,8 @@
 #define VS_MSG_METHOD_NOT_ALLOWED "Method Not Allowed"
 #define VS_MSG_QUERY_MALFORMED "The query string is malformed."
 #define VS_MSG_PATH_NOT_UTF8 "The request path is not valid UTF-8."
+#define VS_MSG_PATH_NOT_PLAIN                                                              \
+	"The request path must not have dot segments, empty segments or encoded slashes."
 #define VS_MSG_BODY_SHORT "Request body is shorter than its length."
 /* %s: the header's name. */
 #define VS_MSG_HEADER_REPEATED "The %s header must be sent once."

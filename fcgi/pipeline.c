@@ -110,6 +110,11 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 		vs_fail(&req->error, VS_BADREQ, VS_MSG_PATH_NOT_UTF8);
 		return;
 	}
+	/* Routed on nginx's normalised path, which must then be the path the client wrote. */
+	if (req->path_rewritten) {
+		vs_fail(&req->error, VS_BADREQ, VS_MSG_PATH_NOT_PLAIN);
+		return;
+	}
 	req->route = vs_route_match(routes, nroutes, req, &allowed);
 	if (!req->route) {
 		if (allowed) {

@@ -124,6 +124,44 @@ static enum vs_method parse_method(const char *m)
 	return 0;
 }
 
+/* Whether the client's path (REQUEST_URI up to the query, as sent) is one that nginx's
+ * normalisation leaves alone: no "." or ".." segment, plain or percent-encoded, no empty
+ * segment but a trailing one (merge_slashes), no encoded '/' or '\\'. Otherwise the path
+ * we route on (DOCUMENT_URI, normalised) is not the one the client wrote: .../%2e%2e
+ * would reach the route one level up. */
+static bool raw_path_is_plain(const char *uri)
+{
+	size_t len = strcspn(uri, "?");
+	if (len == 0 || uri[0] != '/')
+		return false;
+	for (size_t i = 1, start = 1; i <= len; i++) {
+		if (i < len && uri[i] != '/') {
+			if (uri[i] == '%' && len - i >= 3 &&
+			    (strncasecmp(uri + i, "%2f", 3) == 0 || strncasecmp(uri + i, "%5c", 3) == 0))
+				return false;
+			continue;
+		}
+		/* the segment uri[start..i): its length once each %2e is one '.' */
+		size_t dots = 0, other = 0;
+		for (size_t k = start; k < i; k++) {
+			if (uri[k] == '.') {
+				dots++;
+			} else if (i - k >= 3 && strncasecmp(uri + k, "%2e", 3) == 0) {
+				dots++;
+				k += 2;
+			} else {
+				other++;
+			}
+		}
+		if (other == 0 && (dots == 1 || dots == 2))
+			return false;
+		if (i == start && i < len) /* "//" */
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
 void vs_request_init(struct vs_request *req, FCGX_Request *fcgi, struct vs_arena *a)
 {
 	memset(req, 0, sizeof(*req));
@@ -142,6 +180,8 @@ void vs_request_init(struct vs_request *req, FCGX_Request *fcgi, struct vs_arena
 			uri = vs_arena_strndup(a, uri, strcspn(uri, "?"));
 	}
 	req->path = vs_str_c(uri ? uri : "/");
+	const char *raw = vs_req_param_env(req, "REQUEST_URI");
+	req->path_rewritten = raw && !raw_path_is_plain(raw);
 	req->query_string = vs_req_param_env(req, "QUERY_STRING");
 	req->content_type = vs_req_param_env(req, "CONTENT_TYPE");
 	const char *cl = vs_req_param_env(req, "CONTENT_LENGTH");

@@ -48,6 +48,7 @@ struct vs_request {
 	enum vs_method method;
 	const char *method_name;
 	struct vs_str path; /* decoded and normalised by nginx, without the query */
+	bool path_rewritten; /* the client's path had dot or empty segments, or an encoded '/' */
 	const char *query_string;
 	struct vs_form query;
 	const char *request_id;

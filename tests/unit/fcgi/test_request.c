@@ -60,6 +60,81 @@ static void test_params_index_finds_what_a_scan_finds(void)
 	vs_arena_free(a);
 }
 
+/* A request with the FastCGI parameters env (NULL-terminated), in a. */
+static void request_with(struct vs_request *req, FCGX_Request *fcgi, char **env, struct vs_arena *a)
+{
+	memset(fcgi, 0, sizeof(*fcgi));
+	fcgi->envp = env;
+	vs_request_init(req, fcgi, a);
+}
+
+static void test_request_names_a_repeated_identity_header(void)
+{
+	struct vs_arena *a = vs_arena_new();
+	FCGX_Request fcgi;
+	struct vs_request req;
+	char *twice[] = { "HTTP_X_TENANT_ID=a", "HTTP_ACCEPT=x", "HTTP_X_TENANT_ID=b", NULL };
+	request_with(&req, &fcgi, twice, a);
+	CU_ASSERT_STRING_EQUAL(ut_str(vs_req_repeated_identity_header(&req)), "X-Tenant-ID");
+	char *keys[] = { "HTTP_X_API_KEY=a", "HTTP_X_API_KEY=b", NULL };
+	request_with(&req, &fcgi, keys, a);
+	CU_ASSERT_STRING_EQUAL(ut_str(vs_req_repeated_identity_header(&req)), "X-API-Key");
+	/* Other headers may repeat; one of each identity header is fine. */
+	char *fine[] = { "HTTP_ACCEPT=x", "HTTP_ACCEPT=y", "HTTP_X_TENANT_ID=a",
+			 "HTTP_AUTHORIZATION=Bearer t", NULL };
+	request_with(&req, &fcgi, fine, a);
+	CU_ASSERT_PTR_NULL(vs_req_repeated_identity_header(&req));
+	vs_log_set_request(NULL);
+	vs_arena_free(a);
+}
+
+static void test_request_marks_paths_nginx_would_rewrite(void)
+{
+	static const char *const rewritten[] = {
+		"/api/v1/roles/x/permissions/%2e%2e", "/a/%2E%2E/b", "/a/../b", "/a/./b", "/a/.",
+		"/a//b", "/a/%2fb", "/a/%5Cb", "/a/.%2e?q=1", "relative",
+	};
+	static const char *const plain[] = {
+		"/", "/api/v1/users/me", "/api/v1/users/", "/a/b.c", "/a/..b", "/a/...",
+		"/a/%2e%2ex", "/a?x=/../", "/a?x=%2e%2e",
+	};
+	struct vs_arena *a = vs_arena_new();
+	FCGX_Request fcgi;
+	struct vs_request req;
+	for (size_t i = 0; i < sizeof(rewritten) / sizeof(rewritten[0]); i++) {
+		char *env[] = { vs_arena_printf(a, "REQUEST_URI=%s", rewritten[i]), NULL };
+		request_with(&req, &fcgi, env, a);
+		CU_ASSERT_TRUE(req.path_rewritten);
+	}
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		char *env[] = { vs_arena_printf(a, "REQUEST_URI=%s", plain[i]), NULL };
+		request_with(&req, &fcgi, env, a);
+		CU_ASSERT_FALSE(req.path_rewritten);
+	}
+	vs_log_set_request(NULL);
+	vs_arena_free(a);
+}
+
+static void test_request_query_ints_are_written_one_way(void)
+{
+	static const char *const bad[] = { "n=%2b1", "n=+1", "n=01", "n=%201", "n=1%20", "n=-01",
+					   "n=1e2", "n=0x10", "n=" };
+	struct vs_arena *a = vs_arena_new();
+	struct vs_request req;
+	int64_t n;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fake_request(&req, a, bad[i]);
+		CU_ASSERT_EQUAL(vs_req_query_int(&req, "n", 7, -100, 100, &n), VS_INVALID);
+	}
+	fake_request(&req, a, "n=-12");
+	CU_ASSERT_EQUAL(vs_req_query_int(&req, "n", 7, -100, 100, &n), VS_OK);
+	CU_ASSERT_EQUAL(n, -12);
+	fake_request(&req, a, "n=0");
+	CU_ASSERT_EQUAL(vs_req_query_int(&req, "n", 7, -100, 100, &n), VS_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	vs_arena_free(a);
+}
+
 static void test_request_init_without_fcgi_has_safe_defaults(void)
 {
 	struct vs_arena *a = vs_arena_new();
@@ -210,6 +285,9 @@ static void register_tests(void)
 	static const struct ut_test tests[] = {
 	    UT_TEST(test_request_init_without_fcgi_has_safe_defaults),
 	    UT_TEST(test_params_index_finds_what_a_scan_finds),
+	    UT_TEST(test_request_names_a_repeated_identity_header),
+	    UT_TEST(test_request_marks_paths_nginx_would_rewrite),
+	    UT_TEST(test_request_query_ints_are_written_one_way),
 	    UT_TEST(test_request_path_uuid_parses_and_names_bad_ids),
 	    UT_TEST(test_request_query_int_default_range_and_garbage),
 	    UT_TEST(test_request_query_str_refuses_repeats_and_long_values),
