@@ -9,8 +9,15 @@ void vs_render_problem(struct vs_request *req, int retry_after)
 	struct vs_error *e = &req->error;
 	int status = vs_err_status(e->code);
 	const char *detail = e->detail;
-	if (e->code == VS_INTERNAL || !detail)
-		detail = e->code == VS_INTERNAL ? VS_MSG_INTERNAL : vs_err_title(e->code);
+	if (e->code == VS_INTERNAL)
+		detail = VS_MSG_INTERNAL;
+	else if (!detail && e->code == VS_UNAVAILABLE)
+		/* The one thing that is ever unavailable here: a use case that lost the database
+		 * mid-request says nothing more, and the title ("Service Unavailable") tells the
+		 * client less than the documented detail. */
+		detail = VS_MSG_DB_UNAVAILABLE;
+	else if (!detail)
+		detail = vs_err_title(e->code);
 
 	struct json_object *p = json_object_new_object();
 	json_object_object_add(p, "type", json_object_new_string(vs_arena_printf(

@@ -240,6 +240,9 @@ static enum vs_err map_error(struct vs_pg *pg, const PGresult *r, const char *wh
 		disconnect(pg);
 		return VS_UNAVAILABLE;
 	}
+	/* Every statement the database refused, as vs_db_query_errors_total says: expected
+	 * ones (a duplicate, a serialization failure) too, which PostgreSQL's own log shows. */
+	pg->stats.query_errors++;
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	if (state) {
 		if (strcmp(state, "23505") == 0)
@@ -259,7 +262,6 @@ static enum vs_err map_error(struct vs_pg *pg, const PGresult *r, const char *wh
 		if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
 			return VS_UNAVAILABLE;
 	}
-	pg->stats.query_errors++;
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	vs_log(VS_LOG_ERROR, "could not run %s: %s (SQLSTATE %s)", what,
 	       msg ? msg : PQerrorMessage(pg->conn), state ? state : "none");

@@ -117,6 +117,25 @@ static void test_bytes_that_are_not_utf8_are_400_and_logged_as_utf8(void)
 	free(token);
 }
 
+/* `scripts/stack status` without VS_HTTPS_PORT names the port the stack was started on
+ * (the harness starts it on a random one), not the default 8443. */
+static void test_stack_status_names_the_port_it_was_started_on(void)
+{
+	char *cmd = xasprintf("env -u VS_HTTPS_PORT VS_STATE_DIR='%s' scripts/stack status 2>&1",
+			      fx.cfg.state_dir);
+	FILE *p = popen(cmd, "r");
+	char out[4096] = "";
+	size_t n = p ? fread(out, 1, sizeof(out) - 1, p) : 0;
+	out[n] = '\0';
+	if (p)
+		pclose(p);
+	char *url = xasprintf(", %s)", fx.cfg.url);
+	EXPECT(strstr(out, "nginx:      running (pid ") && strstr(out, url),
+	       "status names another address than %s: %s", fx.cfg.url, out);
+	free(url);
+	free(cmd);
+}
+
 static void test_worker_log_is_json_access_records(void)
 {
 	char *path = xasprintf("%s/logs/workers.log", fx.cfg.state_dir);
@@ -299,6 +318,7 @@ static int add_logs_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "workers.log holds JSON access records (method, status, request_id, duration_ms)", test_worker_log_is_json_access_records },
+		{ "scripts/stack status names the port the stack was started on", test_stack_status_names_the_port_it_was_started_on },
 		{ "a path or query that is not UTF-8 is 400, and logged as UTF-8", test_bytes_that_are_not_utf8_are_400_and_logged_as_utf8 },
 		{ "no log file contains a password, an access/refresh token or a password hash", test_no_secret_in_any_log },
 		{ NULL, NULL },

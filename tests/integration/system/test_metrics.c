@@ -8,12 +8,41 @@
 #include "check.h"
 #include "fixtures.h"
 #include "http.h"
+#include "json_get.h"
 #include "scrape.h"
 #include "suites.h"
 #include "util.h"
 
 /* Enough requests that nginx spreads them over every worker of the pool. */
 #define HEALTH_REQUESTS 40
+
+/* A statement the database refuses counts, an expected one too: a duplicate slug is a
+ * 409 for the client and an error in PostgreSQL's log (issue 22, defect 10). */
+static void test_metrics_count_statements_the_database_refused(void)
+{
+	char *slug = fx_unique("dup"), *name = fx_unique("Dup");
+	char *body = xasprintf("{\"name\":\"%s\",\"slug\":\"%s\"}", name, slug);
+	struct resp *first = req("POST", "/api/v1/tenants", fx.admin.access, NULL, body);
+	char *before = metrics_scrape(), *after = NULL;
+	struct resp *again = req("POST", "/api/v1/tenants", fx.admin.access, NULL, body);
+	EXPECT_STATUS(again, 409);
+	after = metrics_scrape();
+	if (before && after)
+		EXPECT(metrics_value(after, "vs_db_query_errors_total") -
+				   metrics_value(before, "vs_db_query_errors_total") >= 1,
+		       "vs_db_query_errors_total %g before, %g after a duplicate",
+		       metrics_value(before, "vs_db_query_errors_total"),
+		       metrics_value(after, "vs_db_query_errors_total"));
+	if (first && first->status == 201)
+		fx_delete_tenant(jstr(resp_json(first), "id"));
+	resp_free(first);
+	resp_free(again);
+	free(before);
+	free(after);
+	free(body);
+	free(name);
+	free(slug);
+}
 
 static void test_metrics_count_requests_across_workers(void)
 {
@@ -125,6 +154,7 @@ static int add_metrics_suite(void)
 {
 	static const struct it_test tests[] = {
 		{ "metrics count requests across workers", test_metrics_count_requests_across_workers },
+		{ "vs_db_query_errors_total counts a statement the database refused", test_metrics_count_statements_the_database_refused },
 		{ "metrics count auth checks and cache lookups",
 		  test_metrics_count_auth_checks_and_cache_lookups },
 		{ "metrics name no tenant, user or secret", test_metrics_name_no_tenant_user_or_secret },
