@@ -166,6 +166,7 @@ bool vs_config_load(struct vs_config *c, bool need_jwt, char *err, size_t errlen
 		      errlen) ||
 	    !vs_config_env_long("VS_STATEMENT_TIMEOUT_MS", 5000, 10, 600000, &c->statement_timeout_ms, err,
 		      errlen) ||
+	    !vs_config_env_long("VS_DB_TIMEOUT_MS", 0, 0, 600000, &c->db_timeout_ms, err, errlen) ||
 	    !vs_config_env_long("VS_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024, &max_body, err,
 		      errlen) ||
 	    !vs_config_env_long("VS_MAX_REQUESTS", 0, 0, 1L << 40, &c->max_requests, err, errlen) ||

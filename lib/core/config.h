@@ -30,6 +30,7 @@ struct vs_config {
 	char *jwt_issuer, *jwt_audience;
 	int64_t access_ttl, refresh_ttl; /* seconds */
 	long statement_timeout_ms;
+	long db_timeout_ms; /* the client's bound on any wait for the database; 0: derived */
 	size_t max_body_bytes;
 	long max_requests; /* 0 = no limit */
 	long key_cache_size, key_cache_ttl; /* verified API keys kept per worker, seconds */

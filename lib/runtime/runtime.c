@@ -44,6 +44,8 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 	}
 	const char *name = opt->runner ? "vs-worker" : opt->tool ? "vs-admin" : "vs-fcgi";
 	rt->pg = vs_pg_new(rt->cfg.database_url, name, rt->cfg.statement_timeout_ms);
+	if (rt->cfg.db_timeout_ms)
+		vs_pg_set_wait_limit(rt->pg, rt->cfg.db_timeout_ms);
 	if (opt->queue)
 		vs_pg_async_commit(rt->pg);
 	rt->owned = vs_arena_new();

@@ -178,7 +178,7 @@ worker_env() {
 	fi
 	local v
 	for v in VS_JWT_ISSUER VS_JWT_AUDIENCE VS_ACCESS_TOKEN_TTL VS_REFRESH_TOKEN_TTL \
-		VS_STATEMENT_TIMEOUT_MS VS_MAX_BODY_BYTES VS_MAX_REQUESTS VS_LOG_LEVEL \
+		VS_STATEMENT_TIMEOUT_MS VS_DB_TIMEOUT_MS VS_MAX_BODY_BYTES VS_MAX_REQUESTS VS_LOG_LEVEL \
 		VS_KEY_CACHE_SIZE VS_KEY_CACHE_TTL VS_LOG_CHECKS VS_CHECK_SCHEDULING \
 		ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 		if [[ -v $v ]]; then WORKER_ENV+=("$v=${!v}"); fi
@@ -211,7 +211,7 @@ reset_metrics() {
 # the obvious mistakes here, with a message naming the variable.
 check_worker_config() {
 	local v
-	for v in VS_ACCESS_TOKEN_TTL VS_REFRESH_TOKEN_TTL VS_STATEMENT_TIMEOUT_MS VS_MAX_BODY_BYTES \
+	for v in VS_ACCESS_TOKEN_TTL VS_REFRESH_TOKEN_TTL VS_STATEMENT_TIMEOUT_MS VS_DB_TIMEOUT_MS VS_MAX_BODY_BYTES \
 		VS_MAX_REQUESTS VS_KEY_CACHE_SIZE VS_KEY_CACHE_TTL; do
 		[[ -z ${!v:-} || ${!v} =~ ^[0-9]+$ ]] || die "$v='${!v}' must be a non-negative integer"
 	done

@@ -3,6 +3,8 @@
 #include "core/log.h"
 #include "core/time.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@ struct vs_pg {
 	const char *application_name; /* a static string */
 	bool async_commit;	      /* synchronous_commit = off (vs_pg_async_commit) */
 	long statement_timeout_ms;
+	long wait_limit_ms; /* the longest any wait on the server may take (vs_pg_set_wait_limit) */
 	PGconn *conn;
 	int64_t next_attempt_us, backoff_us;
 	const struct vs_pg_stmt *prepared[MAX_PREPARED];
@@ -42,7 +45,14 @@ struct vs_pg *vs_pg_new(const char *conninfo, const char *application_name,
 		abort();
 	pg->application_name = application_name;
 	pg->statement_timeout_ms = statement_timeout_ms;
+	/* Past the server's own statement_timeout, so that a live server answers first. */
+	pg->wait_limit_ms = statement_timeout_ms + 1000;
 	return pg;
+}
+
+void vs_pg_set_wait_limit(struct vs_pg *pg, long ms)
+{
+	pg->wait_limit_ms = ms;
 }
 
 static void disconnect(struct vs_pg *pg)
@@ -67,6 +77,101 @@ void vs_pg_free(struct vs_pg *pg)
 	free(pg);
 }
 
+/* ---- bounded waits: libpq's own calls wait for the server for ever, and a server that is
+ * stopped (SIGSTOP), partitioned away or overloaded would hold the request (and the
+ * worker) for as long; its statement_timeout cannot fire. So every wait for an answer is
+ * a poll with a deadline, and a server that misses it loses the connection: a cancel
+ * request would itself wait on the same server. The request gets a 503. ---- */
+
+static int64_t deadline_of(const struct vs_pg *pg)
+{
+	return vs_time_mono_us() + (int64_t)pg->wait_limit_ms * 1000;
+}
+
+/* Waits until conn's socket is ready for events; false when the deadline passed. */
+static bool wait_socket(PGconn *conn, short events, int64_t deadline_us)
+{
+	for (;;) {
+		int64_t left_ms = (deadline_us - vs_time_mono_us() + 999) / 1000;
+		if (left_ms <= 0)
+			return false;
+		struct pollfd p = { .fd = PQsocket(conn), .events = events };
+		int n = poll(&p, 1, left_ms > INT_MAX ? INT_MAX : (int)left_ms);
+		if (n != 0 && !(n < 0 && errno == EINTR))
+			return true; /* ready, or an error libpq will report */
+	}
+}
+
+/* The next result of what was sent, as PQgetResult, or NULL with *late set at the
+ * deadline. */
+static PGresult *next_result(struct vs_pg *pg, int64_t deadline_us, bool *late)
+{
+	while (PQisBusy(pg->conn)) {
+		if (!wait_socket(pg->conn, POLLIN, deadline_us)) {
+			*late = true;
+			return NULL;
+		}
+		if (!PQconsumeInput(pg->conn))
+			break; /* PQgetResult reports the broken connection */
+	}
+	return PQgetResult(pg->conn);
+}
+
+/* No new connection before a backoff that doubles from 50 ms to 2 s. */
+static void back_off(struct vs_pg *pg, int64_t now)
+{
+	pg->backoff_us = pg->backoff_us ? pg->backoff_us * 2 : BACKOFF_MIN_US;
+	if (pg->backoff_us > BACKOFF_MAX_US)
+		pg->backoff_us = BACKOFF_MAX_US;
+	pg->next_attempt_us = now + pg->backoff_us;
+}
+
+static void drop_late(struct vs_pg *pg, const char *what)
+{
+	vs_log(VS_LOG_WARN, "the database did not answer %s within %ld ms; dropping the connection",
+	       what, pg->wait_limit_ms);
+	PQfinish(pg->conn);
+	pg->conn = NULL;
+	pg->nprepared = 0;
+	/* As after a failed connect: the rest of this request (a write-behind flush, say)
+	 * and the next ones within the backoff answer at once instead of waiting again. */
+	back_off(pg, vs_time_mono_us());
+}
+
+/* The outcome of the command just sent (sent: whether sending worked), as PQexec gives
+ * it: the last result, or the first error. NULL when the server did not answer in time
+ * (the connection is then gone: map_error answers VS_UNAVAILABLE). */
+static PGresult *bounded_result(struct vs_pg *pg, bool sent, const char *what)
+{
+	if (!sent)
+		return NULL;
+	int64_t until = deadline_of(pg);
+	bool late = false;
+	PGresult *kept = NULL, *r;
+	while ((r = next_result(pg, until, &late)) != NULL) {
+		ExecStatusType st = PQresultStatus(kept);
+		if (kept && (st == PGRES_FATAL_ERROR || st == PGRES_NONFATAL_ERROR)) {
+			PQclear(r);
+			continue;
+		}
+		PQclear(kept);
+		kept = r;
+		if (PQstatus(pg->conn) != CONNECTION_OK)
+			break;
+	}
+	if (late) {
+		PQclear(kept);
+		drop_late(pg, what);
+		return NULL;
+	}
+	return kept;
+}
+
+static PGresult *bounded_exec(struct vs_pg *pg, const char *sql)
+{
+	return bounded_result(pg, PQsendQuery(pg->conn, sql), "a statement");
+}
+
 /* libpq prints server notices to stderr, which is our JSON log: log them as lines. */
 static void log_notice(void *arg, const char *message)
 {
@@ -89,25 +194,43 @@ static bool configure_session(struct vs_pg *pg)
 		 "SET plan_cache_mode = force_generic_plan; SET synchronous_commit = %s",
 		 pg->statement_timeout_ms, pg->statement_timeout_ms * 2, pg->application_name,
 		 pg->async_commit ? "off" : "on");
-	PGresult *r = PQexec(pg->conn, sql);
-	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PGresult *r = bounded_exec(pg, sql);
+	bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	for (size_t i = 0; ok && i < pg->nlisteners; i++) {
 		/* Channel names are our constants, not input. */
 		snprintf(sql, sizeof(sql), "LISTEN %s", pg->listeners[i].channel);
-		r = PQexec(pg->conn, sql);
-		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		r = bounded_exec(pg, sql);
+		ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
 		PQclear(r);
 	}
 	return ok;
+}
+
+/* PQconnectdb within the wait limit; NULL when the server did not answer in time. */
+static PGconn *connect_bounded(const struct vs_pg *pg)
+{
+	PGconn *conn = PQconnectStart(pg->conninfo);
+	if (!conn || PQstatus(conn) == CONNECTION_BAD)
+		return conn;
+	int64_t until = deadline_of(pg);
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		if (!wait_socket(conn, st == PGRES_POLLING_READING ? POLLIN : POLLOUT, until)) {
+			PQfinish(conn);
+			return NULL;
+		}
+		st = PQconnectPoll(conn);
+	}
+	return conn;
 }
 
 static void connect_now(struct vs_pg *pg)
 {
 	int64_t now = vs_time_mono_us();
 	disconnect(pg);
-	pg->conn = PQconnectdb(pg->conninfo);
-	if (PQstatus(pg->conn) == CONNECTION_OK && configure_session(pg)) {
+	pg->conn = connect_bounded(pg);
+	if (pg->conn && PQstatus(pg->conn) == CONNECTION_OK && configure_session(pg)) {
 		pg->stats.connects++;
 		/* What was cached may have changed while away. */
 		for (size_t i = 0; i < pg->nlisteners; i++)
@@ -119,15 +242,12 @@ static void connect_now(struct vs_pg *pg)
 	}
 	pg->stats.connect_failures++;
 	/* The message names host and user, never a password. */
-	const char *msg = pg->conn ? PQerrorMessage(pg->conn) : "out of memory";
+	const char *msg = pg->conn ? PQerrorMessage(pg->conn) : "no answer within the wait limit";
 	char oneline[256];
 	snprintf(oneline, sizeof(oneline), "%s", msg);
 	oneline[strcspn(oneline, "\n")] = '\0';
 	disconnect(pg);
-	pg->backoff_us = pg->backoff_us ? pg->backoff_us * 2 : BACKOFF_MIN_US;
-	if (pg->backoff_us > BACKOFF_MAX_US)
-		pg->backoff_us = BACKOFF_MAX_US;
-	pg->next_attempt_us = now + pg->backoff_us;
+	back_off(pg, now);
 	vs_log(VS_LOG_WARN, "could not connect to the database: %s", oneline);
 }
 
@@ -218,8 +338,7 @@ void vs_pg_request_done(struct vs_pg *pg)
 {
 	if (pg->conn && PQstatus(pg->conn) == CONNECTION_OK &&
 	    PQtransactionStatus(pg->conn) != PQTRANS_IDLE) {
-		PGresult *r = PQexec(pg->conn, "ROLLBACK");
-		PQclear(r);
+		PQclear(bounded_exec(pg, "ROLLBACK"));
 	}
 }
 
@@ -282,8 +401,10 @@ static enum vs_err prepare(struct vs_pg *pg, const struct vs_pg_stmt *stmt)
 		return VS_OK;
 	if (pg->nprepared == MAX_PREPARED)
 		abort(); /* a programming error: raise MAX_PREPARED */
-	PGresult *r = PQprepare(pg->conn, stmt->name, stmt->sql, stmt->nparams, NULL);
-	enum vs_err rc = PQresultStatus(r) == PGRES_COMMAND_OK ? VS_OK : map_error(pg, r, stmt->name);
+	PGresult *r = bounded_result(
+	    pg, PQsendPrepare(pg->conn, stmt->name, stmt->sql, stmt->nparams, NULL), stmt->name);
+	enum vs_err rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? VS_OK
+								     : map_error(pg, r, stmt->name);
 	PQclear(r);
 	if (rc == VS_OK)
 		pg->prepared[pg->nprepared++] = stmt;
@@ -307,10 +428,15 @@ struct pipelined {
 static bool drain_pipeline(struct vs_pg *pg, const struct pipelined *steps, int n,
 			   PGresult **failure, int *failed, PGresult **results)
 {
-	bool ok = true;
+	bool ok = true, late = false;
 	int index = 0;
+	int64_t until = deadline_of(pg);
 	for (;;) {
-		PGresult *r = PQgetResult(pg->conn);
+		PGresult *r = next_result(pg, until, &late);
+		if (late) {
+			drop_late(pg, steps[0].stmt->name);
+			return false;
+		}
 		if (!r) {
 			if (PQstatus(pg->conn) != CONNECTION_OK)
 				return false;
@@ -432,8 +558,11 @@ static enum vs_err execute(struct vs_pg *pg, const struct vs_pg_stmt *stmt,
 	enum vs_err rc = prepare(pg, stmt);
 	if (rc != VS_OK)
 		return rc;
-	PGresult *r = PQexecPrepared(pg->conn, stmt->name, stmt->nparams, params, lengths, formats, 0);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r = bounded_result(pg,
+				     PQsendQueryPrepared(pg->conn, stmt->name, stmt->nparams, params,
+							 lengths, formats, 0),
+				     stmt->name);
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		rc = map_error(pg, r, stmt->name);
 		PQclear(r);
@@ -557,8 +686,8 @@ enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql)
 {
 	if (!pg->conn)
 		return VS_UNAVAILABLE;
-	PGresult *r = PQexec(pg->conn, sql);
-	enum vs_err rc = PQresultStatus(r) == PGRES_COMMAND_OK ? VS_OK : map_error(pg, r, sql);
+	PGresult *r = bounded_exec(pg, sql);
+	enum vs_err rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? VS_OK : map_error(pg, r, sql);
 	PQclear(r);
 	return rc;
 }

@@ -48,6 +48,9 @@ typedef void (*vs_pg_notify_fn)(void *ctx, const char *payload);
 /* application_name: a constant ("vs-fcgi"), as pg_stat_activity shows the sessions. */
 struct vs_pg *vs_pg_new(const char *conninfo, const char *application_name,
 		       long statement_timeout_ms);
+/* The longest a wait for the server may take (default: the statement timeout plus a
+ * second); past it the connection is dropped and the call answers VS_UNAVAILABLE. */
+void vs_pg_set_wait_limit(struct vs_pg *pg, long ms);
 /* Commits on this connection do not wait for the WAL flush. Only for work that a crash
  * may undo safely: the job runner's queue calls (a lost claim leaves the job queued, a
  * lost outcome leaves it running until its lease is rescued and it runs again). */

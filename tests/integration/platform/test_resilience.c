@@ -88,6 +88,49 @@ static int fan_out(void)
 	return (int)(3 * w);
 }
 
+/* Every process of the stack's PostgreSQL (the postmaster and its children) gets sig. */
+static void signal_postgres(int sig)
+{
+	char *cmd = xasprintf("pm=$(head -n 1 '%s/pg/postmaster.pid') && "
+			      "pkill -%d -P \"$pm\"; kill -%d \"$pm\"",
+			      fx.cfg.state_dir, sig, sig);
+	EXPECT(system(cmd) == 0, "could not signal PostgreSQL: %s", cmd);
+	free(cmd);
+}
+
+/* A stopped server (SIGSTOP: its statement_timeout cannot fire) held each request for the
+ * whole freeze (issue 22, defect 1). Every wait for the database is bounded by
+ * VS_DB_TIMEOUT_MS (the harness sets 4000): the request is a 503 within that bound, and
+ * the workers recover by themselves once the server runs again. */
+static void test_frozen_database_gives_503_within_the_bound(void)
+{
+	const double bound = 4.0, slack = 1.0;
+	signal_postgres(SIGSTOP);
+	double t0 = now_mono();
+	struct resp *r = req("GET", "/api/v1/users/me", fx.admin.access, NULL, NULL);
+	double took = now_mono() - t0;
+	EXPECT_PROBLEM(r, 503, "service-unavailable", "The database is unavailable; retry shortly.");
+	EXPECT(r && resp_header(r, "Retry-After"), "a 503 without Retry-After");
+	EXPECT(took <= bound + slack, "the 503 took %.2f s, the bound is %.1f s", took, bound);
+	resp_free(r);
+	sleep_ms(1000);
+	signal_postgres(SIGCONT);
+
+	double deadline = now_mono() + 20.0;
+	int good = 0;
+	while (now_mono() < deadline && good < fan_out()) {
+		r = req("GET", "/api/v1/users/me", fx.admin.access, NULL, NULL);
+		good = r->status == 200 ? good + 1 : 0;
+		if (r->status != 200 && r->status != 503)
+			EXPECT_STATUS(r, 200);
+		resp_free(r);
+		if (good == 0)
+			sleep_ms(250);
+	}
+	EXPECT(good >= fan_out(), "after SIGCONT, %d consecutive 200s should come within 20 s "
+				  "(got a run of %d)", fan_out(), good);
+}
+
 static void test_database_outage_gives_503_and_recovers(void)
 {
 	pid_t *before = NULL, *after = NULL;
@@ -162,6 +205,7 @@ static int add_resilience_suite(void)
 	static const struct it_test tests[] = {
 		{ "a worker killed with SIGKILL is replaced within 5 s; 20 requests then succeed", test_killed_worker_is_replaced },
 		{ "a worker sent SIGUSR1 (multiwatch's stop) exits and is replaced within 5 s; 20 requests then succeed", test_stopped_worker_exits_and_is_replaced },
+		{ "a frozen database (SIGSTOP) gives a 503 within VS_DB_TIMEOUT_MS, then recovery", test_frozen_database_gives_503_within_the_bound },
 		{ "database down: ready/authenticated/login are 503 + Retry-After, health 200, no worker dies; back to 200 after db-start", test_database_outage_gives_503_and_recovers },
 		{ NULL, NULL },
 	};
