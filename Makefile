@@ -48,7 +48,7 @@ INTEG_OBJ := $(INTEG_SRC:%.c=$(BUILD)/obj/%.o)
 PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin $(BUILD)/vs-worker $(BUILD)/bench/noop-fcgi
 TESTS := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests
 
-.PHONY: all asan test test-unit test-integration run stop bench format clean
+.PHONY: all asan fuzzers fuzz test test-unit test-integration run stop bench format clean
 all: $(PROGRAMS) $(TESTS) $(OPENAPI_DOC)
 
 # Made afresh: `ar rcs` into an old archive would keep the objects of removed files.
@@ -109,8 +109,28 @@ $(BUILD)/obj/%.o: %.c
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 all
 
-# The README's test command: unit and integration tests, plain and sanitized.
-test: all asan
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) over lib/core, built with clang: the fuzzer's
+# own sanitizers, so not from the gcc-built libvs.a.
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -g -O1 -std=c17 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Ilib \
+	-I/usr/include/json-c
+FUZZ_LIBS := -ljson-c -ljwt -lssl -lcrypto -largon2 -lz -pthread
+FUZZ_LIB_SRC := $(sort $(wildcard lib/core/*.c))
+FUZZERS := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(wildcard lib/core/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
+
+fuzzers: $(FUZZERS)
+
+# Each harness for FUZZ_SECONDS (default 60), from its committed corpus.
+fuzz: fuzzers
+	scripts/fuzz $(or $(FUZZ_SECONDS),60)
+
+# The README's test command: unit and integration tests, plain and sanitized, and a short
+# run of every fuzzer over its committed inputs.
+test: all asan fuzzers
 	scripts/run-tests
 
 run:
