@@ -230,6 +230,29 @@ static void test_paths_nginx_would_rewrite_are_400(void)
 	free(bearer);
 }
 
+/* A text request line naming HTTP/2.0 on an HTTP/1.1 connection got nginx's HTML 505;
+ * it is problem+json like every error (issue 22, defect 10). libcurl cannot send such a
+ * line, openssl s_client can. */
+static void test_http2_as_text_is_a_505_problem(void)
+{
+	const char *port = strrchr(fx.cfg.url, ':');
+	char *cmd = xasprintf("printf 'GET /api/v1/health HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n' | "
+			      "timeout 10 openssl s_client -quiet -connect 127.0.0.1%s "
+			      "-alpn http/1.1 2>/dev/null",
+			      port ? port : ":0");
+	FILE *p = popen(cmd, "r");
+	char out[4096] = "";
+	size_t n = p ? fread(out, 1, sizeof(out) - 1, p) : 0;
+	out[n] = '\0';
+	if (p)
+		pclose(p);
+	EXPECT(strncmp(out, "HTTP/1.1 505", 12) == 0 &&
+		       strstr(out, "Content-Type: application/problem+json") &&
+		       strstr(out, "urn:virtualstack:problem:http-version-not-supported"),
+	       "HTTP/2.0 as text: %.400s", out);
+	free(cmd);
+}
+
 /* What nginx answers itself says how to cache it too: its problem pages never, the
  * documentation pages after revalidation (issue 22, defect 10). */
 static void test_nginx_responses_carry_cache_control(void)
@@ -474,6 +497,7 @@ static int add_errors_suite(void)
 		{ "invalid UTF-8 and \\u0000 in strings are 400", test_invalid_utf8_and_nul_are_400 },
 		{ "JSON nested deeper than 16 is 400", test_nesting_deeper_than_16_is_400 },
 		{ "a body that is not application/json (or none declared) is 415", test_wrong_content_type_is_415 },
+		{ "an HTTP/2.0 request line sent as text is a 505 problem+json", test_http2_as_text_is_a_505_problem },
 		{ "nginx's own problem pages and the docs carry Cache-Control", test_nginx_responses_carry_cache_control },
 		{ "a path nginx would rewrite (dot or empty segments, encoded slashes) is 400", test_paths_nginx_would_rewrite_are_400 },
 		{ "a repeated X-Tenant-ID, Authorization or X-API-Key is refused", test_repeated_identity_headers_are_refused },
