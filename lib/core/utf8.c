@@ -3,39 +3,42 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The length of the valid sequence at s[i] (1 to 4), or 0. */
-static size_t sequence_at(const unsigned char *s, size_t len, size_t i)
+size_t vs_utf8_next(const void *p, size_t n, uint32_t *cp)
 {
-	unsigned char c = s[i];
-	size_t n;
-	uint32_t cp;
-	if (c < 0x80)
+	const unsigned char *s = p;
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
 		return 1;
+	}
 	if (c >= 0xC2 && c <= 0xDF)
-		n = 1, cp = c & 0x1F;
+		len = 2, v = c & 0x1Fu, min = 0x80;
 	else if (c >= 0xE0 && c <= 0xEF)
-		n = 2, cp = c & 0x0F;
+		len = 3, v = c & 0x0Fu, min = 0x800;
 	else if (c >= 0xF0 && c <= 0xF4)
-		n = 3, cp = c & 0x07;
+		len = 4, v = c & 0x07u, min = 0x10000;
 	else
 		return 0;
-	if (len - i <= n)
+	if (n < len)
 		return 0;
-	for (size_t k = 1; k <= n; k++) {
-		if ((s[i + k] & 0xC0) != 0x80)
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xC0) != 0x80)
 			return 0;
-		cp = cp << 6 | (s[i + k] & 0x3F);
+		v = v << 6 | (s[k] & 0x3Fu);
 	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 		return 0;
-	return n + 1;
+	*cp = v;
+	return len;
 }
 
 bool vs_utf8_valid(const void *s, size_t len)
 {
+	uint32_t cp;
 	for (size_t i = 0, n; i < len; i += n)
-		if ((n = sequence_at(s, len, i)) == 0)
+		if ((n = vs_utf8_next((const char *)s + i, len - i, &cp)) == 0)
 			return false;
 	return true;
 }
@@ -44,8 +47,9 @@ const char *vs_utf8_scrub(struct vs_arena *a, const char *s, size_t len, size_t 
 {
 	static const char replacement[] = "\xEF\xBF\xBD";
 	char *out = vs_arena_alloc(a, 3 * len + 1), *o = out;
+	uint32_t cp;
 	for (size_t i = 0, n; i < len; i += n) {
-		n = sequence_at((const unsigned char *)s, len, i);
+		n = vs_utf8_next(s + i, len - i, &cp);
 		if (n == 0) {
 			memcpy(o, replacement, 3);
 			o += 3;

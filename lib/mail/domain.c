@@ -1,6 +1,7 @@
 #include "mail/domain.h"
 
 #include "core/email.h"
+#include "core/utf8.h"
 #include "mail/messages.h"
 
 #include <stdbool.h>
@@ -49,40 +50,6 @@ static void buf_puts(struct buf *b, const char *s)
 
 /* ---- characters ---- */
 
-/* The length of the well-formed UTF-8 sequence at s (n bytes left) and its code point;
- * 0 for an overlong form, a surrogate, a value above U+10FFFF or a cut sequence. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t v, min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, v = c & 0x1fu, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3, v = c & 0x0fu, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, v = c & 0x07u, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3fu);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /* C0 (tab too), DEL, C1 (NEL among them) and the Unicode line and paragraph separators:
  * nothing a header may carry, since some reader would take it as a line end. */
 static bool is_control(uint32_t cp)
@@ -98,7 +65,7 @@ static const char *text_check(const char *s, bool header)
 	uint32_t cp;
 
 	for (size_t i = 0, l; i < n; i += l) {
-		if (!(l = utf8_next(p + i, n - i, &cp)))
+		if (!(l = vs_utf8_next(p + i, n - i, &cp)))
 			return VS_MSG_MAIL_NOT_UTF8;
 		if (header && is_control(cp))
 			return VS_MSG_MAIL_CONTROL;
@@ -261,7 +228,7 @@ static void hdr_encoded(struct hdr *h, const char *s)
 		size_t b64 = (HEADER_LINE - h->col - 1 - EW_OVERHEAD) / 4 * 4;
 		size_t max = (b64 < EW_MAX_B64 ? b64 : EW_MAX_B64) / 4 * 3, take = 0, l;
 		uint32_t cp;
-		while (i + take < n && (l = utf8_next(p + i + take, n - i - take, &cp)) &&
+		while (i + take < n && (l = vs_utf8_next(p + i + take, n - i - take, &cp)) &&
 		       take + l <= max)
 			take += l;
 		/* Split after a space where there is one: some readers (Python's email in
