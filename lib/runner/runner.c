@@ -440,6 +440,15 @@ static struct timespec realtime_in(int64_t delay_ms)
 	return ts;
 }
 
+/* Under the lock: whether an outcome waits for the coordinator. */
+static bool any_done(const struct runner *r)
+{
+	for (int i = 0; i < r->nslots; i++)
+		if (r->slots[i].state == SLOT_DONE)
+			return true;
+	return false;
+}
+
 static void wait_until(struct runner *r, int64_t at_mono_ms)
 {
 	int64_t delay = at_mono_ms - mono_ms();
@@ -447,10 +456,7 @@ static void wait_until(struct runner *r, int64_t at_mono_ms)
 		return;
 	struct timespec ts = realtime_in(delay);
 	pthread_mutex_lock(&r->lock);
-	bool done = false;
-	for (int i = 0; i < r->nslots && !done; i++)
-		done = r->slots[i].state == SLOT_DONE;
-	if (!r->woken && !done)
+	if (!r->woken && !any_done(r))
 		pthread_cond_timedwait(&r->coordinator, &r->lock, &ts);
 	pthread_mutex_unlock(&r->lock);
 }
@@ -473,10 +479,7 @@ static bool short_run_pending(const struct runner *r, int64_t now_us)
  * turn per batch; a job that has run longer than that is not waited for. */
 static void gather(struct runner *r)
 {
-	bool done = false;
-	for (int i = 0; i < r->nslots && !done; i++)
-		done = r->slots[i].state == SLOT_DONE;
-	if (!done)
+	if (!any_done(r))
 		return;
 	struct timespec until = realtime_in(GATHER_MS);
 	r->gathering = true;

@@ -130,9 +130,7 @@ static void drop_late(struct vs_pg *pg, const char *what)
 {
 	vs_log(VS_LOG_WARN, "the database did not answer %s within %ld ms; dropping the connection",
 	       what, pg->wait_limit_ms);
-	PQfinish(pg->conn);
-	pg->conn = NULL;
-	pg->nprepared = 0;
+	disconnect(pg);
 	/* As after a failed connect: the rest of this request (a write-behind flush, say)
 	 * and the next ones within the backoff answer at once instead of waiting again. */
 	back_off(pg, vs_time_mono_us());
