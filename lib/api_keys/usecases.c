@@ -5,6 +5,7 @@
 
 #include "api_keys/messages.h"
 #include "auth/messages.h"
+#include "limits/messages.h"
 #include "core/crypto.h"
 #include "core/time.h"
 #include "roles/messages.h"
@@ -41,6 +42,8 @@ static enum vs_err key_error(struct vs_error *e, enum vs_err rc)
 {
 	if (rc == VS_NOTFOUND)
 		return vs_fail(e, VS_NOTFOUND, VS_MSG_KEY_NOT_FOUND);
+	if (rc == VS_QUOTA)
+		return vs_fail(e, VS_QUOTA, VS_MSG_LIMIT_API_KEYS);
 	return vs_fail(e, rc, NULL);
 }
 

@@ -35,6 +35,7 @@ struct vs_app {
 	struct vs_job_repo *jobs;
 	struct vs_job_queue *job_queue;
 	struct vs_invitation_repo *invitations;
+	struct vs_limit_repo *limits;
 };
 
 /* A transaction of the use case's own. Inside a request session it nests in the

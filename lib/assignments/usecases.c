@@ -4,6 +4,7 @@
 
 #include "assignments/messages.h"
 #include "auth/messages.h"
+#include "limits/messages.h"
 #include "roles/messages.h"
 #include "roles/usecases.h"
 #include "users/messages.h"
@@ -63,6 +64,8 @@ enum vs_err vs_assignments_set_holders(struct vs_app *app, struct vs_arena *a,
 			app->assignments->ops->set_holders(app->assignments, id, tenant, users, n));
 	if (rc == VS_NOTFOUND)
 		return vs_fail(e, VS_NOTFOUND, VS_MSG_USER_NOT_FOUND);
+	if (rc == VS_QUOTA)
+		return vs_fail(e, VS_QUOTA, VS_MSG_LIMIT_MEMBERS);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }
 
@@ -87,6 +90,8 @@ enum vs_err vs_assignments_grant(struct vs_app *app, struct vs_arena *a,
 	rc = app->assignments->ops->grant(app->assignments, tenant, user, role);
 	if (rc == VS_NOTFOUND)
 		return vs_fail(e, VS_NOTFOUND, VS_MSG_ROLE_NOT_FOUND);
+	if (rc == VS_QUOTA)
+		return vs_fail(e, VS_QUOTA, VS_MSG_LIMIT_MEMBERS);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }
 

@@ -1,9 +1,10 @@
 /* vs-admin: what keystone-manage is to Keystone. Migrations, the first superuser, tenants,
- * benchmark keys. Configuration from the environment, like the worker; everything goes
+ * limits, benchmark keys. Configuration from the environment, like the worker; everything goes
  * through the runtime and the use cases, as a request would. */
 #include "api_keys/usecases.h"
 #include "app/db.h"
 #include "core/log.h"
+#include "limits/usecases.h"
 #include "runtime/runtime.h"
 #include "schema_version.h"
 #include "tenants/usecases.h"
@@ -23,6 +24,9 @@ static void usage(FILE *to)
 	      "       vs-admin create-tenant --name NAME --slug SLUG [--description TEXT]\n"
 	      "       vs-admin create-api-keys --email EMAIL --count N --out FILE [--scopes a,b]\n"
 	      "                                (benchmarks)\n"
+	      "       vs-admin limits            (each limit: default, then per tenant or user)\n"
+	      "       vs-admin limits set KIND MAX [--tenant ID | --email EMAIL]\n"
+	      "       vs-admin limits reset KIND (--tenant ID | --email EMAIL)\n"
 	      "environment: VS_DATABASE_URL (required), VS_SQL_DIR (sql), VS_APP_ROLE (vs_app),\n"
 	      "             VS_ADMIN_PASSWORD (create-superuser without --password-stdin)\n",
 	      to);
@@ -136,6 +140,14 @@ out:
 	return status;
 }
 
+/* Operator scope: the owner's tool works across tenants (row-level
+ * security). */
+static enum vs_err begin_operator(struct vs_runtime *rt)
+{
+	struct vs_scope operator = { .operator = true };
+	return rt->app.tx->ops->begin(rt->app.tx, &operator);
+}
+
 static int cmd_create_tenant(const char *name, const char *slug, const char *description)
 {
 	const char *msg;
@@ -161,10 +173,7 @@ static int cmd_create_tenant(const char *name, const char *slug, const char *des
 	};
 	struct vs_tenant t;
 	struct vs_error e = { 0 };
-	/* Tenant rows are under row-level security: the owner's tool works across tenants
-	 * in operator scope. */
-	struct vs_scope operator = { .operator = true };
-	enum vs_err rc = rt.app.tx->ops->begin(rt.app.tx, &operator);
+	enum vs_err rc = begin_operator(&rt);
 	if (rc == VS_OK)
 		rc = vs_app_end(&rt.app, vs_tenants_create(&rt.app, a, &system, &in, &t, &e));
 	if (rc == VS_OK) {
@@ -223,6 +232,64 @@ static int cmd_create_api_keys(const char *email, long count, const char *scopes
 	return rc == VS_OK ? 0 : 1;
 }
 
+static void print_limits(const struct vs_limit *items, size_t n)
+{
+	printf("%-20s %-36s %10s %10s\n", "KIND", "SCOPE", "MAX", "USED");
+	for (size_t i = 0; i < n; i++) {
+		char scope[VS_UUID_STRLEN + 1] = "(default)";
+		char used[24] = "-";
+		if (items[i].scoped) {
+			vs_uuid_format(&items[i].scope, scope);
+			snprintf(used, sizeof(used), "%lld", (long long)items[i].used);
+		}
+		printf("%-20s %-36s %10lld %10s\n", items[i].kind, scope, (long long)items[i].max,
+		       used);
+	}
+}
+
+/* vs-admin limits [set KIND MAX | reset KIND] [--tenant ID | --email EMAIL] */
+static int cmd_limits(int nargs, char **args, const char *tenant, const char *email)
+{
+	const char *verb = nargs > 0 ? args[0] : "list";
+	bool list = strcmp(verb, "list") == 0, set = strcmp(verb, "set") == 0,
+	     reset = strcmp(verb, "reset") == 0;
+	char *end = NULL;
+	long long max = set && nargs == 3 ? strtoll(args[2], &end, 10) : 0;
+	vs_uuid tenant_id;
+	if ((!list && !set && !reset) || (list && nargs > 1) || (set && (nargs != 3 || !end || *end)) ||
+	    (reset && nargs != 2) || (tenant && email)) {
+		usage(stderr);
+		return 2;
+	}
+	if (tenant && !vs_uuid_parse(tenant, strlen(tenant), &tenant_id)) {
+		fprintf(stderr, "vs-admin: --tenant must be a tenant's id (a UUID)\n");
+		return 2;
+	}
+	struct vs_limit_target target = { tenant ? &tenant_id : NULL, email };
+	struct vs_runtime rt;
+	if (!admin_open(&rt))
+		return 1;
+	struct vs_arena *a = vs_arena_new();
+	struct vs_error e = { 0 };
+	struct vs_limit *items = NULL;
+	size_t n = 0;
+	enum vs_err rc = begin_operator(&rt);
+	if (rc == VS_OK && set)
+		rc = vs_limits_set(&rt.app, a, args[1], &target, max, &e);
+	else if (rc == VS_OK && reset)
+		rc = vs_limits_reset(&rt.app, a, args[1], &target, &e);
+	if (rc == VS_OK)
+		rc = vs_limits_list(&rt.app, a, &items, &n, &e);
+	rc = vs_app_end(&rt.app, rc);
+	if (rc == VS_OK)
+		print_limits(items, n);
+	else
+		report(list ? "read the limits" : "change the limit", &e, rc);
+	vs_arena_free(a);
+	vs_runtime_close(&rt);
+	return rc == VS_OK ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -231,7 +298,7 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	const char *email = NULL, *name = NULL, *slug = NULL, *description = NULL, *out = NULL;
-	const char *scopes = NULL;
+	const char *scopes = NULL, *tenant = NULL;
 	long count = 0;
 	bool password_stdin = false;
 	static const struct option options[] = {
@@ -243,6 +310,7 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "scopes", required_argument, NULL, 'S' },
+		{ "tenant", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -257,6 +325,7 @@ int main(int argc, char **argv)
 		case 'c': count = atol(optarg); break;
 		case 'o': out = optarg; break;
 		case 'S': scopes = optarg; break;
+		case 't': tenant = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -273,6 +342,8 @@ int main(int argc, char **argv)
 		return cmd_create_tenant(name, slug, description);
 	if (strcmp(cmd, "create-api-keys") == 0)
 		return cmd_create_api_keys(email, count, scopes, out);
+	if (strcmp(cmd, "limits") == 0)
+		return cmd_limits(argc - optind, argv + optind, tenant, email);
 	fprintf(stderr, "vs-admin: unknown command %s\n", cmd);
 	usage(stderr);
 	return 2;

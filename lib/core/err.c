@@ -38,20 +38,23 @@ const char *vs_err_title(enum vs_err code)
 	return "Internal Server Error";
 }
 
+/* A table, not a switch: two errors may share a status (the first one's title wins). */
 const char *vs_http_reason(int status)
 {
-	switch (status) {
-#define XX(name, code, slug, title)                                                        \
-	case code:                                                                         \
-		return title;
+	static const struct {
+		int status;
+		const char *title;
+	} reasons[] = {
+#define XX(name, code, slug, title) { code, title },
 		VS_ERR_MAP(XX)
 #undef XX
-#define XX(code, text)                                                                     \
-	case code:                                                                         \
-		return text;
+#define XX(code, text) { code, text },
 		VS_HTTP_SUCCESS_MAP(XX)
 #undef XX
-	}
+	};
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].status == status)
+			return reasons[i].title;
 	return "Internal Server Error";
 }
 

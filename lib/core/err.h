@@ -14,6 +14,7 @@
 	XX(NOTFOUND, 404, "not-found", "Not Found")                                        \
 	XX(METHOD, 405, "method-not-allowed", "Method Not Allowed")                        \
 	XX(CONFLICT, 409, "conflict", "Conflict")                                          \
+	XX(QUOTA, 409, "quota-exceeded", "Conflict")                                       \
 	XX(TOOLARGE, 413, "payload-too-large", "Payload Too Large")                        \
 	XX(MEDIATYPE, 415, "unsupported-media-type", "Unsupported Media Type")             \
 	XX(INVALID, 422, "validation-error", "Unprocessable Content")                      \

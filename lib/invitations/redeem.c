@@ -5,6 +5,7 @@
 
 #include "assignments/port.h"
 #include "auth/messages.h"
+#include "limits/messages.h"
 #include "core/password.h"
 #include "invitations/internal.h"
 #include "invitations/messages.h"
@@ -94,7 +95,7 @@ enum vs_err vs_invitations_accept(struct vs_app *app, struct vs_arena *a,
 	if (rc == VS_OK &&
 	    (rc = app->assignments->ops->grant(app->assignments, &inv.tenant_id, &u.id,
 					       &inv.role_id)) != VS_OK)
-		vs_fail(e, rc, NULL);
+		vs_fail(e, rc, rc == VS_QUOTA ? VS_MSG_LIMIT_MEMBERS : NULL);
 	if (rc == VS_OK &&
 	    (rc = app->invitations->ops->accept(app->invitations, a, &inv.tenant_id, &inv.id, &u.id,
 						&inv)) != VS_OK)

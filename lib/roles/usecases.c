@@ -4,6 +4,7 @@
 #include "roles/usecases.h"
 
 #include "roles/messages.h"
+#include "limits/messages.h"
 
 #include <string.h>
 
@@ -12,6 +13,7 @@ static enum vs_err role_error(struct vs_error *e, enum vs_err rc)
 	switch (rc) {
 	case VS_NOTFOUND: return vs_fail(e, VS_NOTFOUND, VS_MSG_ROLE_NOT_FOUND);
 	case VS_CONFLICT: return vs_fail(e, VS_CONFLICT, VS_MSG_ROLE_TAKEN);
+	case VS_QUOTA: return vs_fail(e, VS_QUOTA, VS_MSG_LIMIT_ROLES);
 	default: return vs_fail(e, rc, NULL);
 	}
 }

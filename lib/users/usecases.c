@@ -5,6 +5,7 @@
 #include "assignments/port.h"
 #include "auth/messages.h"
 #include "core/password.h"
+#include "limits/messages.h"
 #include "roles/messages.h"
 #include "roles/port.h"
 #include "roles/usecases.h"
@@ -139,6 +140,8 @@ enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct
 			rc = app->users->ops->get(app->users, a, &u.id, tenant, &u);
 		if (rc != VS_OK) {
 			vs_app_end(app, rc);
+			if (rc == VS_QUOTA)
+				return vs_fail(e, VS_QUOTA, VS_MSG_LIMIT_MEMBERS);
 			return rc == VS_NOTFOUND ? vs_fail(e, VS_NOTFOUND, VS_MSG_ROLE_NOT_FOUND)
 						 : vs_fail(e, rc, NULL);
 		}

@@ -364,6 +364,8 @@ static enum vs_err map_error(struct vs_pg *pg, const PGresult *r, const char *wh
 	if (state) {
 		if (strcmp(state, "23505") == 0)
 			return VS_CONFLICT;
+		if (strcmp(state, "VSQ01") == 0) /* a limit of sql/015 */
+			return VS_QUOTA;
 		if (strcmp(state, "23503") == 0)
 			return VS_NOTFOUND;
 		if (strcmp(state, "23514") == 0 || strcmp(state, "22P02") == 0 ||

@@ -24,16 +24,29 @@ static const struct vs_pg_stmt get_stmt = {
 	"FROM iam.roles r WHERE r.id = $1 AND " ROLE_IN_SCOPE(2),
 	2
 };
+/* List order within a scope (index roles_list_idx): system roles first, then by name. */
+#define ROLE_ORDER " ORDER BY r.is_system_role DESC, r.name, r.id"
+#define NIL_SCOPE "'00000000-0000-0000-0000-000000000000'"
+/* A page costs what it holds: the global roles and the tenant's are each read in list
+ * order up to skip + limit rows and merged (sql/015), and the holders are counted for the
+ * page's rows only, after the skip. */
 static const struct vs_pg_stmt list_stmt = {
 	"role_list",
 	"SELECT " ROLE_COLS ", (SELECT count(*) FROM iam.assignments m "
-	"WHERE m.role_id = r.id AND ($1::uuid IS NULL OR m.tenant_id = $1)) "
-	"FROM iam.roles r WHERE " ROLE_IN_SCOPE(1)
-	" ORDER BY r.is_system_role DESC, r.name, r.id OFFSET $2 LIMIT $3",
+	"WHERE m.role_id = r.id AND ($1::uuid IS NULL OR m.tenant_id = $1)) FROM ("
+	"SELECT * FROM ("
+	"(SELECT * FROM iam.roles r WHERE r.scope_tenant = " NIL_SCOPE ROLE_ORDER
+	" LIMIT $2::bigint + $3) UNION ALL "
+	"(SELECT * FROM iam.roles r WHERE r.scope_tenant = $1" ROLE_ORDER
+	" LIMIT $2::bigint + $3)) r" ROLE_ORDER " OFFSET $2 LIMIT $3) r" ROLE_ORDER,
 	3
 };
+/* The total from the counters the limits keep, not a count of the rows. */
 static const struct vs_pg_stmt count_stmt = {
-	"role_count", "SELECT count(*) FROM iam.roles r WHERE " ROLE_IN_SCOPE(1), 1
+	"role_count",
+	"SELECT coalesce(sum(n), 0) FROM iam.usage "
+	"WHERE kind = 'roles_per_tenant' AND (scope = " NIL_SCOPE " OR scope = $1)",
+	1
 };
 static const struct vs_pg_stmt insert_stmt = {
 	"role_insert",
