@@ -350,6 +350,36 @@ PGconn *vs_pg_conn(struct vs_pg *pg)
 	return pg->conn;
 }
 
+enum vs_err vs_pg_sqlstate_err(const char *state)
+{
+	if (!state)
+		return VS_INTERNAL;
+	if (strcmp(state, "23505") == 0)
+		return VS_CONFLICT;
+	if (strcmp(state, "VSQ01") == 0) /* a limit of sql/015 */
+		return VS_QUOTA;
+	if (strcmp(state, "23503") == 0)
+		return VS_NOTFOUND;
+	if (strcmp(state, "23514") == 0 || strcmp(state, "22P02") == 0 ||
+	    strcmp(state, "22001") == 0)
+		return VS_INVALID;
+	if (strcmp(state, "22021") == 0) /* invalid byte sequence for the encoding */
+		return VS_BADREQ;
+	/* Canceled (the statement timeout), the connection (08), an operator or a crash
+	 * (57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up or in recovery),
+	 * and the whole of class 53, insufficient resources: 53100 disk full, 53200 out of
+	 * memory, 53300 too many connections, 53400 a configured limit. None is the
+	 * request's fault and each passes once the server has recovered: 503 + Retry-After. */
+	if (strcmp(state, "57014") == 0 || strncmp(state, "08", 2) == 0 ||
+	    strncmp(state, "57P", 3) == 0 || strncmp(state, "53", 2) == 0)
+		return VS_UNAVAILABLE;
+	/* Serialization failure or deadlock: nothing conflicts with the request itself, so
+	 * the client is told to retry (503 + Retry-After). */
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		return VS_UNAVAILABLE;
+	return VS_INTERNAL;
+}
+
 static enum vs_err map_error(struct vs_pg *pg, const PGresult *r, const char *what)
 {
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
@@ -361,26 +391,16 @@ static enum vs_err map_error(struct vs_pg *pg, const PGresult *r, const char *wh
 	 * ones (a duplicate, a serialization failure) too, which PostgreSQL's own log shows. */
 	pg->stats.query_errors++;
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	if (state) {
-		if (strcmp(state, "23505") == 0)
-			return VS_CONFLICT;
-		if (strcmp(state, "VSQ01") == 0) /* a limit of sql/015 */
-			return VS_QUOTA;
-		if (strcmp(state, "23503") == 0)
-			return VS_NOTFOUND;
-		if (strcmp(state, "23514") == 0 || strcmp(state, "22P02") == 0 ||
-		    strcmp(state, "22001") == 0)
-			return VS_INVALID;
-		if (strcmp(state, "22021") == 0) /* invalid byte sequence for the encoding */
-			return VS_BADREQ;
-		if (strcmp(state, "57014") == 0 || strncmp(state, "08", 2) == 0 ||
-		    strncmp(state, "57P", 3) == 0 || strcmp(state, "53300") == 0)
-			return VS_UNAVAILABLE;
-		/* Serialization failure or deadlock: nothing conflicts with the request
-		 * itself, so the client is told to retry (503 + Retry-After). */
-		if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
-			return VS_UNAVAILABLE;
+	enum vs_err rc = vs_pg_sqlstate_err(state);
+	if (rc == VS_UNAVAILABLE && state && strncmp(state, "53", 2) == 0) {
+		/* The server is short of disk, memory or connections: the client retries, the
+		 * operator must hear of it. */
+		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		vs_log(VS_LOG_WARN, "the database could not run %s: %s (SQLSTATE %s)", what,
+		       m ? m : "no message", state);
 	}
+	if (rc != VS_INTERNAL)
+		return rc;
 	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	vs_log(VS_LOG_ERROR, "could not run %s: %s (SQLSTATE %s)", what,
 	       msg ? msg : PQerrorMessage(pg->conn), state ? state : "none");

@@ -73,6 +73,14 @@ void vs_pg_listen(struct vs_pg *pg, const char *channel, vs_pg_notify_fn fn, voi
  * away (after the backoff's share of the wait). */
 enum vs_err vs_pg_wait(struct vs_pg *pg, int timeout_ms);
 
+/* What a statement's SQLSTATE means for the request (NULL: none was given):
+ * 23505 → CONFLICT, VSQ01 (a limit, sql/015) → QUOTA, 23503 → NOTFOUND,
+ * 23514/22P02/22001 → INVALID, 22021 → BADREQ;
+ * connection (08), cancel (57014), shutdown or recovery (57P), insufficient resources
+ * (class 53: disk full, out of memory, too many connections), serialization failure and
+ * deadlock → UNAVAILABLE (503 + Retry-After); anything else → INTERNAL. */
+enum vs_err vs_pg_sqlstate_err(const char *state);
+
 /* Runs stmt with text params (NULL = SQL NULL). On VS_OK *res (if res is not NULL) is a
  * result of status TUPLES_OK or COMMAND_OK, owned by the arena. Errors map as:
  * unique violation → CONFLICT, foreign key → NOTFOUND, check/invalid text → INVALID,
