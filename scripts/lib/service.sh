@@ -237,7 +237,15 @@ check_worker_config() {
 # nginx with our prefix, the config file $1 and more arguments; nginx_argv only sets
 # NGINX_ARGV, for a caller that must start nginx itself (as a background child: a
 # function run with & would put a subshell between the caller and nginx).
-nginx_argv() { NGINX_ARGV=(nginx -p "$NGINX_DIR/" -c "$1" -e "$LOG_DIR/nginx-error.log" "${@:2}"); }
+# nginx by its absolute path: on USR2 (the binary upgrade: a new master from the binary on
+# disk takes over the listening sockets, no connection refused) nginx execs its own argv[0],
+# and a bare "nginx" there fails with EACCES, leaving only a stop and start with the port
+# closed in between (tests/fault: nginx-upgrade).
+nginx_argv() {
+	local bin
+	bin=$(command -v nginx) || bin=nginx
+	NGINX_ARGV=("$bin" -p "$NGINX_DIR/" -c "$1" -e "$LOG_DIR/nginx-error.log" "${@:2}")
+}
 nginx_cmd() {
 	local -a NGINX_ARGV
 	nginx_argv "$@"
