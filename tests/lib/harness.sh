@@ -56,17 +56,15 @@ h_tree_of() {
 	done
 }
 
-# A live (not zombie) process.
+# A live (not zombie) process. Opens no descriptor of the caller's.
 h_alive() {
 	local l
-	{ exec 3<"/proc/$1/status"; } 2>/dev/null || return 1
-	while read -r l <&3; do
+	while read -r l; do
 		case $l in
-		State:*Z*) exec 3<&-; return 1 ;;
-		State:*) exec 3<&-; return 0 ;;
+		State:*Z*) return 1 ;;
+		State:*) return 0 ;;
 		esac
-	done
-	exec 3<&-
+	done 2>/dev/null <"/proc/$1/status"
 	return 1
 }
 
@@ -109,12 +107,17 @@ h_env_pids() {
 	done
 }
 
-# Processes that carry the stack's environment but are not in its process tree: left
-# behind by a fault (an old nginx master, a worker multiwatch lost). One per line, as
-# "pid command line".
+# Processes that carry the stack's environment but are in neither its process tree nor
+# the caller's (whatever the caller runs to look, and the tools it runs on purpose): left
+# behind by a fault (an old nginx master, a worker its multiwatch lost, a client of the
+# load whose parent died). One per line, as "pid command line".
 h_strays() {
 	local tree p
-	tree=" $(h_stack_pids | tr '\n' ' ') "
+	tree=" $(
+		h_stack_pids
+		h_tree_of $$
+	) "
+	tree=${tree//$'\n'/ }
 	for p in $(h_env_pids); do
 		[[ $tree == *" $p "* ]] && continue
 		printf '%s %s\n' "$p" "$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")"
@@ -151,10 +154,15 @@ h_port_in_use() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Below the kernel's range of ephemeral ports when there is room (32768 up on Linux):
+# there, any outgoing connection (another run's load) may take the port between this
+# check and nginx's bind.
 h_pick_port() {
-	local p
+	local p lo=61000 range=40000
+	read -r lo _ 2>/dev/null </proc/sys/net/ipv4/ip_local_port_range || true
+	((lo > 21000)) && range=$((lo - 20000))
 	for _ in $(seq 1 200); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % range))
 		if ! h_port_in_use "$p"; then
 			echo "$p"
 			return 0
