@@ -29,28 +29,36 @@ h_log() { printf '%s: %s\n' "$H_NAME" "$*" >&2; }
 
 # --- processes ------------------------------------------------------------------
 
-# Children of pid $1, one per line.
-h_children_of() {
-	local parent=$1 f stat rest pid
+# The parent of every process, read once: H_KIDS[ppid] is " child child …".
+declare -A H_KIDS=()
+h_scan() {
+	local f stat rest pid
+	H_KIDS=()
 	for f in /proc/[0-9]*/stat; do
 		{ read -r stat <"$f"; } 2>/dev/null || continue
 		rest=${stat##*) }           # "S PPID ..." after the last ") "
 		rest=${rest#* }             # "PPID ..."
-		if [ "${rest%% *}" = "$parent" ]; then
-			pid=${f#/proc/}
-			echo "${pid%/stat}"
-		fi
+		pid=${f#/proc/}
+		H_KIDS[${rest%% *}]+=" ${pid%/stat}"
 	done
 }
 
-# $1 and all its descendants, one per line.
+# Children of pid $1, one per line.
+h_children_of() {
+	local c
+	h_scan
+	for c in ${H_KIDS[$1]:-}; do echo "$c"; done
+}
+
+# $1 and all its descendants, one per line (from the last h_scan when $2 is "scanned").
 h_tree_of() {
 	local queue=("$1") p c
+	[ "${2:-}" = scanned ] || h_scan
 	while [ ${#queue[@]} -gt 0 ]; do
 		p=${queue[0]}
 		queue=("${queue[@]:1}")
 		echo "$p"
-		for c in $(h_children_of "$p"); do
+		for c in ${H_KIDS[$p]:-}; do
 			queue+=("$c")
 		done
 	done
@@ -80,9 +88,10 @@ h_pid_file() {
 # .oldbin too), the postmaster, and their descendants.
 h_stack_pids() {
 	local f p
+	h_scan
 	{
 		for f in "$H_STATE"/pids/*.pid "$H_STATE"/pids/*.oldbin "$H_STATE"/pg/postmaster.pid; do
-			p=$(h_pid_file "$f") && h_tree_of "$p"
+			p=$(h_pid_file "$f") && h_tree_of "$p" scanned
 		done
 	} | sort -un
 }
@@ -115,7 +124,7 @@ h_strays() {
 	local tree p
 	tree=" $(
 		h_stack_pids
-		h_tree_of $$
+		h_tree_of $$ scanned
 	) "
 	tree=${tree//$'\n'/ }
 	for p in $(h_env_pids); do
@@ -128,7 +137,8 @@ h_strays() {
 h_supervised() {
 	local mw n=0 c
 	mw=$(h_pid_file "$1") || { echo 0; return; }
-	for c in $(h_children_of "$mw"); do
+	h_scan
+	for c in ${H_KIDS[$mw]:-}; do
 		h_alive "$c" && n=$((n + 1))
 	done
 	echo "$n"
@@ -138,7 +148,8 @@ h_supervised() {
 h_supervised_pids() {
 	local mw c
 	mw=$(h_pid_file "$1") || return 0
-	for c in $(h_children_of "$mw"); do
+	h_scan
+	for c in ${H_KIDS[$mw]:-}; do
 		h_alive "$c" && echo "$c"
 	done
 }
