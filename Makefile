@@ -45,11 +45,19 @@ WORKER_OBJ := $(WORKER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 INTEG_OBJ := $(INTEG_SRC:%.c=$(BUILD)/obj/%.o)
 
+GO ?= go
+VCSIM := build/vcsim/vcsim
+VCSIM_SRC := $(wildcard tests/vcsim/*.go)
+VCSIM_DEBS := golang-github-vmware-govmomi-dev golang-github-google-uuid-dev
+VCSIM_GOPATH := /usr/share/gocode
+VCSIM_GOENV := GO111MODULE=off GOPATH=$(VCSIM_GOPATH) GOFLAGS= GOPROXY=off GOSUMDB=off \
+	GOTOOLCHAIN=local GOENV=off GOCACHE=$(CURDIR)/build/vcsim/gocache
+
 PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin $(BUILD)/vs-worker $(BUILD)/bench/noop-fcgi
 TESTS := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests
 
-.PHONY: all asan fuzzers fuzz test test-unit test-integration run stop bench format clean
-all: $(PROGRAMS) $(TESTS) $(OPENAPI_DOC)
+.PHONY: all asan vcsim fuzzers fuzz test test-unit test-integration run stop bench format clean
+all: $(PROGRAMS) $(TESTS) $(OPENAPI_DOC) $(if $(filter 1,$(SAN)),,$(VCSIM))
 
 # Made afresh: `ar rcs` into an old archive would keep the objects of removed files.
 $(BUILD)/libvs.a: $(LIB_OBJ)
@@ -106,8 +114,25 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-asan:
+# vcsim is built here, not by the sub-make, so that "make -j test" builds it once.
+asan: $(VCSIM)
 	$(MAKE) BUILD=build/asan SAN=1 all
+
+# VMware's vCenter simulator for the tests (DESIGN.md §5b): our main (tests/vcsim) around
+# the simulator package of Debian's golang-github-vmware-govmomi-dev, built with Debian's
+# Go offline: GOPATH mode over /usr/share/gocode (where Debian's Go packages put their
+# sources), no module proxy, no checksum database, no toolchain download. One binary for
+# the plain and the sanitizer builds. Go's build cache lives under build/vcsim, and make
+# runs Go only when our sources or Debian's govmomi/uuid packages change.
+vcsim: $(VCSIM)
+
+$(VCSIM): $(VCSIM_SRC) $(wildcard $(addprefix /var/lib/dpkg/info/,$(addsuffix .list,$(VCSIM_DEBS))))
+	@command -v $(GO) >/dev/null || { echo "make: $(GO) not found: run scripts/install-deps" >&2; exit 1; }
+	@[ -d $(VCSIM_GOPATH)/src/github.com/vmware/govmomi/simulator ] || \
+		{ echo "make: govmomi not in $(VCSIM_GOPATH): run scripts/install-deps" >&2; exit 1; }
+	@mkdir -p $(@D)
+	cd tests/vcsim && env $(VCSIM_GOENV) $(GO) build -o $(CURDIR)/$@.tmp .
+	mv $@.tmp $@
 
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c) over lib/core, built with clang: the fuzzer's
 # own sanitizers, so not from the gcc-built libvs.a.
