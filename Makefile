@@ -8,6 +8,9 @@ SAN ?=
 PKGS := libpq json-c libjwt libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libxml2, so far only for the integration tests' SOAP client of vcsim.
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 # The schema version the code expects: the highest migration number. It lives in a
 # generated header, rewritten only when it changes, so that a new migration rebuilds the
@@ -88,9 +91,9 @@ $(BUILD)/tests/unit_tests: $(UNIT_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 # that their authorization matrix names every route.
 $(BUILD)/tests/integration_tests: $(INTEG_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(XML_LIBS) -lcunit
 
-$(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE -Itests/integration
+$(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE -Itests/integration $(XML_CFLAGS)
 $(UNIT_OBJ): CFLAGS += -Itests/unit
 
 # The OpenAPI document: fcgi/openapi/base.json and each module's fcgi/<module>/openapi.json,
