@@ -73,6 +73,7 @@ func main() {
 	flag.StringVar(&o.listen, "listen", "127.0.0.1:8989", "address to listen on (port 0: any free port)")
 	flag.StringVar(&o.username, "username", "vcsim-user", "the only user name Login accepts")
 	flag.StringVar(&o.password, "password", "vcsim-pass", "the only password Login accepts")
+	passwordFile := flag.String("password-file", "", "read the password from this file instead (first line; keeps it off the command line)")
 	flag.BoolVar(&o.plain, "http", false, "serve plain HTTP instead of HTTPS")
 	flag.StringVar(&o.caOut, "ca-out", "", "write the PEM CA certificate that signed the server's certificate here (required with TLS)")
 	flag.StringVar(&o.ready, "ready", "", "write the ready file (KEY=value lines, see the source) here once serving")
@@ -81,6 +82,18 @@ func main() {
 
 	if flag.NArg() != 0 {
 		fail(fmt.Errorf("unexpected argument %q", flag.Arg(0)))
+	}
+	if *passwordFile != "" {
+		flag.Visit(func(f *flag.Flag) {
+			if f.Name == "password" {
+				fail(errors.New("-password and -password-file exclude each other"))
+			}
+		})
+		b, err := os.ReadFile(*passwordFile)
+		if err != nil {
+			fail(err)
+		}
+		o.password = strings.SplitN(string(b), "\n", 2)[0]
 	}
 	if o.username == "" || o.password == "" {
 		fail(errors.New("-username and -password must not be empty"))
