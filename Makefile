@@ -134,7 +134,7 @@ $(VCSIM): $(VCSIM_SRC) $(wildcard $(addprefix /var/lib/dpkg/info/,$(addsuffix .l
 	@[ -d $(VCSIM_GOPATH)/src/github.com/vmware/govmomi/simulator ] || \
 		{ echo "make: govmomi not in $(VCSIM_GOPATH): run scripts/install-deps" >&2; exit 1; }
 	@mkdir -p $(@D)
-	cd tests/vcsim && env $(VCSIM_GOENV) $(GO) build -o $(CURDIR)/$@.tmp .
+	cd tests/vcsim && env $(VCSIM_GOENV) $(GO) build -o $(abspath $@).tmp .
 	mv $@.tmp $@
 
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c) over lib/core, built with clang: the fuzzer's
