@@ -21,8 +21,8 @@
 #include "util.h"
 
 #define NS_SOAPENV "http://schemas.xmlsoap.org/soap/envelope/"
-#define NS_XSI "http://www.w3.org/2001/XMLSchema-instance"
-#define NS_VIM "urn:vim25"
+#define NS_XSI	   "http://www.w3.org/2001/XMLSchema-instance"
+#define NS_VIM	   "urn:vim25"
 
 struct vim {
 	CURL *h;
@@ -204,12 +204,23 @@ static char *xml_escape(const char *s)
 	out = p = xmalloc(n + 1);
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': p = stpcpy(p, "&amp;"); break;
-		case '<': p = stpcpy(p, "&lt;"); break;
-		case '>': p = stpcpy(p, "&gt;"); break;
-		case '"': p = stpcpy(p, "&quot;"); break;
-		case '\'': p = stpcpy(p, "&apos;"); break;
-		default: *p++ = *s;
+		case '&':
+			p = stpcpy(p, "&amp;");
+			break;
+		case '<':
+			p = stpcpy(p, "&lt;");
+			break;
+		case '>':
+			p = stpcpy(p, "&gt;");
+			break;
+		case '"':
+			p = stpcpy(p, "&quot;");
+			break;
+		case '\'':
+			p = stpcpy(p, "&apos;");
+			break;
+		default:
+			*p++ = *s;
 		}
 	}
 	*p = '\0';
@@ -243,8 +254,9 @@ static bool retrieve_service_content(struct vim *v, struct content *c)
 	if (!vim_call(v, "RetrieveServiceContent", RSC_BODY, &r))
 		return false;
 	if (EXPECT(r.status == 200, "RetrieveServiceContent: HTTP %ld: %.300s", r.status, v->buf)) {
-		const char *rv = "/soapenv:Envelope/soapenv:Body/vim:RetrieveServiceContentResponse/"
-				 "vim:returnval/";
+		const char *rv =
+		    "/soapenv:Envelope/soapenv:Body/vim:RetrieveServiceContentResponse/"
+		    "vim:returnval/";
 		char *expr;
 
 		expr = xasprintf("%svim:sessionManager", rv);
@@ -260,7 +272,7 @@ static bool retrieve_service_content(struct vim *v, struct content *c)
 		c->root_folder = xp_str(&r, NULL, expr);
 		free(expr);
 		ok = EXPECT(*c->session_manager && *c->property_collector && *c->view_manager &&
-				    *c->root_folder,
+				*c->root_folder,
 			    "RetrieveServiceContent lacks a sessionManager, propertyCollector, "
 			    "viewManager or rootFolder: %.500s",
 			    v->buf);
@@ -274,9 +286,10 @@ static bool login(struct vim *v, const struct content *c, const char *user, cons
 		  struct reply *r)
 {
 	char *u = xml_escape(user), *p = xml_escape(pass), *sm = xml_escape(c->session_manager);
-	char *body = xasprintf("<Login xmlns=\"urn:vim25\"><_this type=\"SessionManager\">%s</_this>"
-			       "<userName>%s</userName><password>%s</password></Login>",
-			       sm, u, p);
+	char *body =
+	    xasprintf("<Login xmlns=\"urn:vim25\"><_this type=\"SessionManager\">%s</_this>"
+		      "<userName>%s</userName><password>%s</password></Login>",
+		      sm, u, p);
 	bool ok = vim_call(v, "Login", body, r);
 
 	free(body);
@@ -297,10 +310,11 @@ static bool expect_fault(struct vim *v, struct reply *r, const char *what, const
 	ok = EXPECT(r->status == 500, "%s: HTTP %ld, not 500 with a fault: %.300s", what, r->status,
 		    v->buf);
 	faultcode = xp_str(r, NULL, "/soapenv:Envelope/soapenv:Body/soapenv:Fault/faultcode");
-	type = xp_str(r, NULL, "/soapenv:Envelope/soapenv:Body/soapenv:Fault/detail/*[1]/@xsi:type");
+	type =
+	    xp_str(r, NULL, "/soapenv:Envelope/soapenv:Body/soapenv:Fault/detail/*[1]/@xsi:type");
 	ok = EXPECT(*faultcode, "%s: no soapenv:Fault: %.300s", what, v->buf) && ok;
-	ok = EXPECT(strcmp(type, want) == 0, "%s: fault detail of type '%s', not '%s': %.300s", what,
-		    type, want, v->buf) &&
+	ok = EXPECT(strcmp(type, want) == 0, "%s: fault detail of type '%s', not '%s': %.300s",
+		    what, type, want, v->buf) &&
 	     ok;
 	free(type);
 	free(faultcode);
@@ -357,7 +371,8 @@ static void test_service_content_over_verified_tls(void)
 		char *expr = xasprintf("%svim:apiType", about);
 		char *api_type = xp_str(&r, NULL, expr);
 
-		EXPECT(r.status == 200, "RetrieveServiceContent: HTTP %ld: %.300s", r.status, v->buf);
+		EXPECT(r.status == 200, "RetrieveServiceContent: HTTP %ld: %.300s", r.status,
+		       v->buf);
 		EXPECT(strcmp(api_type, "VirtualCenter") == 0,
 		       "about.apiType is '%s', not VirtualCenter (a vCenter, not an ESXi host)",
 		       api_type);
@@ -375,9 +390,10 @@ static void test_service_content_over_verified_tls(void)
 	if (v) {
 		CURLcode rc = vim_post(v, RSC_BODY);
 
-		EXPECT(rc == CURLE_PEER_FAILED_VERIFICATION,
-		       "with the system's CAs, the simulator's certificate was not refused: %s (%s)",
-		       curl_easy_strerror(rc), v->err);
+		EXPECT(
+		    rc == CURLE_PEER_FAILED_VERIFICATION,
+		    "with the system's CAs, the simulator's certificate was not refused: %s (%s)",
+		    curl_easy_strerror(rc), v->err);
 	}
 done:
 	vim_close(v);
@@ -427,9 +443,10 @@ static void test_login_refuses_wrong_credentials(void)
 
 	/* and the right credentials still work on the same connection */
 	if (login(v, &c, user, pass, &r)) {
-		char *name = xp_str(&r, NULL,
-				    "/soapenv:Envelope/soapenv:Body/vim:LoginResponse/vim:returnval/"
-				    "vim:userName");
+		char *name =
+		    xp_str(&r, NULL,
+			   "/soapenv:Envelope/soapenv:Body/vim:LoginResponse/vim:returnval/"
+			   "vim:userName");
 
 		EXPECT(r.status == 200, "Login with the right credentials: HTTP %ld: %.300s",
 		       r.status, v->buf);
@@ -483,16 +500,16 @@ static void test_one_vm_is_the_template(void)
 	{
 		char *pc = xml_escape(c.property_collector), *vw = xml_escape(view);
 
-		body = xasprintf(
-			"<RetrievePropertiesEx xmlns=\"urn:vim25\">"
-			"<_this type=\"PropertyCollector\">%s</_this>"
-			"<specSet><propSet><type>VirtualMachine</type><pathSet>name</pathSet>"
-			"<pathSet>config.template</pathSet></propSet>"
-			"<objectSet><obj type=\"ContainerView\">%s</obj><skip>true</skip>"
-			"<selectSet xsi:type=\"TraversalSpec\"><name>view</name>"
-			"<type>ContainerView</type><path>view</path><skip>false</skip>"
-			"</selectSet></objectSet></specSet><options/></RetrievePropertiesEx>",
-			pc, vw);
+		body =
+		    xasprintf("<RetrievePropertiesEx xmlns=\"urn:vim25\">"
+			      "<_this type=\"PropertyCollector\">%s</_this>"
+			      "<specSet><propSet><type>VirtualMachine</type><pathSet>name</pathSet>"
+			      "<pathSet>config.template</pathSet></propSet>"
+			      "<objectSet><obj type=\"ContainerView\">%s</obj><skip>true</skip>"
+			      "<selectSet xsi:type=\"TraversalSpec\"><name>view</name>"
+			      "<type>ContainerView</type><path>view</path><skip>false</skip>"
+			      "</selectSet></objectSet></specSet><options/></RetrievePropertiesEx>",
+			      pc, vw);
 		free(pc);
 		free(vw);
 	}
@@ -503,9 +520,10 @@ static void test_one_vm_is_the_template(void)
 	free(body);
 	EXPECT(r.status == 200, "RetrievePropertiesEx: HTTP %ld: %.300s", r.status, v->buf);
 	{
-		char *token = xp_str(&r, NULL,
-				     "/soapenv:Envelope/soapenv:Body/vim:RetrievePropertiesExResponse/"
-				     "vim:returnval/vim:token");
+		char *token =
+		    xp_str(&r, NULL,
+			   "/soapenv:Envelope/soapenv:Body/vim:RetrievePropertiesExResponse/"
+			   "vim:returnval/vim:token");
 
 		EXPECT(!*token, "RetrievePropertiesEx paged its few VMs (token %s)", token);
 		free(token);
@@ -518,15 +536,17 @@ static void test_one_vm_is_the_template(void)
 			xmlNodePtr o = set->nodeTab[i];
 			char *moref = xp_str(&r, o, "vim:obj[@type='VirtualMachine']");
 			char *name = xp_str(&r, o, "vim:propSet[vim:name='name']/vim:val");
-			char *tmpl = xp_str(&r, o, "vim:propSet[vim:name='config.template']/vim:val");
+			char *tmpl =
+			    xp_str(&r, o, "vim:propSet[vim:name='config.template']/vim:val");
 			char *tmpl_type = xp_str(&r, o,
 						 "vim:propSet[vim:name='config.template']/vim:val/"
 						 "@xsi:type");
 
 			vms++;
-			EXPECT(*moref && *name, "a VM without its reference or name: %.300s", v->buf);
+			EXPECT(*moref && *name, "a VM without its reference or name: %.300s",
+			       v->buf);
 			EXPECT(strcmp(tmpl_type, "xsd:boolean") == 0 &&
-				       (strcmp(tmpl, "true") == 0 || strcmp(tmpl, "false") == 0),
+				   (strcmp(tmpl, "true") == 0 || strcmp(tmpl, "false") == 0),
 			       "VM %s: config.template is '%s' of type '%s', not an xsd:boolean",
 			       name, tmpl, tmpl_type);
 			if (strcmp(tmpl, "true") == 0) {
