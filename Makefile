@@ -8,6 +8,9 @@ SAN ?=
 PKGS := libpq json-c libjwt libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libxml2, so far only for the integration tests' SOAP client of vcsim.
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 # The schema version the code expects: the highest migration number. It lives in a
 # generated header, rewritten only when it changes, so that a new migration rebuilds the
@@ -45,10 +48,18 @@ WORKER_OBJ := $(WORKER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 INTEG_OBJ := $(INTEG_SRC:%.c=$(BUILD)/obj/%.o)
 
+GO ?= go
+VCSIM := build/vcsim/vcsim
+VCSIM_SRC := $(wildcard tests/vcsim/*.go)
+VCSIM_DEBS := golang-github-vmware-govmomi-dev golang-github-google-uuid-dev
+VCSIM_GOPATH := /usr/share/gocode
+VCSIM_GOENV := GO111MODULE=off GOPATH=$(VCSIM_GOPATH) GOFLAGS= GOPROXY=off GOSUMDB=off \
+	GOTOOLCHAIN=local GOENV=off GOCACHE=$(CURDIR)/build/vcsim/gocache
+
 PROGRAMS := $(BUILD)/vs-fcgi $(BUILD)/vs-admin $(BUILD)/vs-worker $(BUILD)/bench/noop-fcgi
 TESTS := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests
 
-.PHONY: all asan fuzzers fuzz test test-unit test-integration run stop bench format clean
+.PHONY: all asan vcsim fuzzers fuzz test test-unit test-integration run stop bench format clean
 all: $(PROGRAMS) $(TESTS) $(OPENAPI_DOC)
 
 # Made afresh: `ar rcs` into an old archive would keep the objects of removed files.
@@ -80,9 +91,9 @@ $(BUILD)/tests/unit_tests: $(UNIT_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 # that their authorization matrix names every route.
 $(BUILD)/tests/integration_tests: $(INTEG_OBJ) $(FCGI_OBJ) $(BUILD)/libvs.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(XML_LIBS) -lcunit
 
-$(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE -Itests/integration
+$(INTEG_OBJ): CFLAGS += -DVS_HAVE_ROUTE_TABLE -Itests/integration $(XML_CFLAGS)
 $(UNIT_OBJ): CFLAGS += -Itests/unit
 
 # The OpenAPI document: fcgi/openapi/base.json and each module's fcgi/<module>/openapi.json,
@@ -109,6 +120,22 @@ $(BUILD)/obj/%.o: %.c
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 all
 
+# VMware's vCenter simulator for the tests (DESIGN.md §5b): our main (tests/vcsim) around
+# the simulator package of Debian's golang-github-vmware-govmomi-dev, built with Debian's
+# Go offline: GOPATH mode over /usr/share/gocode (where Debian's Go packages put their
+# sources), no module proxy, no checksum database, no toolchain download. One binary for
+# the plain and the sanitizer builds. Go's build cache lives under build/vcsim, and make
+# runs Go only when our sources or Debian's govmomi/uuid packages change.
+vcsim: $(VCSIM)
+
+$(VCSIM): $(VCSIM_SRC) $(wildcard $(addprefix /var/lib/dpkg/info/,$(addsuffix .list,$(VCSIM_DEBS))))
+	@command -v $(GO) >/dev/null || { echo "make: $(GO) not found: run scripts/install-deps" >&2; exit 1; }
+	@[ -d $(VCSIM_GOPATH)/src/github.com/vmware/govmomi/simulator ] || \
+		{ echo "make: govmomi not in $(VCSIM_GOPATH): run scripts/install-deps" >&2; exit 1; }
+	@mkdir -p $(@D)
+	cd tests/vcsim && env $(VCSIM_GOENV) $(GO) build -o $(abspath $@).tmp .
+	mv $@.tmp $@
+
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c) over lib/core, built with clang: the fuzzer's
 # own sanitizers, so not from the gcc-built libvs.a.
 FUZZ_CC ?= clang
@@ -130,12 +157,12 @@ fuzz: fuzzers
 
 # The README's test command: unit and integration tests, plain and sanitized, and a short
 # run of every fuzzer over its committed inputs.
-test: all asan fuzzers
+test: all asan fuzzers vcsim
 	scripts/run-tests
 
 run:
 	scripts/install-deps --if-missing
-	$(MAKE) all
+	$(MAKE) all $(if $(filter 1,$(VS_DEV_VCENTER)),vcsim)
 	scripts/stack up
 
 stop:
