@@ -263,25 +263,32 @@ static char *expand(struct fuzz_world *f, const char *s, size_t len, size_t *out
 	size_t cap = len + 1, n = 0;
 	char *out = vs_arena_alloc(a, cap);
 	for (size_t i = 0; i < len;) {
+		/* Plain text up to the next '$' in one copy: this runs for every byte of input. */
+		const char *dollar = memchr(s + i, '$', len - i);
+		size_t plain = dollar ? (size_t)(dollar - (s + i)) + 1 : len - i;
 		const char *rep = NULL, *close = NULL;
-		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{')
-			close = memchr(s + i + 2, '}', len - i - 2);
+		if (dollar && i + plain < len && s[i + plain] == '{')
+			close = memchr(s + i + plain + 1, '}', len - i - plain - 1);
 		if (close)
-			rep = placeholder(f, s + i + 2, (size_t)(close - (s + i + 2)));
-		size_t take = rep ? strlen(rep) : 1;
-		if (n + take + 1 > cap) {
-			char *bigger = vs_arena_alloc(a, cap * 2 + take);
+			rep = placeholder(f, s + i + plain + 1, (size_t)(close - (s + i + plain + 1)));
+		if (rep)
+			plain--; /* the '$' is the placeholder's */
+		size_t take = rep ? strlen(rep) : 0;
+		if (n + plain + take + 1 > cap) {
+			size_t bigger_cap = (n + plain + take + 1) * 2;
+			char *bigger = vs_arena_alloc(a, bigger_cap);
 			memcpy(bigger, out, n);
 			out = bigger;
-			cap = cap * 2 + take;
+			cap = bigger_cap;
 		}
+		memcpy(out + n, s + i, plain);
+		n += plain;
+		i += plain;
 		if (rep) {
 			memcpy(out + n, rep, take);
+			n += take;
 			i = (size_t)(close - s) + 1;
-		} else {
-			out[n] = s[i++];
 		}
-		n += take;
 	}
 	out[n] = '\0';
 	*out_len = n;
