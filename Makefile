@@ -145,9 +145,25 @@ FUZZ_LIBS := -ljson-c -ljwt -lssl -lcrypto -largon2 -lz -pthread
 FUZZ_LIB_SRC := $(sort $(wildcard lib/core/*.c))
 FUZZERS := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(wildcard lib/core/*.h)
+# What a harness needs beyond lib/core: FUZZ_SRC_<name> (sources, also prerequisites),
+# FUZZ_FLAGS_<name> (compiler and linker flags).
+FUZZ_SRC_api_key := lib/api_keys/domain.c
+# The worker's request path over the unit tests' fakes: every module's code but the
+# adapters (the fakes stand in), the tools and the runtime that wires real adapters.
+FUZZ_SRC_router := $(FCGI_SRC) \
+	$(filter-out lib/core/% lib/cli/% lib/runtime/% lib/adapters/%,$(LIB_SRC)) \
+	$(filter-out %/test_fakes.c,$(wildcard tests/unit/fakes/*.c)) \
+	tests/unit/api_keys/key_world.c
+FUZZ_FLAGS_router := -Ifcgi -Itests/unit -I$(BUILD)/gen $(PKG_CFLAGS) \
+	-DVS_OPENAPI_PATH='"$(OPENAPI_DOC)"' -lfcgi -lcunit $(PKG_LIBS) \
+	-Wl,--wrap=argon2id_hash_encoded,--wrap=argon2id_verify
+build/fuzz/fuzz_router: $(OPENAPI_DOC) $(wildcard fcgi/*.h fcgi/*/*.h lib/*/*.h tests/unit/*/*.h)
+
+.SECONDEXPANSION:
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(wildcard lib/core/*.h) $$(FUZZ_SRC_$$*)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_SRC_$*) $(FUZZ_FLAGS_$*) \
+		$(FUZZ_LIBS)
 
 fuzzers: $(FUZZERS)
 

@@ -6,12 +6,34 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* The instants RFC 3339 writes in UTC: years 0000 to 9999. */
+#define FIRST_SECOND (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define LAST_SECOND 253402300799LL    /* 9999-12-31T23:59:59Z */
+
+/* v (≥ 0) as n decimal digits, zero-padded. */
+static void put_digits(char *p, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+}
+
 void vs_time_format(int64_t unix_seconds, char out[VS_TIME_STRLEN + 1])
 {
-	time_t t = (time_t)unix_seconds;
+	/* Four digits of year, always (strftime's %Y writes "5" and "10000"); an instant
+	 * outside them, which vs_time_parse never returns, is written as the nearest end. */
+	time_t t = (time_t)(unix_seconds < FIRST_SECOND ? FIRST_SECOND
+			    : unix_seconds > LAST_SECOND ? LAST_SECOND
+							 : unix_seconds);
 	struct tm tm;
-	if (!gmtime_r(&t, &tm) || strftime(out, VS_TIME_STRLEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, VS_TIME_STRLEN + 1, "1970-01-01T00:00:00Z");
+	if (!gmtime_r(&t, &tm))
+		abort(); /* every year of 0000–9999 fits a struct tm */
+	memcpy(out, "0000-00-00T00:00:00Z", VS_TIME_STRLEN + 1);
+	put_digits(out, tm.tm_year + 1900, 4);
+	put_digits(out + 5, tm.tm_mon + 1, 2);
+	put_digits(out + 8, tm.tm_mday, 2);
+	put_digits(out + 11, tm.tm_hour, 2);
+	put_digits(out + 14, tm.tm_min, 2);
+	put_digits(out + 17, tm.tm_sec, 2);
 }
 
 static bool digits(const char *s, int n, int *out)
@@ -78,7 +100,13 @@ bool vs_time_parse(const char *s, size_t len, int64_t *unix_seconds)
 	}
 	if (i != len)
 		return false;
-	*unix_seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+	/* "0000-01-01T00:30:00+01:00" and "9999-12-31T23:00:00-01:00" are instants of the
+	 * years before and after: RFC 3339 cannot write them in UTC, and neither can
+	 * vs_time_format, so they are refused rather than answered back as another time. */
+	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+	if (t < FIRST_SECOND || t > LAST_SECOND)
+		return false;
+	*unix_seconds = t;
 	return true;
 }
 

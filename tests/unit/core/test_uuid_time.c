@@ -242,6 +242,32 @@ static void test_time_format_parse_round_trip(void)
 	}
 }
 
+/* Found by tests/fuzz/fuzz_time: a timestamp whose offset moves it out of the years
+ * 0000–9999 was accepted and then written back as another time ("10000-…" does not fit,
+ * so 1970; year 5 as "5-01-01…"). Such instants are refused, years are written with four
+ * digits, and what the parser accepts at either end formats back to itself. */
+static void test_time_years_stay_within_four_digits(void)
+{
+	int64_t t;
+	char out[VS_TIME_STRLEN + 1];
+	CU_ASSERT_FALSE(tparse("9999-12-31T23:59:59-00:01", &t));
+	CU_ASSERT_FALSE(tparse("0000-01-01T00:00:00+00:01", &t));
+	CU_ASSERT_TRUE_FATAL(tparse("9999-12-31T23:59:59Z", &t));
+	vs_time_format(t, out);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "9999-12-31T23:59:59Z");
+	CU_ASSERT_TRUE_FATAL(tparse("0000-01-01T00:00:00Z", &t));
+	vs_time_format(t, out);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "0000-01-01T00:00:00Z");
+	CU_ASSERT_TRUE_FATAL(tparse("0005-03-01T00:00:00+00:00", &t));
+	vs_time_format(t, out);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "0005-03-01T00:00:00Z");
+	/* Out of range, from elsewhere than the parser: the nearest end, never 1970. */
+	vs_time_format(INT64_MAX, out);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "9999-12-31T23:59:59Z");
+	vs_time_format(INT64_MIN, out);
+	CU_ASSERT_STRING_EQUAL(ut_str(out), "0000-01-01T00:00:00Z");
+}
+
 static void test_time_clocks_move_forward(void)
 {
 	int64_t now = vs_time_now();
@@ -271,6 +297,7 @@ static void register_tests(void)
 	    UT_TEST(test_time_parse_rejects_out_of_range_fields),
 	    UT_TEST(test_time_parse_rejects_malformed_text),
 	    UT_TEST(test_time_format_parse_round_trip),
+	    UT_TEST(test_time_years_stay_within_four_digits),
 	    UT_TEST(test_time_clocks_move_forward),
 	    UT_END,
 	};
