@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # VMware's vCenter simulator for a test run (DESIGN.md §5b): build/vcsim/vcsim (make vcsim,
 # source in tests/vcsim/main.go), started on a free port of 127.0.0.1 and stopped by its
-# pid. Sourced by tests/integration/run; bash only, no state outside VCSIM_* variables.
+# pid. Sourced by tests/integration/run after tests/lib/harness.sh (its h_alive); bash
+# only, no state outside VCSIM_* variables.
 #
 #   vcsim_start DIR [PORT]   start it with its files in DIR (made if missing): ca.pem (the
 #                            CA its TLS certificate chains to), ready, vcsim.log, and the
@@ -29,20 +30,6 @@ VCSIM_PID=""
 VCSIM_DIR=""
 
 _vcsim_log() { printf 'vcsim: %s\n' "$*" >&2; }
-
-# A live (not zombie) process. Builtins only.
-_vcsim_alive() {
-	local l
-	{ exec 3<"/proc/$1/status"; } 2>/dev/null || return 1
-	while read -r l <&3; do
-		case $l in
-		State:*Z*) exec 3<&-; return 1 ;;
-		State:*) exec 3<&-; return 0 ;;
-		esac
-	done
-	exec 3<&-
-	return 1
-}
 
 # The value of KEY in a KEY=value file.
 _vcsim_field() {
@@ -81,7 +68,7 @@ vcsim_start() {
 	# Model, listener, a login and the template take about a second; a loaded machine more.
 	for _ in $(seq 1 600); do
 		[ -s "$ready" ] && break
-		_vcsim_alive "$VCSIM_PID" || break
+		h_alive "$VCSIM_PID" || break
 		sleep 0.1
 	done
 	if [ ! -s "$ready" ]; then
@@ -112,7 +99,7 @@ vcsim_stop() {
 	local pid=$VCSIM_PID grace=${VCSIM_STOP_GRACE:-10} rc=0 status=0 i
 	[ -n "$pid" ] || return 0
 	VCSIM_PID=""
-	if ! _vcsim_alive "$pid"; then
+	if ! h_alive "$pid"; then
 		wait "$pid" 2>/dev/null || status=$?
 		_vcsim_log "pid $pid had already exited (status $status) before it was stopped; its log:"
 		[ -n "$VCSIM_DIR" ] && tail -n 20 -- "$VCSIM_DIR/vcsim.log" >&2
@@ -120,16 +107,16 @@ vcsim_stop() {
 	fi
 	kill -TERM "$pid" 2>/dev/null
 	for ((i = 0; i < grace * 10; i++)); do
-		_vcsim_alive "$pid" || break
+		h_alive "$pid" || break
 		sleep 0.1
 	done
-	if _vcsim_alive "$pid"; then
+	if h_alive "$pid"; then
 		_vcsim_log "pid $pid did not stop within ${grace}s of TERM; killing it"
 		kill -KILL "$pid" 2>/dev/null
 		rc=1
 	fi
 	wait "$pid" 2>/dev/null || status=$?
-	if _vcsim_alive "$pid"; then
+	if h_alive "$pid"; then
 		_vcsim_log "pid $pid survived KILL"
 		return 1
 	fi
