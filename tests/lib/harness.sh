@@ -14,6 +14,7 @@
 #                              and h_after_teardown if defined, then h_teardown)
 #   export VS_…                the stack's settings
 #   h_stack_up                 scripts/stack up in H_STATE on H_PORT; sources its env file
+#   h_lift_limit KIND [--email E]  vs-admin limits set KIND to its maximum, as the owner
 #
 # Processes are read from /proc with builtins (procps may be absent on a minimal Debian).
 # shellcheck shell=bash
@@ -234,6 +235,19 @@ h_stack_up() {
 			return 1
 		fi
 	done
+}
+
+# A limit of README "Limits" lifted for the run (its default, or one user's with
+# --email), through the build's vs-admin as an operator would; says why when it fails.
+h_lift_limit() {
+	local kind=$1
+	shift
+	if ! VS_DATABASE_URL=$VS_OWNER_DATABASE_URL "$H_BUILD/vs-admin" limits set "$kind" \
+		2147483647 "$@" >"$H_TMP/limits.out" 2>&1; then
+		h_log "could not lift the $kind limit:"
+		cat "$H_TMP/limits.out" >&2
+		return 1
+	fi
 }
 
 h_show_logs() {
