@@ -23,5 +23,8 @@
 /* printf format: the path parameter's noun ("tenant" for tenant_id). */
 #define VS_MSG_PATH_ID_INVALID "Invalid %s ID format. Must be a valid UUID."
 #define VS_MSG_QUERY_INT "must be an integer from %lld to %lld"
+#define VS_MSG_CURSOR_INVALID "must be a cursor from a previous page (its Link header or next)"
+/* %s: skip or page. */
+#define VS_MSG_CURSOR_WITH "cannot be combined with %s"
 
 #endif

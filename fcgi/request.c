@@ -415,25 +415,9 @@ void vs_res_raw(struct vs_request *req, int status, const char *content_type, co
 	req->raw_type = content_type;
 }
 
-static struct json_object *envelope(struct json_object *items, int64_t total, int64_t page,
-				    int64_t limit)
-{
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "items", items);
-	json_object_object_add(o, "total", json_object_new_int64(total));
-	json_object_object_add(o, "page", json_object_new_int64(page));
-	json_object_object_add(o, "limit", json_object_new_int64(limit));
-	return o;
-}
-
 void vs_res_array(struct vs_request *req, struct json_object *items, int64_t total)
 {
 	vs_res_header(req, "X-Total-Count", vs_arena_printf(req->arena, "%lld", (long long)total));
 	vs_res_json(req, 200, items);
 }
 
-void vs_res_envelope(struct vs_request *req, struct json_object *items, int64_t total,
-		     int64_t page, int64_t limit)
-{
-	vs_res_json(req, 200, envelope(items, total, page, limit));
-}

@@ -125,10 +125,8 @@ bool vs_req_content_type_is(const struct vs_request *req, const char *type);
 void vs_res_header(struct vs_request *req, const char *name, const char *value);
 void vs_res_json(struct vs_request *req, int status, struct json_object *body);
 void vs_res_empty(struct vs_request *req, int status);
-/* 200 with {"items":[…],"total":N,"page":P,"limit":L}: the users lists (API.md §1). */
-void vs_res_envelope(struct vs_request *req, struct json_object *items, int64_t total,
-		     int64_t page, int64_t limit);
-/* 200 with a JSON array and its total in X-Total-Count: every other list. */
+/* 200 with a JSON array and its total in X-Total-Count: the short lists (roles,
+ * permissions, API keys); the others are in list.h. */
 void vs_res_array(struct vs_request *req, struct json_object *items, int64_t total);
 /* A body that outlives the request (static text), sent as it is. */
 void vs_res_raw(struct vs_request *req, int status, const char *content_type, const char *body,

@@ -1,5 +1,6 @@
 /* /invitations: managing a tenant's invitations, and verifying and accepting a token. */
 #include "invitations/handlers.h"
+#include "list.h"
 
 #include "core/messages.h"
 #include "invitations/messages.h"
@@ -97,7 +98,7 @@ static enum vs_err bind_filter(struct vs_request *req, struct vs_invitation_filt
 			       vs_uuid *tenant_buf)
 {
 	const char *status, *tenant;
-	vs_req_skip_limit(req, &f->offset, &f->limit);
+	vs_req_list_at(req, &f->at);
 	vs_req_query_str(req, "status", 16, &status);
 	vs_req_query_str(req, "tenant_id", VS_UUID_STRLEN, &tenant);
 	if (status && !(f->has_status = vs_invitation_status_parse(status, &f->status)))
@@ -123,7 +124,7 @@ enum vs_err vs_h_invitations_list(struct vs_worker *w, struct vs_request *req)
 	struct json_object *items = json_object_new_array();
 	for (size_t i = 0; i < page.n; i++)
 		json_object_array_add(items, render_invitation(&page.items[i], now, false, NULL));
-	vs_res_array(req, items, page.total);
+	vs_res_list(req, items, &page.end);
 	return VS_OK;
 }
 

@@ -1,6 +1,7 @@
 /* /jobs: the tenant's jobs (a superuser without X-Tenant-ID: the platform's), one job, and
  * cancelling a queued one. */
 #include "jobs/handlers.h"
+#include "list.h"
 
 #include "core/messages.h"
 #include "jobs/messages.h"
@@ -51,7 +52,7 @@ static struct json_object *render_job(struct vs_arena *a, const struct vs_job *j
 static enum vs_err bind_filter(struct vs_request *req, struct vs_job_filter *f, vs_uuid *resource)
 {
 	const char *status, *resource_text;
-	vs_req_skip_limit(req, &f->offset, &f->limit);
+	vs_req_list_at(req, &f->at);
 	vs_req_query_str(req, "status", 16, &status);
 	vs_req_query_str(req, "kind", 64, &f->kind);
 	vs_req_query_str(req, "resource_id", VS_UUID_STRLEN, &resource_text);
@@ -80,7 +81,7 @@ enum vs_err vs_h_jobs_list(struct vs_worker *w, struct vs_request *req)
 	struct json_object *items = json_object_new_array();
 	for (size_t i = 0; i < page.n; i++)
 		json_object_array_add(items, render_job(req->arena, &page.items[i]));
-	vs_res_array(req, items, page.total);
+	vs_res_list(req, items, &page.end);
 	return VS_OK;
 }
 

@@ -1,5 +1,6 @@
 /* /tenants. */
 #include "tenants/handlers.h"
+#include "list.h"
 
 #include "core/time.h"
 #include "tenants/messages.h"
@@ -47,18 +48,18 @@ static const struct vs_json_field update_fields[] = {
 
 enum vs_err vs_h_tenants_list(struct vs_worker *w, struct vs_request *req)
 {
-	int64_t skip, limit;
+	struct vs_list_at at;
 	struct vs_tenant_page page;
-	if (vs_req_skip_limit(req, &skip, &limit) != VS_OK)
+	if (vs_req_list_at(req, &at) != VS_OK)
 		return req->error.code;
-	enum vs_err rc = vs_tenants_list(w->app, req->arena, &req->principal, skip, limit, &page,
-					 &req->error);
+	enum vs_err rc =
+		vs_tenants_list(w->app, req->arena, &req->principal, &at, &page, &req->error);
 	if (rc != VS_OK)
 		return rc;
 	struct json_object *items = json_object_new_array();
 	for (size_t i = 0; i < page.n; i++)
 		json_object_array_add(items, render_tenant(&page.items[i]));
-	vs_res_array(req, items, page.total);
+	vs_res_list(req, items, &page.end);
 	return VS_OK;
 }
 

@@ -1,5 +1,6 @@
 /* /users, /users/me and /tenants/{tenant_id}/users. */
 #include "users/handlers.h"
+#include "list.h"
 
 #include "users/render.h"
 #include "users/usecases.h"
@@ -45,22 +46,22 @@ static void respond_user(struct vs_request *req, int status, const struct vs_use
 /* The envelope list shared by /users and /tenants/{tenant_id}/users. */
 static enum vs_err list_users(struct vs_worker *w, struct vs_request *req)
 {
-	int64_t page, limit;
+	int64_t page;
+	struct vs_list_at at;
 	const char *search;
 	struct vs_user_page result;
-	vs_req_query_int(req, "page", 1, 1, 1000000, &page);
-	vs_req_query_int(req, "limit", 20, 1, 100, &limit);
+	vs_req_page_at(req, &page, &at);
 	vs_req_query_str(req, "search", 100, &search);
 	if (req->error.code != VS_OK)
 		return req->error.code;
 	enum vs_err rc = vs_users_list(w->app, req->arena, &req->principal, req->tenant, search,
-				       (page - 1) * limit, limit, &result, &req->error);
+				       &at, &result, &req->error);
 	if (rc != VS_OK)
 		return rc;
 	struct json_object *items = json_object_new_array();
 	for (size_t i = 0; i < result.n; i++)
 		json_object_array_add(items, vs_render_user(&result.items[i]));
-	vs_res_envelope(req, items, result.total, page, limit);
+	vs_res_list_envelope(req, items, &result.end, page, at.limit);
 	return VS_OK;
 }
 

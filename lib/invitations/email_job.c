@@ -28,10 +28,10 @@ static enum vs_err queued_already(struct vs_app *app, struct vs_arena *a,
 					.status = VS_JOB_QUEUED,
 					.kind = KIND,
 					.resource_id = &inv->id,
-					.limit = 1 };
+					.at = { .limit = 1 } };
 	struct vs_job_page page;
 	enum vs_err rc = app->jobs->ops->list(app->jobs, a, &q, &page);
-	*queued = rc == VS_OK && page.total > 0;
+	*queued = rc == VS_OK && page.n > 0;
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #define VS_INVITATIONS_PORT_H
 
 #include "core/arena.h"
+#include "core/cursor.h"
 #include "core/err.h"
 #include "invitations/domain.h"
 
@@ -17,12 +18,12 @@ struct vs_invitation_query {
 	bool has_status; /* else every status */
 	enum vs_invitation_status status; /* as vs_invitation_status_at says at `now` */
 	int64_t now;
-	int64_t offset, limit;
+	struct vs_list_at at; /* newest first */
 };
 struct vs_invitation_page {
 	struct vs_invitation *items; /* newest first */
 	size_t n;
-	int64_t total;
+	struct vs_list_end end;
 };
 
 struct vs_invitation_repo;

@@ -149,8 +149,7 @@ enum vs_err vs_invitations_list(struct vs_app *app, struct vs_arena *a,
 		.has_status = f->has_status,
 		.status = f->status,
 		.now = app->now(),
-		.offset = f->offset,
-		.limit = f->limit,
+		.at = f->at,
 	};
 	rc = app->invitations->ops->list(app->invitations, a, &q, out);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);

@@ -27,7 +27,7 @@ struct vs_invitation_filter {
 	const vs_uuid *tenant_id; /* ?tenant_id=, which must be the tenant in context; or NULL */
 	bool has_status;
 	enum vs_invitation_status status;
-	int64_t offset, limit;
+	struct vs_list_at at;
 };
 
 struct vs_invitation_acceptance {

@@ -5,6 +5,7 @@
 #define VS_JOBS_PORT_H
 
 #include "core/arena.h"
+#include "core/cursor.h"
 #include "core/err.h"
 #include "jobs/domain.h"
 
@@ -31,12 +32,12 @@ struct vs_job_query {
 	enum vs_job_status status;
 	const char *kind;	/* or NULL */
 	const vs_uuid *resource_id; /* or NULL */
-	int64_t offset, limit;
+	struct vs_list_at at;	/* newest first */
 };
 struct vs_job_page {
 	struct vs_job *items;
 	size_t n;
-	int64_t total;
+	struct vs_list_end end;
 };
 
 struct vs_job_repo;

@@ -53,8 +53,7 @@ enum vs_err vs_jobs_list(struct vs_app *app, struct vs_arena *a, const struct vs
 		.status = f->status,
 		.kind = f->kind,
 		.resource_id = f->resource_id,
-		.offset = f->offset,
-		.limit = f->limit,
+		.at = f->at,
 	};
 	rc = app->jobs->ops->list(app->jobs, a, &q, out);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);

@@ -63,7 +63,7 @@ struct vs_job_filter {
 	enum vs_job_status status;
 	const char *kind;	    /* or NULL */
 	const vs_uuid *resource_id; /* or NULL */
-	int64_t offset, limit;
+	struct vs_list_at at;
 };
 
 /* The jobs of tenant, or with no tenant the platform's (superusers only). */

@@ -3,6 +3,7 @@
 #define VS_TENANTS_PORT_H
 
 #include "core/arena.h"
+#include "core/cursor.h"
 #include "core/err.h"
 #include "tenants/domain.h"
 
@@ -10,12 +11,12 @@
 
 struct vs_tenant_query {
 	const vs_uuid *member_id; /* only tenants this user is a member of; NULL: all */
-	int64_t offset, limit;
+	struct vs_list_at at;
 };
 struct vs_tenant_page {
 	struct vs_tenant *items;
 	size_t n;
-	int64_t total;
+	struct vs_list_end end;
 };
 
 struct vs_tenant_repo;

@@ -38,10 +38,10 @@ static enum vs_err visible(struct vs_app *app, const struct vs_principal *p,
 }
 
 enum vs_err vs_tenants_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
-			    int64_t offset, int64_t limit, struct vs_tenant_page *out,
+			    const struct vs_list_at *at, struct vs_tenant_page *out,
 			    struct vs_error *e)
 {
-	struct vs_tenant_query q = { p->user.is_superuser ? NULL : &p->user.id, offset, limit };
+	struct vs_tenant_query q = { p->user.is_superuser ? NULL : &p->user.id, *at };
 	enum vs_err rc = app->tenants->ops->list(app->tenants, a, &q, out);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }

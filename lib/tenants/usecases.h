@@ -18,7 +18,7 @@ struct vs_tenant_input {
 };
 
 enum vs_err vs_tenants_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
-			    int64_t offset, int64_t limit, struct vs_tenant_page *out,
+			    const struct vs_list_at *at, struct vs_tenant_page *out,
 			    struct vs_error *e);
 enum vs_err vs_tenants_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			   const vs_uuid *id, struct vs_tenant *out, struct vs_error *e);

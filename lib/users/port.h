@@ -5,6 +5,7 @@
 
 #include "auth/domain.h"
 #include "core/arena.h"
+#include "core/cursor.h"
 #include "core/err.h"
 #include "users/domain.h"
 
@@ -14,12 +15,12 @@
 struct vs_user_query {
 	const vs_uuid *tenant_id; /* only members of this tenant; NULL: everyone */
 	const char *search;	  /* substring of email, first or last name; NULL: all */
-	int64_t offset, limit;
+	struct vs_list_at at;
 };
 struct vs_user_page {
 	struct vs_user *items;
 	size_t n;
-	int64_t total;
+	struct vs_list_end end;
 };
 
 /* `roles_in` names the tenant whose role names fill vs_user.roles (NULL: none). */

@@ -37,12 +37,12 @@ static enum vs_err require_member(struct vs_app *app, const vs_uuid *tenant, con
 }
 
 enum vs_err vs_users_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
-			  const vs_uuid *tenant, const char *search, int64_t offset, int64_t limit,
+			  const vs_uuid *tenant, const char *search, const struct vs_list_at *at,
 			  struct vs_user_page *out, struct vs_error *e)
 {
 	if (!tenant && !p->user.is_superuser)
 		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
-	struct vs_user_query q = { tenant, search, offset, limit };
+	struct vs_user_query q = { tenant, search, *at };
 	enum vs_err rc = app->users->ops->list(app->users, a, &q, out);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }

@@ -19,7 +19,7 @@ struct vs_user_input {
 };
 
 enum vs_err vs_users_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
-			  const vs_uuid *tenant, const char *search, int64_t offset, int64_t limit,
+			  const vs_uuid *tenant, const char *search, const struct vs_list_at *at,
 			  struct vs_user_page *out, struct vs_error *e);
 enum vs_err vs_users_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			 const vs_uuid *id, const vs_uuid *tenant, struct vs_user *out,

@@ -554,16 +554,19 @@ enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_
 		       int64_t *total)
 {
 	const struct pipelined steps[] = { { list, params, true }, { count, params, true } };
-	PGresult *results[2];
+	PGresult *results[2] = { NULL, NULL };
 	*rows = NULL;
-	*total = 0;
-	enum vs_err rc = run_auto_plan(pg, steps, 2, results);
+	if (count)
+		*total = 0;
+	enum vs_err rc = run_auto_plan(pg, steps, count ? 2 : 1, results);
 	if (rc != VS_OK)
 		return rc;
 	vs_arena_defer(a, clear_result, results[0]);
 	*rows = results[0];
-	*total = PQntuples(results[1]) == 1 ? vs_pg_int64(results[1], 0, 0) : 0;
-	PQclear(results[1]);
+	if (count) {
+		*total = PQntuples(results[1]) == 1 ? vs_pg_int64(results[1], 0, 0) : 0;
+		PQclear(results[1]);
+	}
 	return VS_OK;
 }
 

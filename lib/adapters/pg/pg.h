@@ -98,7 +98,7 @@ enum vs_err vs_pg_exec_ex(struct vs_pg *pg, struct vs_arena *a, const struct vs_
  * PostgreSQL's own choice of plan (plan_cache_mode auto): their first calls are planned
  * for their values, and later ones keep that while it is cheaper than one plan for all,
  * so that an index on a given filter is used. Forcing a plan per call halved the lists'
- * throughput. */
+ * throughput. Without `count` (NULL) *total is left as it is. */
 enum vs_err vs_pg_page(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
 		       const struct vs_pg_stmt *count, const char *const *params, PGresult **rows,
 		       int64_t *total);

@@ -5,6 +5,7 @@
 #define VS_ADAPTERS_PG_UTIL_H
 
 #include "adapters/pg/pg.h"
+#include "core/cursor.h"
 #include "core/uuid.h"
 
 #include <stdbool.h>
@@ -57,6 +58,28 @@ enum vs_err vs_pg_list(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_
 		       const struct vs_pg_stmt *count, const char **params, int nfilter,
 		       int64_t offset, int64_t limit, vs_pg_row_fn row, size_t item_size,
 		       void *items, size_t *n, int64_t *total);
+
+/* One page of a list in (created_at, id) order, ascending or, when `descending`, not: the
+ * same as vs_pg_list but the page may start after a cursor (at->keyed), by an index on
+ * the order, however deep. `list` takes the nfilter filters, then the position to start
+ * after (a timestamptz and a uuid: "-infinity" or "infinity" and the smallest or largest
+ * uuid for the first page), then offset and limit; its first column is the item's id,
+ * its last the item's created_at in microseconds. `count` runs only for a page that is
+ * not keyed: counting would read every row a cursor skips. params needs room for
+ * nfilter + 4 entries. */
+/* The number of rows sql/016 keeps for a platform-wide total ('tenants', 'users'). */
+#define VS_PG_PLATFORM_TOTAL(kind)                                                         \
+	"coalesce((SELECT n FROM iam.usage WHERE kind = '" kind "' AND "                      \
+	"scope = 'ffffffff-ffff-ffff-ffff-ffffffffffff'), 0)"
+
+/* The last column of a keyed list: created_at of the row alias, in microseconds (exact:
+ * extract returns numeric). */
+#define VS_PG_KEY_US(alias) "(extract(epoch FROM " alias ".created_at) * 1000000)::int8"
+
+enum vs_err vs_pg_keyed_list(struct vs_pg *pg, struct vs_arena *a, const struct vs_pg_stmt *list,
+			     const struct vs_pg_stmt *count, const char **params, int nfilter,
+			     const struct vs_list_at *at, bool descending, vs_pg_row_fn row,
+			     size_t item_size, void *items, size_t *n, struct vs_list_end *end);
 
 /* Runs an UPDATE or DELETE of one object: no row touched → NOTFOUND. */
 enum vs_err vs_pg_change(struct vs_pg *pg, const struct vs_pg_stmt *stmt,

@@ -352,7 +352,11 @@ static void test_counters_match_the_rows(void)
 		"   FROM iam.roles GROUP BY 2"
 		" UNION ALL SELECT 'api_keys_per_user', user_id, count(*) FROM iam.api_keys GROUP BY 2"
 		" UNION ALL SELECT 'members_per_tenant', tenant_id, count(DISTINCT user_id)"
-		"   FROM iam.assignments GROUP BY 2) "
+		"   FROM iam.assignments GROUP BY 2"
+		" UNION ALL SELECT 'tenants', 'ffffffff-ffff-ffff-ffff-ffffffffffff', count(*)"
+		"   FROM iam.tenants"
+		" UNION ALL SELECT 'users', 'ffffffff-ffff-ffff-ffff-ffffffffffff', count(*)"
+		"   FROM iam.users) "
 		"SELECT coalesce(a.kind, u.kind), coalesce(a.scope, u.scope)::text, a.n, u.n "
 		"FROM actual a FULL JOIN iam.usage u ON u.kind = a.kind AND u.scope = a.scope "
 		"WHERE coalesce(a.n, 0) <> coalesce(u.n, 0)",

@@ -35,6 +35,44 @@ extern const struct vs_role_repo_ops fake__role_ops;
 extern const struct vs_permission_repo_ops fake__permission_ops;
 extern const struct vs_invitation_repo_ops fake__invitation_ops;
 
+/* A page of a list in the fake's order, as the pg adapter reads it: from an offset, or
+ * after the row a cursor names (found by its id: the fakes keep their rows in order). */
+struct fake_pager {
+	const struct vs_list_at *at;
+	int64_t seen;	/* rows matched so far */
+	bool started;	/* a keyed page: the cursor's row has passed */
+	struct vs_list_end *end;
+	size_t *n;
+};
+static inline void fake_pager_init(struct fake_pager *p, const struct vs_list_at *at,
+				   struct vs_list_end *end, size_t *n)
+{
+	*p = (struct fake_pager){ at, 0, !at->keyed, end, n };
+	*end = (struct vs_list_end){ .total = 0 };
+	*n = 0;
+}
+/* Whether the matching row (id, created_at in seconds) goes on the page. */
+static inline bool fake_pager_take(struct fake_pager *p, const vs_uuid *id, int64_t created_at)
+{
+	int64_t index = p->seen++;
+	if (!p->started) {
+		p->started = vs_uuid_eq(id, &p->at->after.id);
+		return false;
+	}
+	if (!p->at->keyed && index < p->at->offset)
+		return false;
+	if ((int64_t)*p->n >= p->at->limit) {
+		p->end->more = true;
+		return false;
+	}
+	p->end->next = (struct vs_cursor){ created_at * 1000000, *id };
+	return true;
+}
+static inline void fake_pager_finish(struct fake_pager *p)
+{
+	p->end->total = p->at->keyed ? -1 : p->seen;
+}
+
 /* Keeps the rows for which keep_expr (over `row`) holds; zeroes the tail, so a store
  * compares equal whatever it held before. */
 #define FAKE_FILTER(rows, n, keep_expr)                                                            \

@@ -218,18 +218,18 @@ static enum vs_err inv_list(struct vs_invitation_repo *repo, struct vs_arena *a,
 		return VS_UNAVAILABLE;
 	if (no_scope(f->db))
 		return fake__sql_error(f->db, VS_INTERNAL);
+	struct fake_pager pager;
+	fake_pager_init(&pager, &q->at, &out->end, &out->n);
 	out->items = vs_arena_array(a, f->store.n + 1, sizeof(*out->items));
-	out->n = 0;
-	out->total = 0;
 	/* Newest first: the rows were added in time order. */
 	for (size_t i = f->store.n; i-- > 0;) {
 		const struct fake_invitation_row *r = &f->store.rows[i];
 		if (!in_scope(f->db, &r->tenant_id) || !listed(r, q))
 			continue;
-		if (out->total >= q->offset && (int64_t)out->n < q->limit)
+		if (fake_pager_take(&pager, &r->id, r->created_at))
 			row_to_invitation(f->db, a, r, &out->items[out->n++]);
-		out->total++;
 	}
+	fake_pager_finish(&pager);
 	return VS_OK;
 }
 

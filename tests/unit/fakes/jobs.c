@@ -177,12 +177,13 @@ static enum vs_err job_list(struct vs_job_repo *repo, struct vs_arena *a,
 		if (matches(jobs->db, &jobs->store.rows[i], q))
 			found[n++] = &jobs->store.rows[i];
 	qsort(found, n, sizeof(found[0]), newest_first);
-	memset(out, 0, sizeof(*out));
+	struct fake_pager pager;
+	fake_pager_init(&pager, &q->at, &out->end, &out->n);
 	out->items = vs_arena_array(a, n + 1, sizeof(*out->items));
-	out->total = (int64_t)n;
 	for (size_t i = 0; i < n; i++)
-		if ((int64_t)i >= q->offset && (int64_t)out->n < q->limit)
+		if (fake_pager_take(&pager, &found[i]->id, found[i]->created_at))
 			row_to_job(a, found[i], &out->items[out->n++]);
+	fake_pager_finish(&pager);
 	return VS_OK;
 }
 

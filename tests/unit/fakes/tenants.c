@@ -153,18 +153,17 @@ static enum vs_err tenant_list(struct vs_tenant_repo *repo, struct vs_arena *a,
 	struct fake_db *db = tenants_db(repo);
 	if (fake__call(db, "tenants.list"))
 		return VS_UNAVAILABLE;
-	memset(out, 0, sizeof(*out));
+	struct fake_pager pager;
+	fake_pager_init(&pager, &q->at, &out->end, &out->n);
 	out->items = vs_arena_array(a, FAKE_MAX_TENANTS, sizeof(*out->items));
-	int64_t seen = 0;
 	for (size_t i = 0; i < db->store.ntenants; i++) {
 		const struct fake_tenant_row *r = &db->store.tenants[i];
 		if (q->member_id && !fake_is_member(db, &r->id, q->member_id))
 			continue;
-		if (seen >= q->offset && (int64_t)out->n < q->limit)
+		if (fake_pager_take(&pager, &r->id, r->created_at))
 			row_to_tenant(a, r, &out->items[out->n++]);
-		seen++;
 	}
-	out->total = seen;
+	fake_pager_finish(&pager);
 	return VS_OK;
 }
 

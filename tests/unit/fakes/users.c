@@ -189,18 +189,15 @@ static enum vs_err user_list(struct vs_user_repo *repo, struct vs_arena *a,
 	struct fake_db *db = users_db(repo);
 	if (fake__call(db, "users.list"))
 		return VS_UNAVAILABLE;
-	memset(out, 0, sizeof(*out));
+	struct fake_pager pager;
+	fake_pager_init(&pager, &q->at, &out->end, &out->n);
 	out->items = vs_arena_array(a, FAKE_MAX_USERS, sizeof(*out->items));
-	int64_t seen = 0;
 	for (size_t i = 0; i < db->store.nusers; i++) {
-		if (!user_matches(db, &db->store.users[i], q))
-			continue;
-		if (seen >= q->offset && (int64_t)out->n < q->limit)
-			fake__row_to_user(db, a, &db->store.users[i], q->tenant_id,
-					  &out->items[out->n++]);
-		seen++;
+		const struct fake_user_row *r = &db->store.users[i];
+		if (user_matches(db, r, q) && fake_pager_take(&pager, &r->id, r->created_at))
+			fake__row_to_user(db, a, r, q->tenant_id, &out->items[out->n++]);
 	}
-	out->total = seen;
+	fake_pager_finish(&pager);
 	return VS_OK;
 }
 

@@ -275,31 +275,31 @@ static void test_list_filters_by_the_status_clients_see(void)
 	row_of(&iw, &inv[3].id)->expires_at = fake_now(); /* expired this instant */
 
 	struct vs_invitation_page page;
-	struct vs_invitation_filter f = { .limit = 100 };
+	struct vs_invitation_filter f = { .at = { .limit = 100 } };
 	CU_ASSERT_EQUAL_FATAL(list_in(&iw, &w->acme, &f, &page, &e), VS_OK);
 	CU_ASSERT_EQUAL_FATAL(page.n, 4);
-	CU_ASSERT_EQUAL(page.total, 4);
+	CU_ASSERT_EQUAL(page.end.total, 4);
 	CU_ASSERT_TRUE(vs_uuid_eq(&page.items[0].id, &inv[3].id)); /* newest first */
 	CU_ASSERT_TRUE(vs_uuid_eq(&page.items[3].id, &inv[0].id));
 
 	const enum vs_invitation_status want[] = { VS_INVITATION_PENDING, VS_INVITATION_ACCEPTED,
 						   VS_INVITATION_REVOKED, VS_INVITATION_EXPIRED };
 	for (size_t i = 0; i < 4; i++) {
-		f = (struct vs_invitation_filter){ .has_status = true, .status = want[i], .limit = 100 };
+		f = (struct vs_invitation_filter){ .has_status = true, .status = want[i], .at = { .limit = 100 } };
 		CU_ASSERT_EQUAL_FATAL(list_in(&iw, &w->acme, &f, &page, &e), VS_OK);
 		CU_ASSERT_EQUAL_FATAL(page.n, 1);
 		CU_ASSERT_TRUE(vs_uuid_eq(&page.items[0].id, &inv[i].id));
 	}
 	/* skip/limit and the total. */
-	f = (struct vs_invitation_filter){ .offset = 1, .limit = 2 };
+	f = (struct vs_invitation_filter){ .at = { .offset = 1, .limit = 2 } };
 	CU_ASSERT_EQUAL_FATAL(list_in(&iw, &w->acme, &f, &page, &e), VS_OK);
 	CU_ASSERT_EQUAL(page.n, 2);
-	CU_ASSERT_EQUAL(page.total, 4);
+	CU_ASSERT_EQUAL(page.end.total, 4);
 	CU_ASSERT_TRUE(vs_uuid_eq(&page.items[0].id, &inv[2].id));
 	/* Another tenant sees none of them; ?tenant_id= must be the context. */
-	f = (struct vs_invitation_filter){ .limit = 100 };
+	f = (struct vs_invitation_filter){ .at = { .limit = 100 } };
 	CU_ASSERT_EQUAL_FATAL(list_in(&iw, &w->globex, &f, &page, &e), VS_OK);
-	CU_ASSERT_EQUAL(page.total, 0);
+	CU_ASSERT_EQUAL(page.end.total, 0);
 	f.tenant_id = &w->globex;
 	CU_ASSERT_EQUAL(list_in(&iw, &w->acme, &f, &page, &e), VS_INVALID);
 	CU_ASSERT_STRING_EQUAL(ut_str(e.fields[0].field), "tenant_id");

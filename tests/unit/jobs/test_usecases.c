@@ -104,8 +104,8 @@ static enum vs_err list_as(struct job_world *jw, const vs_uuid *user, const vs_u
 			   struct list_call *c, struct vs_error *e)
 {
 	c->tenant = tenant;
-	if (!c->f.limit)
-		c->f.limit = 100;
+	if (!c->f.at.limit)
+		c->f.at.limit = 100;
 	return world_request(&jw->w, user, tenant, list_fn, c, e);
 }
 
@@ -151,7 +151,7 @@ static void test_jobs_list_newest_first_of_the_tenant_only(void)
 	struct list_call c = {0};
 	struct vs_error e = {0};
 	CU_ASSERT_EQUAL_FATAL(list_as(&jw, &w->ann, &w->acme, &c, &e), VS_OK);
-	CU_ASSERT_EQUAL(c.page.total, 3);
+	CU_ASSERT_EQUAL(c.page.end.total, 3);
 	CU_ASSERT_EQUAL_FATAL(c.page.n, 3);
 	CU_ASSERT_TRUE(vs_uuid_eq(&c.page.items[0].id, &a3));
 	CU_ASSERT_TRUE(vs_uuid_eq(&c.page.items[1].id, &a2));
@@ -163,7 +163,7 @@ static void test_jobs_list_newest_first_of_the_tenant_only(void)
 	/* The superuser who names a tenant is confined to it like anyone else. */
 	struct list_call su = {0};
 	CU_ASSERT_EQUAL_FATAL(list_as(&jw, &w->root, &w->acme, &su, &e), VS_OK);
-	CU_ASSERT_EQUAL(su.page.total, 3);
+	CU_ASSERT_EQUAL(su.page.end.total, 3);
 	FAKE_ASSERT_TX_CLEAN(w->db);
 	job_world_free(&jw);
 }
@@ -186,27 +186,27 @@ static void test_jobs_list_pages_and_filters(void)
 	struct vs_error e = {0};
 
 	/* skip 1, limit 2: the second and third newest; the total counts them all */
-	struct list_call page = {.f = {.offset = 1, .limit = 2}};
+	struct list_call page = {.f = {.at = {.offset = 1, .limit = 2}}};
 	CU_ASSERT_EQUAL_FATAL(list_as(&jw, &w->ann, &w->acme, &page, &e), VS_OK);
-	CU_ASSERT_EQUAL(page.page.total, 6);
+	CU_ASSERT_EQUAL(page.page.end.total, 6);
 	CU_ASSERT_EQUAL_FATAL(page.page.n, 2);
 	CU_ASSERT_TRUE(vs_uuid_eq(&page.page.items[0].id, &ids[4]));
 	CU_ASSERT_TRUE(vs_uuid_eq(&page.page.items[1].id, &ids[3]));
 	/* past the end: nothing, the total still there */
-	struct list_call past = {.f = {.offset = 6, .limit = 2}};
+	struct list_call past = {.f = {.at = {.offset = 6, .limit = 2}}};
 	CU_ASSERT_EQUAL_FATAL(list_as(&jw, &w->ann, &w->acme, &past, &e), VS_OK);
 	CU_ASSERT_EQUAL(past.page.n, 0);
-	CU_ASSERT_EQUAL(past.page.total, 6);
+	CU_ASSERT_EQUAL(past.page.end.total, 6);
 
 	struct list_call queued = {.f = {.has_status = true, .status = VS_JOB_QUEUED}};
 	CU_ASSERT_EQUAL_FATAL(list_as(&jw, &w->ann, &w->acme, &queued, &e), VS_OK);
-	CU_ASSERT_EQUAL(queued.page.total, 3);
+	CU_ASSERT_EQUAL(queued.page.end.total, 3);
 	for (size_t i = 0; i < queued.page.n; i++)
 		CU_ASSERT_EQUAL(queued.page.items[i].status, VS_JOB_QUEUED);
 
 	struct list_call kind = {.f = {.kind = "vm.start"}};
 	CU_ASSERT_EQUAL_FATAL(list_as(&jw, &w->ann, &w->acme, &kind, &e), VS_OK);
-	CU_ASSERT_EQUAL(kind.page.total, 3);
+	CU_ASSERT_EQUAL(kind.page.end.total, 3);
 	for (size_t i = 0; i < kind.page.n; i++)
 		CU_ASSERT_STRING_EQUAL(ut_str(kind.page.items[i].kind), "vm.start");
 
@@ -256,7 +256,7 @@ static void test_jobs_platform_jobs_are_the_superusers_only(void)
 
 	struct list_call su = {0};
 	CU_ASSERT_EQUAL_FATAL(list_as(&jw, &w->root, NULL, &su, &e), VS_OK);
-	CU_ASSERT_EQUAL(su.page.total, 2);
+	CU_ASSERT_EQUAL(su.page.end.total, 2);
 	CU_ASSERT_EQUAL_FATAL(su.page.n, 2);
 	CU_ASSERT_TRUE(vs_uuid_eq(&su.page.items[0].id, &p2));
 	CU_ASSERT_TRUE(vs_uuid_eq(&su.page.items[1].id, &p1));
@@ -521,10 +521,10 @@ static void test_jobs_fail_cleanly_on_each_repository_fault(void)
 	vs_uuid queued = seed(&jw, &w->acme, "mail.send", VS_JOB_QUEUED);
 	seed(&jw, &w->acme, "mail.send", VS_JOB_SUCCEEDED);
 
-	struct list_call l = {.tenant = &w->acme, .f = {.limit = 100}};
+	struct list_call l = {.tenant = &w->acme, .f = {.at = {.limit = 100}}};
 	unsigned faults = world_inject(w, "jobs list", &w->ann, &w->acme, list_fn, &l);
 	CU_ASSERT(faults >= 2); /* the session's calls, the list, the commit */
-	CU_ASSERT_EQUAL(l.page.total, 2);
+	CU_ASSERT_EQUAL(l.page.end.total, 2);
 
 	struct job_call g = {.tenant = &w->acme, .id = &queued};
 	CU_ASSERT(world_inject(w, "jobs get", &w->ann, &w->acme, get_fn, &g) >= 2);
@@ -536,7 +536,7 @@ static void test_jobs_fail_cleanly_on_each_repository_fault(void)
 	CU_ASSERT(world_inject(w, "jobs cancel", &w->admin, &w->acme, cancel_fn, &c) >= 3);
 	CU_ASSERT_EQUAL(fake_job(&jw.jobs, &queued)->status, VS_JOB_CANCELLED);
 
-	struct list_call p = {.tenant = NULL, .f = {.limit = 100}};
+	struct list_call p = {.tenant = NULL, .f = {.at = {.limit = 100}}};
 	CU_ASSERT(world_inject(w, "jobs list (platform)", &w->root, NULL, list_fn, &p) >= 2);
 	job_world_free(&jw);
 }

@@ -61,6 +61,8 @@ static void test_tenants_by_slug_non_member_is_like_missing(void)
 	world_free(&w);
 }
 
+static const struct vs_list_at first20 = { .limit = 20 };
+
 static void test_tenants_list_is_memberships_or_everything(void)
 {
 	struct world w;
@@ -73,15 +75,15 @@ static void test_tenants_list_is_memberships_or_everything(void)
 		struct vs_tenant_page page;
 		struct vs_error e = {0};
 		const struct vs_principal *p = world_enter(&w, cases[i].who, NULL);
-		CU_ASSERT_EQUAL_FATAL(vs_tenants_list(&w.app, w.a, p, 0, 20, &page, &e), VS_OK);
+		CU_ASSERT_EQUAL_FATAL(vs_tenants_list(&w.app, w.a, p, &first20, &page, &e), VS_OK);
 		CU_ASSERT_EQUAL(world_leave(&w, true), VS_OK);
-		CU_ASSERT_EQUAL(page.total, cases[i].total);
+		CU_ASSERT_EQUAL(page.end.total, cases[i].total);
 		CU_ASSERT_EQUAL(page.n, (size_t)cases[i].total);
 	}
 	struct vs_tenant_page page;
 	struct vs_error e = {0};
 	const struct vs_principal *p = world_enter(&w, &w.gus, NULL);
-	CU_ASSERT_EQUAL_FATAL(vs_tenants_list(&w.app, w.a, p, 0, 20, &page, &e), VS_OK);
+	CU_ASSERT_EQUAL_FATAL(vs_tenants_list(&w.app, w.a, p, &first20, &page, &e), VS_OK);
 	CU_ASSERT_EQUAL(world_leave(&w, true), VS_OK);
 	CU_ASSERT_EQUAL_FATAL(page.n, 1);
 	CU_ASSERT_TRUE(vs_uuid_eq(&page.items[0].id, &w.globex));

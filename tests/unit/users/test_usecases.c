@@ -527,28 +527,57 @@ static void test_users_delete_fails_cleanly_on_each_repository_fault(void)
 
 /* ---- list ---- */
 
+static const struct vs_list_at first20 = { .limit = 20 };
+
 static void test_users_list_scope(void)
 {
 	struct env x;
 	env_init(&x);
 	struct vs_user_page page;
 	struct vs_error e = {0};
-	CU_ASSERT_EQUAL(vs_users_list(&x.app, x.a, &x.as_admin, NULL, NULL, 0, 20, &page, &e),
+	CU_ASSERT_EQUAL(vs_users_list(&x.app, x.a, &x.as_admin, NULL, NULL, &first20, &page, &e),
 			VS_BADREQ);
 	CU_ASSERT_STRING_EQUAL(ut_str(e.detail), "X-Tenant-ID header is required.");
 	struct vs_error ok = {0};
 	CU_ASSERT_EQUAL_FATAL(
-	    vs_users_list(&x.app, x.a, &x.as_admin, &x.acme, NULL, 0, 20, &page, &ok), VS_OK);
-	CU_ASSERT_EQUAL(page.total, 2); /* admin and ann */
+	    vs_users_list(&x.app, x.a, &x.as_admin, &x.acme, NULL, &first20, &page, &ok), VS_OK);
+	CU_ASSERT_EQUAL(page.end.total, 2); /* admin and ann */
 	CU_ASSERT_EQUAL(page.n, 2);
-	CU_ASSERT_EQUAL_FATAL(vs_users_list(&x.app, x.a, &x.as_root, NULL, NULL, 0, 20, &page, &ok),
+	CU_ASSERT_EQUAL_FATAL(vs_users_list(&x.app, x.a, &x.as_root, NULL, NULL, &first20, &page, &ok),
 			      VS_OK);
-	CU_ASSERT_EQUAL(page.total, 4);
+	CU_ASSERT_EQUAL(page.end.total, 4);
 	x.db->fail_after = x.db->calls + 1;
 	struct vs_error down = {0};
-	CU_ASSERT_EQUAL(vs_users_list(&x.app, x.a, &x.as_root, NULL, NULL, 0, 20, &page, &down),
+	CU_ASSERT_EQUAL(vs_users_list(&x.app, x.a, &x.as_root, NULL, NULL, &first20, &page, &down),
 			VS_UNAVAILABLE);
 	CU_ASSERT_EQUAL(down.code, VS_UNAVAILABLE);
+	env_free(&x);
+}
+
+/* A page ends with where the next starts; a keyed page is not counted. */
+static void test_users_list_pages_by_cursor(void)
+{
+	struct env x;
+	env_init(&x);
+	struct vs_user_page first, rest, all;
+	struct vs_error e = {0};
+	CU_ASSERT_EQUAL_FATAL(vs_users_list(&x.app, x.a, &x.as_root, NULL, NULL, &first20, &all, &e),
+			      VS_OK);
+	CU_ASSERT_FALSE(all.end.more);
+	struct vs_list_at at = { .limit = 3 };
+	CU_ASSERT_EQUAL_FATAL(vs_users_list(&x.app, x.a, &x.as_root, NULL, NULL, &at, &first, &e),
+			      VS_OK);
+	CU_ASSERT_EQUAL_FATAL(first.n, 3);
+	CU_ASSERT_TRUE(first.end.more);
+	CU_ASSERT_EQUAL(first.end.total, 4);
+	CU_ASSERT_TRUE(vs_uuid_eq(&first.end.next.id, &first.items[2].id));
+	at = (struct vs_list_at){ .limit = 3, .keyed = true, .after = first.end.next };
+	CU_ASSERT_EQUAL_FATAL(vs_users_list(&x.app, x.a, &x.as_root, NULL, NULL, &at, &rest, &e),
+			      VS_OK);
+	CU_ASSERT_EQUAL_FATAL(rest.n, 1);
+	CU_ASSERT_FALSE(rest.end.more);
+	CU_ASSERT_EQUAL(rest.end.total, -1);
+	CU_ASSERT_TRUE(vs_uuid_eq(&rest.items[0].id, &all.items[3].id));
 	env_free(&x);
 }
 
@@ -577,6 +606,7 @@ static void register_tests(void)
 	    UT_TEST(test_users_delete_by_superuser_without_tenant_deletes_user),
 	    UT_TEST(test_users_delete_fails_cleanly_on_each_repository_fault),
 	    UT_TEST(test_users_list_scope),
+	    UT_TEST(test_users_list_pages_by_cursor),
 	    UT_END,
 	};
 	ut_add_suite("users: use cases", NULL, NULL, tests);

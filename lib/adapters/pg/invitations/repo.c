@@ -72,8 +72,10 @@ static const struct vs_pg_stmt find_locked_stmt = {
 	"i.expires_at <= to_timestamp($3)) ELSE i.status = $2 END)"
 static const struct vs_pg_stmt list_stmt = {
 	"invitation_list",
-	"SELECT " INV_COLS INV_FILTER " ORDER BY i.created_at DESC, i.id DESC OFFSET $4 LIMIT $5",
-	5
+	"SELECT " INV_COLS ", " VS_PG_KEY_US("i") INV_FILTER
+	" AND (i.created_at, i.id) < ($4::timestamptz, $5::uuid) "
+	"ORDER BY i.created_at DESC, i.id DESC OFFSET $6 LIMIT $7",
+	7
 };
 static const struct vs_pg_stmt count_stmt = { "invitation_count",
 					      "SELECT count(*)" INV_FILTER, 3 };
@@ -190,14 +192,14 @@ static enum vs_err inv_list(struct vs_invitation_repo *self, struct vs_arena *a,
 			    const struct vs_invitation_query *q, struct vs_invitation_page *out)
 {
 	struct pg_uuid_text t;
-	const char *params[5] = {
+	const char *params[7] = {
 		pg_uuid_param(&t, q->tenant),
 		q->has_status ? vs_invitation_status_name(q->status) : NULL,
 		time_param(a, q->now),
 	};
-	return vs_pg_list(repo_pg(self), a, &list_stmt, &count_stmt, params, 3, q->offset,
-			  q->limit, row_to_invitation, sizeof(*out->items), &out->items, &out->n,
-			  &out->total);
+	return vs_pg_keyed_list(repo_pg(self), a, &list_stmt, &count_stmt, params, 3, &q->at, true,
+				row_to_invitation, sizeof(*out->items), &out->items, &out->n,
+				&out->end);
 }
 
 static enum vs_err inv_reissue(struct vs_invitation_repo *self, struct vs_arena *a,

@@ -21,18 +21,27 @@ static const struct vs_pg_stmt enqueue_stmt = {
 static const struct vs_pg_stmt get_stmt = {
 	"job_get", "SELECT " VS_PG_JOB_COLS " FROM jobs.jobs j WHERE j.id = $1", 1
 };
-/* $1 platform jobs (tenant NULL) or $2's; $3 status, $4 kind, $5 resource: optional. */
-#define JOB_FILTER                                                                         \
-	" FROM jobs.jobs j WHERE (CASE WHEN $1::boolean THEN j.tenant_id IS NULL "            \
-	"ELSE j.tenant_id = $2 END) AND ($3::text IS NULL OR j.status = $3) "                   \
-	"AND ($4::text IS NULL OR j.kind = $4) AND ($5::uuid IS NULL OR j.resource_id = $5)"
+/* Tenant $1's jobs, or the platform's when it is NULL (two statements, so that each reads
+ * jobs_tenant_created_idx in order); $2 status, $3 kind, $4 resource: optional. Newest
+ * first, from before ($5, $6). */
+#define JOB_OPTIONS                                                                        \
+	" AND ($2::text IS NULL OR j.status = $2) AND ($3::text IS NULL OR j.kind = $3) "       \
+	"AND ($4::uuid IS NULL OR j.resource_id = $4)"
+#define JOB_TENANT " FROM jobs.jobs j WHERE j.tenant_id = $1" JOB_OPTIONS
+#define JOB_PLATFORM " FROM jobs.jobs j WHERE j.tenant_id IS NULL AND $1::uuid IS NULL" JOB_OPTIONS
+#define JOB_PAGE                                                                           \
+	" AND (j.created_at, j.id) < ($5::timestamptz, $6::uuid) "                           \
+	"ORDER BY j.created_at DESC, j.id DESC OFFSET $7 LIMIT $8"
 static const struct vs_pg_stmt list_stmt = {
-	"job_list",
-	"SELECT " VS_PG_JOB_COLS JOB_FILTER " ORDER BY j.created_at DESC, j.id DESC "
-	"OFFSET $6 LIMIT $7",
-	7
+	"job_list", "SELECT " VS_PG_JOB_COLS ", " VS_PG_KEY_US("j") JOB_TENANT JOB_PAGE, 8
 };
-static const struct vs_pg_stmt count_stmt = { "job_count", "SELECT count(*)" JOB_FILTER, 5 };
+static const struct vs_pg_stmt count_stmt = { "job_count", "SELECT count(*)" JOB_TENANT, 4 };
+static const struct vs_pg_stmt platform_list_stmt = {
+	"job_platform_list", "SELECT " VS_PG_JOB_COLS ", " VS_PG_KEY_US("j") JOB_PLATFORM JOB_PAGE, 8
+};
+static const struct vs_pg_stmt platform_count_stmt = {
+	"job_platform_count", "SELECT count(*)" JOB_PLATFORM, 4
+};
 static const struct vs_pg_stmt cancel_stmt = {
 	"job_cancel",
 	"UPDATE jobs.jobs j SET status = 'cancelled', finished_at = now(), updated_at = now() "
@@ -115,16 +124,16 @@ static enum vs_err job_list(struct vs_job_repo *self, struct vs_arena *a,
 			    const struct vs_job_query *q, struct vs_job_page *out)
 {
 	struct pg_uuid_text t, r;
-	const char *params[7] = {
-		pg_bool_param(q->platform),
+	const char *params[8] = {
 		q->platform ? NULL : pg_uuid_param(&t, q->tenant),
 		q->has_status ? vs_job_status_name(q->status) : NULL,
 		q->kind,
 		pg_uuid_param(&r, q->resource_id),
 	};
-	return vs_pg_list(repo_pg(self), a, &list_stmt, &count_stmt, params, 5, q->offset,
-			  q->limit, vs_pg__row_to_job, sizeof(*out->items), &out->items, &out->n,
-			  &out->total);
+	return vs_pg_keyed_list(repo_pg(self), a, q->platform ? &platform_list_stmt : &list_stmt,
+				q->platform ? &platform_count_stmt : &count_stmt, params, 4, &q->at,
+				true, vs_pg__row_to_job, sizeof(*out->items), &out->items, &out->n,
+				&out->end);
 }
 
 static enum vs_err job_cancel(struct vs_job_repo *self, struct vs_arena *a, const vs_uuid *id,

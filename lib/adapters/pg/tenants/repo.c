@@ -36,17 +36,31 @@ static const struct vs_pg_stmt update_stmt = {
 static const struct vs_pg_stmt delete_stmt = {
 	"tenant_delete", "DELETE FROM iam.tenants WHERE id = $1", 1
 };
-#define TENANT_FILTER                                                                      \
-	" FROM iam.tenants t WHERE $1::uuid IS NULL OR EXISTS (SELECT 1 FROM "              \
-	"iam.assignments m WHERE m.tenant_id = t.id AND m.user_id = $1)"
+/* Every tenant, in the order of tenants_list_idx, from after ($1, $2). */
 static const struct vs_pg_stmt list_stmt = {
 	"tenant_list",
-	"SELECT " TENANT_COLS TENANT_FILTER
-	" ORDER BY t.created_at, t.id OFFSET $2 LIMIT $3",
-	3
+	"SELECT " TENANT_COLS ", " VS_PG_KEY_US("t") " FROM iam.tenants t "
+	"WHERE (t.created_at, t.id) > ($1::timestamptz, $2::uuid) "
+	"ORDER BY t.created_at, t.id OFFSET $3 LIMIT $4",
+	4
 };
 static const struct vs_pg_stmt count_stmt = {
-	"tenant_count", "SELECT count(*)" TENANT_FILTER, 1
+	"tenant_count", "SELECT " VS_PG_PLATFORM_TOTAL("tenants"), 0
+};
+/* The tenants user $1 is a member of: found from the user's assignments, so that the cost
+ * follows the user's tenants, not every tenant. */
+#define MEMBER_FILTER                                                                      \
+	" FROM iam.tenants t WHERE t.id IN (SELECT m.tenant_id FROM iam.assignments m "      \
+	"WHERE m.user_id = $1)"
+static const struct vs_pg_stmt member_list_stmt = {
+	"tenant_member_list",
+	"SELECT " TENANT_COLS ", " VS_PG_KEY_US("t") MEMBER_FILTER
+	" AND (t.created_at, t.id) > ($2::timestamptz, $3::uuid) "
+	"ORDER BY t.created_at, t.id OFFSET $4 LIMIT $5",
+	5
+};
+static const struct vs_pg_stmt member_count_stmt = {
+	"tenant_member_count", "SELECT count(*)" MEMBER_FILTER, 1
 };
 
 struct pg_tenants {
@@ -122,10 +136,12 @@ static enum vs_err tenant_list(struct vs_tenant_repo *self, struct vs_arena *a,
 			       const struct vs_tenant_query *q, struct vs_tenant_page *out)
 {
 	struct pg_uuid_text t;
-	const char *params[3] = { pg_uuid_param(&t, q->member_id) };
-	return vs_pg_list(repo_pg(self), a, &list_stmt, &count_stmt, params, 1, q->offset,
-			  q->limit, row_to_tenant, sizeof(*out->items), &out->items,
-			  &out->n, &out->total);
+	const char *params[5] = { pg_uuid_param(&t, q->member_id) };
+	bool member = q->member_id != NULL;
+	return vs_pg_keyed_list(repo_pg(self), a, member ? &member_list_stmt : &list_stmt,
+				member ? &member_count_stmt : &count_stmt, params, member ? 1 : 0,
+				&q->at, false, row_to_tenant, sizeof(*out->items), &out->items,
+				&out->n, &out->end);
 }
 
 static const struct vs_tenant_repo_ops ops = {

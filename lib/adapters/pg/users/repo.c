@@ -45,19 +45,41 @@ static const struct vs_pg_stmt update_stmt = {
 static const struct vs_pg_stmt delete_stmt = {
 	"user_delete", "DELETE FROM iam.users WHERE id = $1", 1
 };
-/* Members of tenant $1 (or everyone when NULL) matching pattern $2, page $3/$4. */
-#define USER_FILTER                                                                        \
-	" FROM iam.users u WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM "               \
-	"iam.assignments f WHERE f.user_id = u.id AND f.tenant_id = $1)) AND "         \
+/* Users matching pattern $2 (or all when NULL): everyone ($1 NULL) in the order of
+ * users_list_idx, or the members of tenant $1, found from its assignments so that the
+ * cost follows the tenant's members, not every user. Pages start after ($3, $4). */
+#define USER_SEARCH                                                                        \
 	"($2::text IS NULL OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2)"
+#define USER_MEMBERS " u.id IN (SELECT f.user_id FROM iam.assignments f WHERE f.tenant_id = $1)"
+#define USER_PAGE                                                                          \
+	" AND (u.created_at, u.id) > ($3::timestamptz, $4::uuid) "                           \
+	"ORDER BY u.created_at, u.id OFFSET $5 LIMIT $6"
 static const struct vs_pg_stmt list_stmt = {
 	"user_list",
-	"SELECT " USER_COLS USER_FILTER
-	" ORDER BY u.created_at, u.id OFFSET $3 LIMIT $4",
-	4
+	"SELECT " USER_COLS ", " VS_PG_KEY_US("u") " FROM iam.users u WHERE $1::uuid IS NULL "
+	"AND " USER_SEARCH USER_PAGE,
+	6
 };
+/* Without a search, the totals the database keeps (sql/015, sql/016) instead of a count
+ * that grows with the table. */
 static const struct vs_pg_stmt count_stmt = {
-	"user_count", "SELECT count(*)" USER_FILTER, 2
+	"user_count",
+	"SELECT CASE WHEN $2::text IS NULL THEN " VS_PG_PLATFORM_TOTAL("users") " ELSE "
+	"(SELECT count(*) FROM iam.users u WHERE $1::uuid IS NULL AND " USER_SEARCH ") END",
+	2
+};
+static const struct vs_pg_stmt member_list_stmt = {
+	"user_member_list",
+	"SELECT " USER_COLS ", " VS_PG_KEY_US("u") " FROM iam.users u WHERE" USER_MEMBERS
+	" AND " USER_SEARCH USER_PAGE,
+	6
+};
+static const struct vs_pg_stmt member_count_stmt = {
+	"user_member_count",
+	"SELECT CASE WHEN $2::text IS NULL THEN coalesce((SELECT n FROM iam.usage "
+	"WHERE kind = 'members_per_tenant' AND scope = $1), 0) ELSE "
+	"(SELECT count(*) FROM iam.users u WHERE" USER_MEMBERS " AND " USER_SEARCH ") END",
+	2
 };
 
 /* The principal and what it holds in tenant $1, in one round trip; without the
@@ -200,10 +222,12 @@ static enum vs_err user_list(struct vs_user_repo *self, struct vs_arena *a,
 			     const struct vs_user_query *q, struct vs_user_page *out)
 {
 	struct pg_uuid_text t;
-	const char *params[4] = { pg_uuid_param(&t, q->tenant_id), like_pattern(a, q->search) };
-	return vs_pg_list(repo_pg(self), a, &list_stmt, &count_stmt, params, 2, q->offset,
-			  q->limit, row_to_user, sizeof(*out->items), &out->items, &out->n,
-			  &out->total);
+	const char *params[6] = { pg_uuid_param(&t, q->tenant_id), like_pattern(a, q->search) };
+	bool members = q->tenant_id != NULL;
+	return vs_pg_keyed_list(repo_pg(self), a, members ? &member_list_stmt : &list_stmt,
+				members ? &member_count_stmt : &count_stmt, params, 2, &q->at,
+				false, row_to_user, sizeof(*out->items), &out->items, &out->n,
+				&out->end);
 }
 
 static enum vs_err user_principal(struct vs_user_repo *self, struct vs_arena *a,
