@@ -14,6 +14,7 @@
 struct vs_db;
 struct vs_jwt_keys;
 struct vs_mailer;
+struct vs_audit_origin;
 
 struct vs_app {
 	struct vs_tx *tx;
@@ -23,6 +24,9 @@ struct vs_app {
 	int64_t (*now)(void);		 /* Unix seconds; a port so tests can move time */
 	const char *public_url;		 /* VS_PUBLIC_URL: links in e-mail start with it */
 	struct vs_mailer *mailer;	 /* vs-worker only (runtime option .mailer); else NULL */
+	/* The request being served (its client address and id, for audit events), set by
+	 * the worker per request; NULL outside one. */
+	const struct vs_audit_origin *origin;
 
 	/* The modules' ports: one line each. */
 	struct vs_user_repo *users;
@@ -36,6 +40,7 @@ struct vs_app {
 	struct vs_job_queue *job_queue;
 	struct vs_invitation_repo *invitations;
 	struct vs_limit_repo *limits;
+	struct vs_audit_log *audit;
 };
 
 /* A transaction of the use case's own. Inside a request session it nests in the
