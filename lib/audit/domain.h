@@ -35,4 +35,16 @@ bool vs_audit_field_is_secret(const char *field);
  * NULL when there is none. */
 const char *vs_audit_secret_in(struct json_object *changes);
 
+/* Changes, {field: {"from": …, "to": …}}, built one field at a time into *changes
+ * (created on first use; the caller puts it). A field whose value did not change is left
+ * out; NULL stands for JSON null. */
+void vs_audit_change_text(struct json_object **changes, const char *field, const char *from,
+			  const char *to);
+void vs_audit_change_bool(struct json_object **changes, const char *field, bool from, bool to);
+/* Any values (taken over; NULL: JSON null), left out when both print the same. */
+void vs_audit_change_value(struct json_object **changes, const char *field,
+			   struct json_object *from, struct json_object *to);
+/* A field set on creation (no "from"). */
+void vs_audit_created_text(struct json_object **changes, const char *field, const char *to);
+
 #endif

@@ -3,6 +3,7 @@
  * does not hold. */
 #include "roles/usecases.h"
 
+#include "audit/usecases.h"
 #include "roles/messages.h"
 #include "limits/messages.h"
 
@@ -44,6 +45,45 @@ static struct vs_permset role_permset(struct vs_arena *a, const struct vs_role *
 		s.codes[s.n++] = r->permissions[i].code;
 	vs_permset_normalise(&s);
 	return s;
+}
+
+/* A role's permission codes, sorted, as JSON (for audit events). */
+static struct json_object *permission_codes(const struct vs_role *r)
+{
+	struct vs_arena *a = vs_arena_new();
+	struct vs_permset s = role_permset(a, r);
+	struct json_object *codes = json_object_new_array();
+	for (size_t i = 0; i < s.n; i++)
+		json_object_array_add(codes, json_object_new_string(s.codes[i]));
+	vs_arena_free(a);
+	return codes;
+}
+
+/* role.<verb> in the chain of the role's tenant (the platform's for a global role), with
+ * what changed from before (NULL: created) to after (NULL: deleted). */
+static enum vs_err record_role(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			       const char *action, const struct vs_role *before,
+			       const struct vs_role *after)
+{
+	const struct vs_role *r = after ? after : before;
+	char id[VS_UUID_STRLEN + 1];
+	vs_uuid_format(&r->id, id);
+	struct json_object *changes = NULL;
+	vs_audit_change_text(&changes, "name", before ? before->name : NULL, after ? after->name : NULL);
+	vs_audit_change_text(&changes, "description", before ? before->description : NULL,
+			     after ? after->description : NULL);
+	vs_audit_change_value(&changes, "permissions", before ? permission_codes(before) : NULL,
+			      after ? permission_codes(after) : NULL);
+	struct vs_audit_event ev = {
+		.action = action,
+		.resource_type = "role",
+		.resource_id = id,
+		.tenant = r->global ? NULL : &r->tenant_id,
+		.changes = changes,
+	};
+	enum vs_err rc = vs_audit_record(app, a, p, &ev);
+	json_object_put(changes);
+	return rc;
 }
 
 static enum vs_err require_grantable(const struct vs_principal *p, const struct vs_permset *s,
@@ -116,6 +156,8 @@ enum vs_err vs_roles_create(struct vs_app *app, struct vs_arena *a, const struct
 							    in->permissions.n);
 	if (rc == VS_OK)
 		rc = app->roles->ops->get(app->roles, a, &r.id, tenant, out);
+	if (rc == VS_OK)
+		rc = record_role(app, a, p, "role.created", NULL, out);
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : role_error(e, rc);
 }
@@ -141,6 +183,8 @@ enum vs_err vs_roles_update(struct vs_app *app, struct vs_arena *a, const struct
 							    in->permissions.n);
 	if (rc == VS_OK)
 		rc = app->roles->ops->get(app->roles, a, id, tenant, out);
+	if (rc == VS_OK)
+		rc = record_role(app, a, p, "role.updated", &current, out);
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : role_error(e, rc);
 }
@@ -154,7 +198,10 @@ enum vs_err vs_roles_delete(struct vs_app *app, struct vs_arena *a, const struct
 		return rc;
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
-	rc = vs_app_end(app, app->roles->ops->remove(app->roles, id));
+	rc = app->roles->ops->remove(app->roles, id);
+	if (rc == VS_OK)
+		rc = record_role(app, a, p, "role.deleted", &current, NULL);
+	rc = vs_app_end(app, rc);
 	if (rc == VS_CONFLICT)
 		return vs_fail(e, VS_CONFLICT, VS_MSG_ROLE_ASSIGNED);
 	return rc == VS_OK ? VS_OK : role_error(e, rc);

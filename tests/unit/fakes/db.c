@@ -145,6 +145,7 @@ struct fake_db *fake_db_new(void)
 	db->roles = (struct fake_roles){{&fake__role_ops}, db};
 	db->permissions = (struct fake_permissions){{&fake__permission_ops}, db};
 	db->api_keys = (struct fake_api_keys){{&fake__api_key_ops}, db, 0};
+	db->audit = (struct fake_audit){{&fake__audit_ops}, db};
 	return db;
 }
 
@@ -165,6 +166,7 @@ void fake_app_ports(struct fake_db *db, struct vs_app *app)
 	app->roles = &db->roles.base;
 	app->permissions = &db->permissions.base;
 	app->api_keys = &db->api_keys.base;
+	app->audit = &db->audit.base;
 }
 
 void fake_db_attach(struct fake_db *db, void *rows, size_t size)

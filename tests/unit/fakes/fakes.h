@@ -27,6 +27,7 @@
 #include "app/db.h"
 #include "assignments/port.h"
 #include "core/password.h"
+#include "audit/port.h"
 #include "invitations/port.h"
 #include "jobs/port.h"
 #include "roles/port.h"
@@ -115,6 +116,13 @@ struct fake_session_row {
 };
 
 /* Everything a database would keep. Copied whole by begin and rollback. */
+/* audit.events: an event's canonical JSON and the chain it joins (nil: the platform's). */
+#define FAKE_MAX_AUDIT 16
+struct fake_audit_row {
+	char canonical[768];
+	vs_uuid chain;
+};
+
 struct fake_store {
 	struct fake_user_row users[FAKE_MAX_USERS];
 	size_t nusers;
@@ -132,6 +140,8 @@ struct fake_store {
 	size_t nsessions;
 	struct fake_api_key_row api_keys[FAKE_MAX_API_KEYS];
 	size_t napi_keys;
+	struct fake_audit_row audit[FAKE_MAX_AUDIT];
+	size_t naudit;
 };
 
 /* The scope the outermost begin was given (copied: the caller's pointers do not last). */
@@ -145,6 +155,10 @@ struct fake_db;
 
 struct fake_tx {
 	struct vs_tx base;
+	struct fake_db *db;
+};
+struct fake_audit {
+	struct vs_audit_log base;
 	struct fake_db *db;
 };
 struct fake_users {
@@ -228,6 +242,7 @@ struct fake_db {
 	struct fake_roles roles;
 	struct fake_permissions permissions;
 	struct fake_api_keys api_keys;
+	struct fake_audit audit;
 };
 
 /* jobs.jobs: a module outside IAM, so its rows are a store of their own, attached to the
@@ -339,6 +354,11 @@ struct fake_invitations {
 /* A repository on db's transactions, set as app->invitations; free it (free()) after db. */
 struct fake_invitations *fake_invitations_new(struct fake_db *db, struct vs_app *app);
 struct fake_invitation_row *fake_invitation(struct fake_invitations *f, const vs_uuid *id);
+
+/* The events written and committed so far, oldest first: the canonical JSON of each
+ * (NULL past the last), and how many there are. */
+const char *fake_audit_event(struct fake_db *db, size_t i);
+size_t fake_audit_count(struct fake_db *db);
 
 /* Lookups for assertions. */
 struct fake_user_row *fake_user(struct fake_db *db, const vs_uuid *id);

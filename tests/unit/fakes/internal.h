@@ -26,6 +26,7 @@ void fake__row_to_user(struct fake_db *db, struct vs_arena *a, const struct fake
 		       const vs_uuid *roles_in, struct vs_user *out);
 
 extern const struct vs_tx_ops fake__tx_ops;
+extern const struct vs_audit_log_ops fake__audit_ops;
 extern const struct vs_user_repo_ops fake__user_ops;
 extern const struct vs_tenant_repo_ops fake__tenant_ops;
 extern const struct vs_assignment_repo_ops fake__assignment_ops;

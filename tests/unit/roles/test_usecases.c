@@ -8,6 +8,7 @@
 #include "roles/usecases.h"
 
 #include <stdlib.h>
+#include <json-c/json.h>
 #include <string.h>
 
 static struct vs_opt_str opt(const char *s)
@@ -58,6 +59,68 @@ static void test_roles_create_tenant_role_by_code_and_uuid(void)
 	CU_ASSERT_TRUE(fake_role_has(w.db, &row->id, "user:read"));
 	CU_ASSERT_TRUE(fake_role_has(w.db, &row->id, "vm:read"));
 	CU_ASSERT_EQUAL(w.db->commits, 2); /* the use case's (nested) and the session's */
+	/* One event in acme's chain, in the same transaction, naming what was set. */
+	CU_ASSERT_EQUAL_FATAL(fake_audit_count(w.db), 1);
+	CU_ASSERT_TRUE(vs_uuid_eq(&w.db->store.audit[0].chain, &w.acme));
+	struct json_object *ev = json_tokener_parse(fake_audit_event(w.db, 0));
+	struct json_object *v;
+	CU_ASSERT_TRUE(json_object_object_get_ex(ev, "action", &v) &&
+		       strcmp(json_object_get_string(v), "role.created") == 0);
+	char id[VS_UUID_STRLEN + 1];
+	vs_uuid_format(&out.id, id);
+	CU_ASSERT_TRUE(json_object_object_get_ex(ev, "resource", &v) &&
+		       strcmp(json_object_get_string(json_object_object_get(v, "id")), id) == 0);
+	CU_ASSERT_STRING_EQUAL(
+		ut_str(json_object_to_json_string_ext(json_object_object_get(ev, "changes"),
+						      JSON_C_TO_STRING_PLAIN)),
+		"{\"description\":{\"from\":null,\"to\":\"Read only\"},\"name\":{\"from\":null,"
+		"\"to\":\"Auditors\"},\"permissions\":{\"from\":null,\"to\":[\"user:read\","
+		"\"vm:read\"]}}");
+	json_object_put(ev);
+	FAKE_ASSERT_TX_CLEAN(w.db);
+	world_free(&w);
+}
+
+/* An update records only what changed; a delete what the role was; a refused change
+ * (another tenant's role) records nothing. */
+static void test_roles_update_and_delete_are_audited(void)
+{
+	struct world w;
+	world_init(&w);
+	struct vs_role_input in = {.name = opt("Operators"), .description = opt("Runs things")};
+	struct vs_role out;
+	struct vs_error e = {0};
+	const struct vs_principal *p = world_enter(&w, &w.admin, &w.acme);
+	CU_ASSERT_EQUAL_FATAL(vs_roles_update(&w.app, w.a, p, &w.acme_ops, &w.acme, &in, &out, &e),
+			      VS_OK);
+	CU_ASSERT_EQUAL(world_leave(&w, true), VS_OK);
+	CU_ASSERT_EQUAL_FATAL(fake_audit_count(w.db), 1);
+	struct json_object *ev = json_tokener_parse(fake_audit_event(w.db, 0));
+	CU_ASSERT_STRING_EQUAL(ut_str(json_object_get_string(json_object_object_get(ev, "action"))),
+			       "role.updated");
+	struct json_object *changes = json_object_object_get(ev, "changes");
+	CU_ASSERT_TRUE(json_object_object_get_ex(changes, "name", NULL));
+	CU_ASSERT_FALSE(json_object_object_get_ex(changes, "permissions", NULL)); /* unchanged */
+	json_object_put(ev);
+
+	p = world_enter(&w, &w.admin, &w.globex);
+	CU_ASSERT_EQUAL(vs_roles_delete(&w.app, w.a, p, &w.acme_ops, &w.globex, &e), VS_NOTFOUND);
+	CU_ASSERT_EQUAL(world_leave(&w, false), VS_OK);
+	CU_ASSERT_EQUAL(fake_audit_count(w.db), 1);
+
+	p = world_enter(&w, &w.admin, &w.acme);
+	e = (struct vs_error){0};
+	CU_ASSERT_EQUAL_FATAL(vs_roles_delete(&w.app, w.a, p, &w.acme_ops, &w.acme, &e), VS_OK);
+	CU_ASSERT_EQUAL(world_leave(&w, true), VS_OK);
+	CU_ASSERT_EQUAL_FATAL(fake_audit_count(w.db), 2);
+	ev = json_tokener_parse(fake_audit_event(w.db, 1));
+	CU_ASSERT_STRING_EQUAL(ut_str(json_object_get_string(json_object_object_get(ev, "action"))),
+			       "role.deleted");
+	changes = json_object_object_get(ev, "changes");
+	struct json_object *name = json_object_object_get(changes, "name");
+	CU_ASSERT_STRING_EQUAL(ut_str(json_object_get_string(json_object_object_get(name, "from"))),
+			       "Operators");
+	json_object_put(ev);
 	FAKE_ASSERT_TX_CLEAN(w.db);
 	world_free(&w);
 }
@@ -585,14 +648,14 @@ static void test_roles_fail_cleanly_on_each_repository_fault(void)
 {
 	const char *r[] = {"vm:read", "user:read"};
 	struct role_ctx create = {.in = {.name = opt("Faulty"), .permissions = refs(r, 2)}};
-	/* begin, principal, find ×2, insert, set_permissions, get, commit */
-	CU_ASSERT_EQUAL(inject("roles create", true, create_fn, &create), 8);
+	/* begin, principal, find ×2, insert, set_permissions, get, audit, commit */
+	CU_ASSERT_EQUAL(inject("roles create", true, create_fn, &create), 9);
 	struct role_ctx update = {.in = {.name = opt("Faulty"), .permissions = refs(r, 1)}};
-	/* begin, principal, get, find, update, set_permissions, get, commit */
-	CU_ASSERT_EQUAL(inject("roles update", true, update_fn, &update), 8);
+	/* begin, principal, get, find, update, set_permissions, get, audit, commit */
+	CU_ASSERT_EQUAL(inject("roles update", true, update_fn, &update), 9);
 	struct role_ctx del = {0};
-	/* begin, principal, get, remove, commit */
-	CU_ASSERT_EQUAL(inject("roles delete", true, delete_fn, &del), 5);
+	/* begin, principal, get, remove, audit, commit */
+	CU_ASSERT_EQUAL(inject("roles delete", true, delete_fn, &del), 6);
 	struct role_ctx add = {.permission = "user:read"};
 	/* begin, principal, get, find, add_permission, commit */
 	CU_ASSERT_EQUAL(inject("roles add permission", true, add_fn, &add), 6);
@@ -607,6 +670,7 @@ static void register_tests(void)
 {
 	static const struct ut_test tests[] = {
 	    UT_TEST(test_roles_create_tenant_role_by_code_and_uuid),
+	    UT_TEST(test_roles_update_and_delete_are_audited),
 	    UT_TEST(test_roles_create_global_role_by_superuser_without_tenant),
 	    UT_TEST(test_roles_create_unknown_permission_creates_nothing),
 	    UT_TEST(test_roles_create_cannot_grant_what_it_does_not_hold),
