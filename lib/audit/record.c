@@ -73,3 +73,20 @@ enum vs_err vs_audit_record(struct vs_app *app, struct vs_arena *a, const struct
 	}
 	return app->audit->ops->append(app->audit, canonical, len, ev->tenant);
 }
+
+enum vs_err vs_audit_record_object(struct vs_app *app, struct vs_arena *a,
+				   const struct vs_principal *p, const char *action,
+				   const char *resource_type, const vs_uuid *id,
+				   const vs_uuid *tenant, struct json_object *changes)
+{
+	char text[VS_UUID_STRLEN + 1];
+	vs_uuid_format(id, text);
+	struct vs_audit_event ev = {
+		.action = action,
+		.resource_type = resource_type,
+		.resource_id = text,
+		.tenant = tenant,
+		.changes = changes,
+	};
+	return vs_audit_record(app, a, p, &ev);
+}

@@ -16,4 +16,11 @@
 enum vs_err vs_audit_record(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			    const struct vs_audit_event *ev);
 
+/* The common case: action on the object of resource_type with that id, joining tenant's
+ * chain (NULL: the platform's), with changes (not taken over; NULL: none). */
+enum vs_err vs_audit_record_object(struct vs_app *app, struct vs_arena *a,
+				   const struct vs_principal *p, const char *action,
+				   const char *resource_type, const vs_uuid *id,
+				   const vs_uuid *tenant, struct json_object *changes);
+
 #endif

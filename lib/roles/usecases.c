@@ -66,22 +66,14 @@ static enum vs_err record_role(struct vs_app *app, struct vs_arena *a, const str
 			       const struct vs_role *after)
 {
 	const struct vs_role *r = after ? after : before;
-	char id[VS_UUID_STRLEN + 1];
-	vs_uuid_format(&r->id, id);
 	struct json_object *changes = NULL;
 	vs_audit_change_text(&changes, "name", before ? before->name : NULL, after ? after->name : NULL);
 	vs_audit_change_text(&changes, "description", before ? before->description : NULL,
 			     after ? after->description : NULL);
 	vs_audit_change_value(&changes, "permissions", before ? permission_codes(before) : NULL,
 			      after ? permission_codes(after) : NULL);
-	struct vs_audit_event ev = {
-		.action = action,
-		.resource_type = "role",
-		.resource_id = id,
-		.tenant = r->global ? NULL : &r->tenant_id,
-		.changes = changes,
-	};
-	enum vs_err rc = vs_audit_record(app, a, p, &ev);
+	enum vs_err rc = vs_audit_record_object(app, a, p, action, "role", &r->id,
+						r->global ? NULL : &r->tenant_id, changes);
 	json_object_put(changes);
 	return rc;
 }

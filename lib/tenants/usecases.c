@@ -2,6 +2,7 @@
 #include "tenants/usecases.h"
 
 #include "assignments/port.h"
+#include "audit/usecases.h"
 #include "auth/messages.h"
 #include "tenants/messages.h"
 #include "users/port.h"
@@ -85,11 +86,37 @@ enum vs_err vs_tenants_get_by_slug(struct vs_app *app, struct vs_arena *a,
 						   : vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
 }
 
+/* tenant.<verb>, with what changed from before (NULL: created) to after (NULL: deleted).
+ * A tenant's creation and deletion are the platform's events; what happens to it in
+ * between is its own chain's. */
+static enum vs_err record_tenant(struct vs_app *app, struct vs_arena *a,
+				 const struct vs_principal *p, const char *action,
+				 const struct vs_tenant *before, const struct vs_tenant *after)
+{
+	const struct vs_tenant *t = after ? after : before;
+	struct json_object *changes = NULL;
+	vs_audit_change_text(&changes, "name", before ? before->name : NULL, after ? after->name : NULL);
+	vs_audit_change_text(&changes, "slug", before ? before->slug : NULL, after ? after->slug : NULL);
+	vs_audit_change_text(&changes, "description", before ? before->description : NULL,
+			     after ? after->description : NULL);
+	vs_audit_change_text(&changes, "timezone", before ? before->timezone : NULL,
+			     after ? after->timezone : NULL);
+	if (before && after)
+		vs_audit_change_bool(&changes, "is_active", before->is_active, after->is_active);
+	else
+		vs_audit_change_value(&changes, "is_active",
+				      before ? json_object_new_boolean(before->is_active) : NULL,
+				      after ? json_object_new_boolean(after->is_active) : NULL);
+	enum vs_err rc = vs_audit_record_object(app, a, p, action, "tenant", &t->id,
+						before && after ? &t->id : NULL, changes);
+	json_object_put(changes);
+	return rc;
+}
+
 enum vs_err vs_tenants_create(struct vs_app *app, struct vs_arena *a,
 			      const struct vs_principal *p, const struct vs_tenant_input *in,
 			      struct vs_tenant *out, struct vs_error *e)
 {
-	(void)p;
 	struct vs_tenant t = {
 		.name = in->name.p,
 		.slug = in->slug.p,
@@ -101,6 +128,8 @@ enum vs_err vs_tenants_create(struct vs_app *app, struct vs_arena *a,
 	if (rc != VS_OK)
 		return vs_fail(e, rc, NULL);
 	rc = app->tenants->ops->insert(app->tenants, a, &t);
+	if (rc == VS_OK)
+		rc = record_tenant(app, a, p, "tenant.created", NULL, &t);
 	rc = vs_app_end(app, rc);
 	if (rc != VS_OK)
 		return map_tenant_error(a, e, rc, NULL);
@@ -123,6 +152,8 @@ enum vs_err vs_tenants_update(struct vs_app *app, struct vs_arena *a,
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
 	rc = app->tenants->ops->update(app->tenants, a, id, &c, out);
+	if (rc == VS_OK)
+		rc = record_tenant(app, a, p, "tenant.updated", &current, out);
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : map_tenant_error(a, e, rc, id);
 }
@@ -130,11 +161,15 @@ enum vs_err vs_tenants_update(struct vs_app *app, struct vs_arena *a,
 enum vs_err vs_tenants_delete(struct vs_app *app, struct vs_arena *a,
 			      const struct vs_principal *p, const vs_uuid *id, struct vs_error *e)
 {
-	(void)p;
+	struct vs_tenant current;
 	enum vs_err rc = vs_app_begin(app);
 	if (rc != VS_OK)
 		return vs_fail(e, rc, NULL);
-	rc = app->tenants->ops->remove(app->tenants, id);
+	rc = app->tenants->ops->get(app->tenants, a, id, &current);
+	if (rc == VS_OK)
+		rc = app->tenants->ops->remove(app->tenants, id);
+	if (rc == VS_OK)
+		rc = record_tenant(app, a, p, "tenant.deleted", &current, NULL);
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : map_tenant_error(a, e, rc, id);
 }
