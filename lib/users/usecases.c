@@ -3,6 +3,7 @@
 
 #include "api_keys/messages.h"
 #include "assignments/port.h"
+#include "audit/usecases.h"
 #include "auth/messages.h"
 #include "core/password.h"
 #include "limits/messages.h"
@@ -77,6 +78,37 @@ static enum vs_err hash_password(const struct vs_opt_str *pw, char hash[VS_PASSW
 	return VS_OK;
 }
 
+/* user.<verb> in the platform's chain (a user's identity is global), with what changed
+ * from before (NULL: created) to after (NULL: deleted). */
+static enum vs_err record_user(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			       const char *action, const struct vs_user *before,
+			       const struct vs_user *after)
+{
+	const struct vs_user *u = after ? after : before;
+	struct json_object *changes = NULL;
+	vs_audit_change_text(&changes, "email", before ? before->email : NULL,
+			     after ? after->email : NULL);
+	vs_audit_change_text(&changes, "first_name", before ? before->first_name : NULL,
+			     after ? after->first_name : NULL);
+	vs_audit_change_text(&changes, "last_name", before ? before->last_name : NULL,
+			     after ? after->last_name : NULL);
+	if (before && after) {
+		vs_audit_change_bool(&changes, "is_active", before->is_active, after->is_active);
+		vs_audit_change_bool(&changes, "is_superuser", before->is_superuser,
+				     after->is_superuser);
+	} else {
+		vs_audit_change_value(&changes, "is_active",
+				      before ? json_object_new_boolean(before->is_active) : NULL,
+				      after ? json_object_new_boolean(after->is_active) : NULL);
+		vs_audit_change_value(&changes, "is_superuser",
+				      before ? json_object_new_boolean(before->is_superuser) : NULL,
+				      after ? json_object_new_boolean(after->is_superuser) : NULL);
+	}
+	enum vs_err rc = vs_audit_record_object(app, a, p, action, "user", &u->id, NULL, changes);
+	json_object_put(changes);
+	return rc;
+}
+
 enum vs_err vs_users_insert_new(struct vs_app *app, struct vs_arena *a,
 				const struct vs_user_input *in, struct vs_user *out,
 				struct vs_error *e)
@@ -118,6 +150,8 @@ enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct
 	if (rc != VS_OK)
 		return vs_fail(e, rc, NULL);
 	rc = vs_users_insert_new(app, a, in, &u, e);
+	if (rc == VS_OK && (rc = record_user(app, a, p, "user.created", NULL, &u)) != VS_OK)
+		vs_fail(e, rc, NULL);
 	if (rc != VS_OK) {
 		vs_app_end(app, rc);
 		return rc;
@@ -136,6 +170,15 @@ enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct
 		if (rc == VS_OK)
 			rc = app->assignments->ops->grant(app->assignments, tenant,
 								&u.id, &role);
+		if (rc == VS_OK) {
+			struct json_object *changes = NULL;
+			char role_id[VS_UUID_STRLEN + 1];
+			vs_uuid_format(&role, role_id);
+			vs_audit_created_text(&changes, "role_id", role_id);
+			rc = vs_audit_record_object(app, a, p, "user.role_granted", "user", &u.id,
+						    tenant, changes);
+			json_object_put(changes);
+		}
 		if (rc == VS_OK)
 			rc = app->users->ops->get(app->users, a, &u.id, tenant, &u);
 		if (rc != VS_OK) {
@@ -153,7 +196,8 @@ enum vs_err vs_users_create(struct vs_app *app, struct vs_arena *a, const struct
 	return VS_OK;
 }
 
-static enum vs_err update_user(struct vs_app *app, struct vs_arena *a, const vs_uuid *id,
+static enum vs_err update_user(struct vs_app *app, struct vs_arena *a,
+			       const struct vs_principal *p, const vs_uuid *id,
 			       const vs_uuid *tenant, const struct vs_user_input *in,
 			       struct vs_user *out, struct vs_error *e)
 {
@@ -175,7 +219,16 @@ static enum vs_err update_user(struct vs_app *app, struct vs_arena *a, const vs_
 	enum vs_err rc = vs_app_begin(app);
 	if (rc != VS_OK)
 		return vs_fail(e, rc, NULL);
-	rc = app->users->ops->update(app->users, a, id, &c, tenant, out);
+	struct vs_user before;
+	rc = app->users->ops->get(app->users, a, id, tenant, &before);
+	if (rc == VS_OK)
+		rc = app->users->ops->update(app->users, a, id, &c, tenant, out);
+	if (rc == VS_OK)
+		rc = record_user(app, a, p, "user.updated", &before, out);
+	/* the password itself never goes into an event: that it changed is one of its own */
+	if (rc == VS_OK && in->password.set)
+		rc = vs_audit_record_object(app, a, p, "user.password_changed", "user", id, NULL,
+					    NULL);
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : not_found_as_user(e, rc);
 }
@@ -208,7 +261,7 @@ enum vs_err vs_users_update(struct vs_app *app, struct vs_arena *a, const struct
 		rc = check_update_by_non_superuser(app, a, id, tenant, in, e);
 	if (rc != VS_OK)
 		return rc;
-	return update_user(app, a, id, tenant, in, out, e);
+	return update_user(app, a, p, id, tenant, in, out, e);
 }
 
 enum vs_err vs_users_update_me(struct vs_app *app, struct vs_arena *a,
@@ -226,7 +279,7 @@ enum vs_err vs_users_update_me(struct vs_app *app, struct vs_arena *a,
 		return vs_fail(e, VS_FORBIDDEN, VS_MSG_OWN_SUPERUSER);
 	mine.is_superuser.set = false;
 	mine.is_active.set = false;
-	return update_user(app, a, &p->user.id, tenant, &mine, out, e);
+	return update_user(app, a, p, &p->user.id, tenant, &mine, out, e);
 }
 
 enum vs_err vs_users_delete(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
@@ -253,10 +306,16 @@ enum vs_err vs_users_delete(struct vs_app *app, struct vs_arena *a, const struct
 	}
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
-	if (tenant)
+	struct vs_user before;
+	rc = app->users->ops->get(app->users, a, id, tenant, &before);
+	if (rc == VS_OK && tenant)
 		rc = app->assignments->ops->leave(app->assignments, tenant, id);
-	else
+	else if (rc == VS_OK)
 		rc = app->users->ops->remove(app->users, id);
+	if (rc == VS_OK && tenant)
+		rc = vs_audit_record_object(app, a, p, "user.removed", "user", id, tenant, NULL);
+	else if (rc == VS_OK)
+		rc = record_user(app, a, p, "user.deleted", &before, NULL);
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : not_found_as_user(e, rc);
 }

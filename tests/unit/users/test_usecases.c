@@ -278,9 +278,9 @@ static void test_users_create_fails_cleanly_on_each_repository_fault(void)
 	struct env x;
 	env_init(&x);
 	struct create_ctx ctx = {&x, new_user("faulty@example.com"), &x.acme};
-	/* begin, users.insert, system_role, roles.get (may the creator grant it?), grant,
-	 * users.get, commit. */
-	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users create", create_op, &ctx), 7);
+	/* begin, users.insert, audit (user.created), system_role, roles.get (may the creator
+	 * grant it?), grant, audit (user.role_granted), users.get, commit. */
+	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users create", create_op, &ctx), 9);
 	env_free(&x);
 }
 
@@ -431,8 +431,8 @@ static void test_users_update_fails_cleanly_on_each_repository_fault(void)
 	struct env x;
 	env_init(&x);
 	struct update_ctx ctx = {&x, {.first_name = opt("Annie"), .is_active = {true, false}}};
-	/* is_member, begin, users.update, commit. */
-	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users update", update_op, &ctx), 4);
+	/* is_member, begin, users.get (before), users.update, audit, commit. */
+	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users update", update_op, &ctx), 6);
 	CU_ASSERT_FALSE(user_row(&x, &x.ann)->is_active); /* the last run succeeded */
 	env_free(&x);
 }
@@ -515,13 +515,13 @@ static void test_users_delete_fails_cleanly_on_each_repository_fault(void)
 	struct env x;
 	env_init(&x);
 	struct delete_ctx in_tenant = {&x, &x.acme}, platform = {&x, NULL};
-	/* begin, leave / remove, commit. */
+	/* begin, users.get (before), leave / remove, audit, commit. */
 	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users delete (tenant)", delete_op, &in_tenant),
-			3);
+			5);
 	env_free(&x);
 	env_init(&x);
 	platform.x = &x;
-	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users delete", delete_op, &platform), 3);
+	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "users delete", delete_op, &platform), 5);
 	env_free(&x);
 }
 

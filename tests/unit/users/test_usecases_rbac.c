@@ -177,14 +177,16 @@ static void test_users_rbac_fail_cleanly_on_each_repository_fault(void)
 	world_init(&w);
 	struct create_ctx c = {{.email = opt("faulty@example.com"),
 				.password = opt("a brand new password")}};
-	/* begin, principal, users.insert, system_role, roles.get, grant, users.get, commit */
+	/* begin, principal, users.insert, audit, system_role, roles.get, grant, audit,
+	 * users.get, commit */
 	CU_ASSERT_EQUAL(world_inject(&w, "users create (manager)", &w.manager, &w.acme,
 				     create_fn, &c),
-			8);
+			10);
 	struct create_ctx u = {{.first_name = opt("Annie")}};
-	/* begin, principal, is_member, users.get (the target), users.update, commit */
+	/* begin, principal, is_member, users.get (the target), users.get (before),
+	 * users.update, audit, commit */
 	CU_ASSERT_EQUAL(world_inject(&w, "users update (admin)", &w.admin, &w.acme, update_fn, &u),
-			6);
+			8);
 	world_free(&w);
 }
 
