@@ -354,20 +354,21 @@ static void test_assignments_fail_cleanly_on_each_repository_fault(void)
 	struct world w;
 	world_init(&w);
 	struct assign_ctx g = {&w.ann, &w.acme_ops};
-	/* begin, principal, is_member, roles.get, memberships.grant, commit */
-	CU_ASSERT_EQUAL(world_inject(&w, "assignments grant", &w.admin, &w.acme, grant_fn, &g), 6);
+	/* begin, principal, is_member, roles.get, memberships.grant, audit, commit */
+	CU_ASSERT_EQUAL(world_inject(&w, "assignments grant", &w.admin, &w.acme, grant_fn, &g), 7);
 	struct assign_ctx r = {&w.manager, &w.viewer};
-	/* begin, principal, is_member, roles.get, memberships.revoke, commit */
+	/* begin, principal, is_member, roles.get, memberships.revoke, audit, commit */
 	CU_ASSERT_EQUAL(world_inject(&w, "assignments revoke", &w.admin, &w.acme, revoke_fn, &r),
-			6);
+			7);
 	struct assign_ctx h = {&w.ann, &w.acme_ops};
-	/* begin, principal, roles.get, holders, roles.get, is_member, set_holders, commit */
-	CU_ASSERT_EQUAL(world_inject(&w, "role holders", &w.admin, &w.acme, holders_fn, &h), 8);
+	/* begin, principal, roles.get, holders, roles.get, is_member, holders (before),
+	 * set_holders, audit, commit */
+	CU_ASSERT_EQUAL(world_inject(&w, "role holders", &w.admin, &w.acme, holders_fn, &h), 10);
 	/* A superuser bringing someone in: users.get instead of is_member. */
 	struct assign_ctx su = {&w.loner, &w.acme_ops};
 	CU_ASSERT_EQUAL(world_inject(&w, "assignments grant (superuser)", &w.root, &w.acme,
 				     grant_fn, &su),
-			6);
+			7);
 	world_free(&w);
 }
 
