@@ -4,6 +4,7 @@
 #include "api_keys/usecases.h"
 
 #include "api_keys/messages.h"
+#include "audit/usecases.h"
 #include "auth/messages.h"
 #include "limits/messages.h"
 #include "core/crypto.h"
@@ -145,6 +146,50 @@ static void new_key_text(char out[VS_API_KEY_LEN + 1])
 	memset(random, 0, sizeof(random));
 }
 
+static struct json_object *scopes_json(const struct vs_api_key *k)
+{
+	struct json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < k->nscopes; i++)
+		json_object_array_add(arr, json_object_new_string(k->scopes[i]));
+	return arr;
+}
+
+static struct json_object *expiry_json(const struct vs_api_key *k)
+{
+	char when[VS_TIME_STRLEN + 1];
+	if (!k->expires)
+		return NULL;
+	vs_time_format(k->expires_at, when);
+	return json_object_new_string(when);
+}
+
+/* api_key.<verb> in the chain of the key's tenant (the platform's for a GLOBAL key), with
+ * what changed from before (NULL: created) to after (NULL: deleted); extra (taken over,
+ * may be NULL) is merged into the changes. Never the key or its hash. */
+static enum vs_err record_key(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			      const char *action, const struct vs_api_key *before,
+			      const struct vs_api_key *after, struct json_object *extra)
+{
+	const struct vs_api_key *k = after ? after : before;
+	struct json_object *changes = extra;
+	vs_audit_change_text(&changes, "name", before ? before->name : NULL, after ? after->name : NULL);
+	vs_audit_change_text(&changes, "description", before ? before->description : NULL,
+			     after ? after->description : NULL);
+	vs_audit_change_text(&changes, "key_prefix", before ? before->public_id : NULL,
+			     after ? after->public_id : NULL);
+	vs_audit_change_value(&changes, "scopes", before ? scopes_json(before) : NULL,
+			      after ? scopes_json(after) : NULL);
+	vs_audit_change_value(&changes, "is_active",
+			      before ? json_object_new_boolean(before->is_active) : NULL,
+			      after ? json_object_new_boolean(after->is_active) : NULL);
+	vs_audit_change_value(&changes, "expires_at", before ? expiry_json(before) : NULL,
+			      after ? expiry_json(after) : NULL);
+	enum vs_err rc = vs_audit_record_object(app, a, p, action, "api_key", &k->id,
+						k->global ? NULL : &k->tenant_id, changes);
+	json_object_put(changes);
+	return rc;
+}
+
 static enum vs_err insert_new_key(struct vs_app *app, struct vs_arena *a, struct vs_api_key *k,
 				  const char **key_text)
 {
@@ -186,7 +231,10 @@ enum vs_err vs_api_keys_create(struct vs_app *app, struct vs_arena *a,
 		return rc;
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
-	rc = vs_app_end(app, insert_new_key(app, a, &k, key_text));
+	rc = insert_new_key(app, a, &k, key_text);
+	if (rc == VS_OK)
+		rc = record_key(app, a, p, "api_key.created", NULL, &k, NULL);
+	rc = vs_app_end(app, rc);
 	if (rc != VS_OK)
 		return key_error(e, rc);
 	*out = k;
@@ -254,6 +302,8 @@ enum vs_err vs_api_keys_update(struct vs_app *app, struct vs_arena *a,
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
 	rc = app->api_keys->ops->update(app->api_keys, a, id, &c, out);
+	if (rc == VS_OK)
+		rc = record_key(app, a, p, "api_key.updated", &current, out, NULL);
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : key_error(e, rc);
 }
@@ -269,7 +319,10 @@ enum vs_err vs_api_keys_delete(struct vs_app *app, struct vs_arena *a,
 		return rc;
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
-	rc = vs_app_end(app, app->api_keys->ops->remove(app->api_keys, id));
+	rc = app->api_keys->ops->remove(app->api_keys, id);
+	if (rc == VS_OK)
+		rc = record_key(app, a, p, "api_key.deleted", &current, NULL, NULL);
+	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : key_error(e, rc);
 }
 
@@ -299,6 +352,14 @@ enum vs_err vs_api_keys_rotate(struct vs_app *app, struct vs_arena *a,
 	rc = app->api_keys->ops->update(app->api_keys, a, id, &retire, &old);
 	if (rc == VS_OK)
 		rc = insert_new_key(app, a, &fresh, key_text);
+	/* API.md §8: the event names the new key, and the key it replaces */
+	if (rc == VS_OK) {
+		struct json_object *replaced = NULL;
+		char old_id[VS_UUID_STRLEN + 1];
+		vs_uuid_format(id, old_id);
+		vs_audit_created_text(&replaced, "replaced_key_id", old_id);
+		rc = record_key(app, a, p, "api_key.rotated", NULL, &fresh, replaced);
+	}
 	rc = vs_app_end(app, rc);
 	if (rc != VS_OK)
 		return key_error(e, rc);

@@ -1050,26 +1050,27 @@ static void test_keys_fail_cleanly_on_each_repository_fault(void)
 	const char *vm_read[] = {"vm:read"};
 	const char *user_read[] = {"user:read"};
 	struct fault_ctx global = {.in = global_key(vm_read, 1)};
-	/* begin, principal, permissions.find, insert, commit */
-	CU_ASSERT_EQUAL(inject("keys create GLOBAL", create_fn, &global), 5);
+	/* begin, principal, permissions.find, insert, audit, commit */
+	CU_ASSERT_EQUAL(inject("keys create GLOBAL", create_fn, &global), 6);
 	struct fault_ctx tenant = {.in = global_key(vm_read, 1), .in_acme = true};
 	tenant.in.scope = kw_str("TENANT");
 	tenant.in.expires_on = kw_str("2026-12-31");
-	/* begin, principal, principal (the owner in acme), find, tenants.get, insert, commit */
-	CU_ASSERT_EQUAL(inject("keys create TENANT", create_fn, &tenant), 7);
+	/* begin, principal, principal (the owner in acme), find, tenants.get, insert, audit,
+	 * commit */
+	CU_ASSERT_EQUAL(inject("keys create TENANT", create_fn, &tenant), 8);
 	struct fault_ctx update = {.in = {.name = kw_str("renamed"),
 					  .scopes_set = true,
 					  .scopes = user_read,
 					  .nscopes = 1,
 					  .expires_on = kw_str("2026-12-31")}};
-	/* begin, principal, get, principal, find, tenants.get, update, commit */
-	CU_ASSERT_EQUAL(inject("keys update", update_fn, &update), 8);
+	/* begin, principal, get, principal, find, tenants.get, update, audit, commit */
+	CU_ASSERT_EQUAL(inject("keys update", update_fn, &update), 9);
 	struct fault_ctx del = {0};
-	/* begin, principal, get, remove, commit */
-	CU_ASSERT_EQUAL(inject("keys delete", delete_fn, &del), 5);
+	/* begin, principal, get, remove, audit, commit */
+	CU_ASSERT_EQUAL(inject("keys delete", delete_fn, &del), 6);
 	struct fault_ctx rotate = {0};
-	/* begin, principal, get, update, insert, commit */
-	CU_ASSERT_EQUAL(inject("keys rotate", rotate_fn, &rotate), 6);
+	/* begin, principal, get, update, insert, audit, commit */
+	CU_ASSERT_EQUAL(inject("keys rotate", rotate_fn, &rotate), 7);
 	struct fault_ctx read = {0};
 	/* begin, principal, list, get, commit */
 	CU_ASSERT_EQUAL(inject("keys read", read_fn, &read), 5);
