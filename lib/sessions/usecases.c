@@ -1,6 +1,7 @@
 /* Login, refresh-token rotation and logout. */
 #include "sessions/usecases.h"
 
+#include "audit/usecases.h"
 #include "auth/messages.h"
 #include "core/jwt.h"
 #include "sessions/messages.h"
@@ -18,7 +19,7 @@
 /* Makes a new refresh token of family, stores its hash, and mints the access token.
  * Runs inside the caller's transaction. */
 static enum vs_err issue_pair(struct vs_app *app, struct vs_arena *a, const vs_uuid *user_id,
-			      const vs_uuid *family, struct vs_token_pair *out)
+			      const vs_uuid *family, struct vs_token_pair *out, vs_uuid *family_out)
 {
 	uint8_t secret[REFRESH_RANDOM_BYTES], hash[VS_SHA256_LEN];
 	char *token = vs_arena_alloc(a, REFRESH_TOKEN_LEN + 1);
@@ -32,6 +33,7 @@ static enum vs_err issue_pair(struct vs_app *app, struct vs_arena *a, const vs_u
 	struct vs_refresh_token rt = { .user_id = *user_id, .expires_at = now + app->refresh_ttl };
 	vs_uuid_v4(&rt.id);
 	rt.family_id = family ? *family : rt.id;
+	*family_out = rt.family_id;
 	enum vs_err rc = app->sessions->ops->insert(app->sessions, &rt, hash);
 	if (rc != VS_OK)
 		return rc;
@@ -42,6 +44,46 @@ static enum vs_err issue_pair(struct vs_app *app, struct vs_arena *a, const vs_u
 	out->refresh_token = token;
 	out->expires_in = app->access_ttl;
 	return rc;
+}
+
+/* auth.<verb> in the platform's chain, about a session (the login's family of refresh
+ * tokens) or, for a failed login, the address tried. */
+static enum vs_err record_auth(struct vs_app *app, struct vs_arena *a, const struct vs_user *u,
+			       const char *action, const vs_uuid *family, const char *email,
+			       const char *outcome)
+{
+	struct vs_principal who = { .authenticated = u != NULL };
+	if (u)
+		who.user = *u;
+	struct json_object *changes = NULL;
+	vs_audit_created_text(&changes, "email", email);
+	char id[VS_UUID_STRLEN + 1];
+	if (family)
+		vs_uuid_format(family, id);
+	struct vs_audit_event ev = {
+		.action = action,
+		.resource_type = family ? "session" : NULL,
+		.resource_id = family ? id : NULL,
+		.changes = changes,
+		.outcome = outcome,
+	};
+	enum vs_err rc = vs_audit_record(app, a, u ? &who : NULL, &ev);
+	json_object_put(changes);
+	return rc;
+}
+
+/* A failed login writes nothing else, so its event is a transaction of its own; a failure
+ * to record it is logged, and the answer stays the same 401. */
+static enum vs_err login_failed(struct vs_app *app, struct vs_arena *a, const struct vs_user *u,
+				const char *email, const char *detail, struct vs_error *e)
+{
+	enum vs_err rc = vs_app_begin(app);
+	if (rc == VS_OK)
+		rc = vs_app_end(app, record_auth(app, a, u, "auth.login_failed", NULL, email,
+						  "failure"));
+	if (rc != VS_OK)
+		vs_log(VS_LOG_WARN, "could not record a failed login");
+	return vs_fail(e, VS_UNAUTHORIZED, detail);
 }
 
 enum vs_err vs_sessions_login(struct vs_app *app, struct vs_arena *a, const char *email,
@@ -55,15 +97,15 @@ enum vs_err vs_sessions_login(struct vs_app *app, struct vs_arena *a, const char
 	enum vs_err rc = app->users->ops->get_by_email(app->users, a, normalised, &u);
 	if (rc == VS_NOTFOUND) {
 		vs_password_burn(password, password_len);
-		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_LOGIN_FAILED);
+		return login_failed(app, a, NULL, normalised, VS_MSG_LOGIN_FAILED, e);
 	}
 	if (rc != VS_OK)
 		return vs_fail(e, rc, NULL);
 	if (!vs_password_verify(u.password_hash, password, password_len))
-		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_LOGIN_FAILED);
+		return login_failed(app, a, &u, normalised, VS_MSG_LOGIN_FAILED, e);
 	/* Said only to someone who knows the password. */
 	if (!u.is_active)
-		return vs_fail(e, VS_UNAUTHORIZED, VS_MSG_INACTIVE_USER);
+		return login_failed(app, a, &u, normalised, VS_MSG_INACTIVE_USER, e);
 
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
@@ -75,8 +117,11 @@ enum vs_err vs_sessions_login(struct vs_app *app, struct vs_arena *a, const char
 			rc = app->users->ops->update(app->users, a, &u.id, &c, NULL, &u);
 		}
 	}
+	vs_uuid family;
 	if (rc == VS_OK)
-		rc = issue_pair(app, a, &u.id, NULL, out);
+		rc = issue_pair(app, a, &u.id, NULL, out, &family);
+	if (rc == VS_OK)
+		rc = record_auth(app, a, &u, "auth.login_succeeded", &family, NULL, NULL);
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }
@@ -115,6 +160,12 @@ enum vs_err vs_sessions_refresh(struct vs_app *app, struct vs_arena *a, const ch
 	case VS_REFRESH_REVOKE_FAMILY:
 		vs_log(VS_LOG_WARN, "refresh token reused: revoking its login");
 		rc = app->sessions->ops->revoke_family(app->sessions, &rt.family_id);
+		if (rc == VS_OK &&
+		    app->users->ops->get(app->users, a, &rt.user_id, NULL, &u) != VS_OK)
+			u = (struct vs_user){ .id = rt.user_id };
+		if (rc == VS_OK)
+			rc = record_auth(app, a, &u, "auth.refresh_token_reused", &rt.family_id,
+					 NULL, "denied");
 		rc = vs_app_end(app, rc);
 		return rc == VS_OK ? vs_fail(e, VS_UNAUTHORIZED, detail) : vs_fail(e, rc, NULL);
 	case VS_REFRESH_ROTATE:
@@ -128,8 +179,11 @@ enum vs_err vs_sessions_refresh(struct vs_app *app, struct vs_arena *a, const ch
 	}
 	if (rc == VS_OK)
 		rc = app->sessions->ops->mark_rotated(app->sessions, &rt.id);
+	vs_uuid family;
 	if (rc == VS_OK)
-		rc = issue_pair(app, a, &rt.user_id, &rt.family_id, out);
+		rc = issue_pair(app, a, &rt.user_id, &rt.family_id, out, &family);
+	if (rc == VS_OK)
+		rc = record_auth(app, a, &u, "auth.token_refreshed", &family, NULL, NULL);
 done:
 	rc = vs_app_end(app, rc);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, rc == VS_UNAUTHORIZED ? detail : NULL);
@@ -148,8 +202,12 @@ enum vs_err vs_sessions_logout(struct vs_app *app, struct vs_arena *a, const str
 	if (rc != VS_OK)
 		return vs_fail(e, rc, NULL);
 	rc = app->sessions->ops->take(app->sessions, a, hash, &rt);
-	if (rc == VS_OK && vs_uuid_eq(&rt.user_id, &p->user.id))
+	if (rc == VS_OK && vs_uuid_eq(&rt.user_id, &p->user.id)) {
 		rc = app->sessions->ops->revoke_family(app->sessions, &rt.family_id);
+		if (rc == VS_OK)
+			rc = record_auth(app, a, &p->user, "auth.logged_out", &rt.family_id, NULL,
+					 NULL);
+	}
 	if (rc == VS_NOTFOUND)
 		rc = VS_OK;
 	rc = vs_app_end(app, rc);

@@ -159,7 +159,14 @@ static void test_auth_login_unknown_email_and_wrong_password_look_the_same(void)
 	CU_ASSERT_STRING_EQUAL(ut_str(unknown.detail), "Incorrect email or password");
 	CU_ASSERT_STRING_EQUAL(ut_str(wrong.detail), "Incorrect email or password");
 	CU_ASSERT_EQUAL(x.db->store.nsessions, 0);
-	CU_ASSERT_EQUAL(x.db->begins, 0);
+	/* Each failure is one event of its own (the same for both), and nothing else. */
+	CU_ASSERT_EQUAL_FATAL(fake_audit_count(x.db), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const char *ev = fake_audit_event(x.db, i);
+		CU_ASSERT_PTR_NOT_NULL(strstr(ev, "\"action\":\"auth.login_failed\""));
+		CU_ASSERT_PTR_NOT_NULL(strstr(ev, "\"outcome\":\"failure\""));
+		CU_ASSERT_PTR_NULL(strstr(ev, "wrong password")); /* never the password */
+	}
 	env_free(&x);
 }
 
@@ -219,8 +226,8 @@ static void test_auth_login_fails_cleanly_on_each_repository_fault(void)
 	struct env x;
 	env_init(&x);
 	struct login_ctx ctx = {&x};
-	/* get_by_email, begin, sessions.insert, commit. */
-	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "login", login_op, &ctx), 4);
+	/* get_by_email, begin, sessions.insert, audit, commit. */
+	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "login", login_op, &ctx), 5);
 	env_free(&x);
 }
 
@@ -404,8 +411,8 @@ static void test_auth_refresh_fails_cleanly_on_each_repository_fault(void)
 	env_init(&x);
 	struct vs_token_pair p = login_alice(&x);
 	struct refresh_ctx ctx = {&x, p.refresh_token};
-	/* begin, take, users.get, mark_rotated, sessions.insert, commit. */
-	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "refresh", refresh_op, &ctx), 6);
+	/* begin, take, users.get, mark_rotated, sessions.insert, audit, commit. */
+	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "refresh", refresh_op, &ctx), 7);
 	env_free(&x);
 }
 
@@ -428,8 +435,9 @@ static void test_auth_refresh_reuse_fails_cleanly_on_each_repository_fault(void)
 	struct vs_error e = {0};
 	CU_ASSERT_EQUAL_FATAL(refresh(&x, p.refresh_token, &second, &e), VS_OK);
 	struct refresh_ctx ctx = {&x, p.refresh_token};
-	/* begin, take, revoke_family, commit: a failed revocation must not half-happen. */
-	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "refresh reuse", reuse_op, &ctx), 4);
+	/* begin, take, revoke_family, users.get (the actor), audit, commit: a failed
+	 * revocation must not half-happen. */
+	CU_ASSERT_EQUAL(fake_inject_each_call(x.db, "refresh reuse", reuse_op, &ctx), 6);
 	env_free(&x);
 }
 
