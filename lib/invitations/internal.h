@@ -4,6 +4,7 @@
 #define VS_INVITATIONS_INTERNAL_H
 
 #include "app/app.h"
+#include "auth/domain.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "invitations/domain.h"
@@ -35,5 +36,11 @@ static inline enum vs_err vs__invitation_end(struct vs_app *app, enum vs_err rc,
 enum vs_err vs__invitation_queue_email(struct vs_app *app, struct vs_arena *a,
 				       const struct vs_invitation *inv, const vs_uuid *by,
 				       struct vs_error *e);
+
+/* invitation.<verb> in the invitation's tenant's chain, by p (NULL: the invitee accepting,
+ * who is user_id then), naming the invitation's address, role and expiry. */
+enum vs_err vs__invitation_record(struct vs_app *app, struct vs_arena *a,
+				  const struct vs_principal *p, const char *action,
+				  const struct vs_invitation *inv);
 
 #endif

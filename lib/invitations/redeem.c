@@ -103,5 +103,8 @@ enum vs_err vs_invitations_accept(struct vs_app *app, struct vs_arena *a,
 	if (rc == VS_OK &&
 	    (rc = app->users->ops->get(app->users, a, &u.id, &inv.tenant_id, out)) != VS_OK)
 		vs_fail(e, rc, NULL);
+	if (rc == VS_OK &&
+	    (rc = vs__invitation_record(app, a, NULL, "invitation.accepted", &inv)) != VS_OK)
+		vs_fail(e, rc, NULL);
 	return vs__invitation_end(app, rc, e);
 }

@@ -95,6 +95,8 @@ static enum vs_err store_new(struct vs_app *app, struct vs_arena *a, const struc
 		invitation_error(e, rc);
 	else
 		rc = vs__invitation_queue_email(app, a, inv, &p->user.id, e);
+	if (rc == VS_OK && (rc = vs__invitation_record(app, a, p, "invitation.created", inv)) != VS_OK)
+		vs_fail(e, rc, NULL);
 	return vs__invitation_end(app, rc, e);
 }
 
@@ -186,7 +188,6 @@ enum vs_err vs_invitations_revoke(struct vs_app *app, struct vs_arena *a,
 				  const struct vs_principal *p, const vs_uuid *tenant,
 				  const vs_uuid *id, struct vs_invitation *out, struct vs_error *e)
 {
-	(void)p;
 	struct vs_invitation current;
 	enum vs_err rc = need_tenant(tenant, e);
 	if (rc != VS_OK)
@@ -197,6 +198,8 @@ enum vs_err vs_invitations_revoke(struct vs_app *app, struct vs_arena *a,
 	if (rc == VS_OK &&
 	    (rc = app->invitations->ops->revoke(app->invitations, a, tenant, id, out)) != VS_OK)
 		invitation_error(e, rc);
+	if (rc == VS_OK && (rc = vs__invitation_record(app, a, p, "invitation.revoked", out)) != VS_OK)
+		vs_fail(e, rc, NULL);
 	return vs__invitation_end(app, rc, e);
 }
 
@@ -222,6 +225,8 @@ enum vs_err vs_invitations_resend(struct vs_app *app, struct vs_arena *a,
 		invitation_error(e, rc);
 	if (rc == VS_OK)
 		rc = vs__invitation_queue_email(app, a, out, &p->user.id, e);
+	if (rc == VS_OK && (rc = vs__invitation_record(app, a, p, "invitation.resent", out)) != VS_OK)
+		vs_fail(e, rc, NULL);
 	if ((rc = vs__invitation_end(app, rc, e)) == VS_OK)
 		*token = text;
 	return rc;
