@@ -2,6 +2,8 @@
  * read and cancelled in the tenant (or, for superusers, the platform). */
 #include "jobs/usecases.h"
 
+#include "audit/usecases.h"
+
 #include "auth/messages.h"
 #include "jobs/messages.h"
 
@@ -96,7 +98,17 @@ enum vs_err vs_jobs_cancel(struct vs_app *app, struct vs_arena *a, const struct 
 					       vs_job_status_name(current.status)));
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
-	rc = vs_app_end(app, app->jobs->ops->cancel(app->jobs, a, id, out));
+	rc = app->jobs->ops->cancel(app->jobs, a, id, out);
+	if (rc == VS_OK) {
+		struct json_object *changes = NULL;
+		vs_audit_created_text(&changes, "kind", out->kind);
+		vs_audit_change_text(&changes, "status", vs_job_status_name(current.status),
+				     vs_job_status_name(out->status));
+		rc = vs_audit_record_object(app, a, p, "job.cancelled", "job", id,
+					    out->has_tenant ? &out->tenant_id : NULL, changes);
+		json_object_put(changes);
+	}
+	rc = vs_app_end(app, rc);
 	if (rc == VS_CONFLICT) /* it started meanwhile */
 		return vs_fail(e, VS_CONFLICT,
 			       vs_arena_printf(a, VS_MSG_JOB_NOT_CANCELLABLE,

@@ -2,6 +2,7 @@
  * the operator's). */
 #include "limits/usecases.h"
 
+#include "audit/usecases.h"
 #include "limits/domain.h"
 #include "limits/messages.h"
 #include "tenants/port.h"
@@ -15,6 +16,25 @@ enum vs_err vs_limits_list(struct vs_app *app, struct vs_arena *a, struct vs_lim
 	if (rc == VS_OK)
 		rc = vs_app_end(app, app->limits->ops->list(app->limits, a, items, n));
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
+}
+
+/* limit.set / limit.reset in the platform's chain, by the operator (no principal). */
+static enum vs_err record_limit(struct vs_app *app, struct vs_arena *a, const char *action,
+				const char *kind, const vs_uuid *scope, long long max)
+{
+	struct json_object *changes = NULL;
+	char scope_text[VS_UUID_STRLEN + 1];
+	if (scope)
+		vs_uuid_format(scope, scope_text);
+	vs_audit_created_text(&changes, "scope", scope ? scope_text : "default");
+	if (max >= 0)
+		vs_audit_change_value(&changes, "max_count", NULL, json_object_new_int64(max));
+	struct vs_audit_event ev = {
+		.action = action, .resource_type = "limit", .resource_id = kind, .changes = changes,
+	};
+	enum vs_err rc = vs_audit_record(app, a, NULL, &ev);
+	json_object_put(changes);
+	return rc;
 }
 
 /* The scope id of target for kind (NULL for the default), inside a transaction. */
@@ -64,6 +84,8 @@ enum vs_err vs_limits_set(struct vs_app *app, struct vs_arena *a, const char *ki
 	    (rc = app->limits->ops->set(app->limits, kind, scope, max)) != VS_OK)
 		/* INVALID: the database knows no limit of that name */
 		vs_fail(e, rc, rc == VS_INVALID ? VS_MSG_LIMIT_UNKNOWN : NULL);
+	if (rc == VS_OK && (rc = record_limit(app, a, "limit.set", kind, scope, max)) != VS_OK)
+		vs_fail(e, rc, NULL);
 	return vs_app_end(app, rc);
 }
 
@@ -80,5 +102,7 @@ enum vs_err vs_limits_reset(struct vs_app *app, struct vs_arena *a, const char *
 		rc = vs_fail(e, VS_INVALID, VS_MSG_LIMIT_NO_OVERRIDE);
 	if (rc == VS_OK && (rc = app->limits->ops->reset(app->limits, kind, scope)) != VS_OK)
 		vs_fail(e, rc, rc == VS_NOTFOUND ? VS_MSG_LIMIT_NO_OVERRIDE : NULL);
+	if (rc == VS_OK && (rc = record_limit(app, a, "limit.reset", kind, scope, -1)) != VS_OK)
+		vs_fail(e, rc, NULL);
 	return vs_app_end(app, rc);
 }
