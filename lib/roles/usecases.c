@@ -219,6 +219,20 @@ static enum vs_err role_and_permission(struct vs_app *app, struct vs_arena *a,
 	return rc == VS_OK ? find_permission(app, a, ref, perm, e) : rc;
 }
 
+/* role.permission_added / role.permission_removed; a role changes only in its own scope
+ * (a global one in none), so tenant is the role's chain. */
+static enum vs_err record_permission(struct vs_app *app, struct vs_arena *a,
+				     const struct vs_principal *p, const char *action,
+				     const vs_uuid *role, const vs_uuid *tenant, const char *code,
+				     bool added)
+{
+	struct json_object *changes = NULL;
+	vs_audit_change_text(&changes, "permission", added ? NULL : code, added ? code : NULL);
+	enum vs_err rc = vs_audit_record_object(app, a, p, action, "role", role, tenant, changes);
+	json_object_put(changes);
+	return rc;
+}
+
 enum vs_err vs_roles_add_permission(struct vs_app *app, struct vs_arena *a,
 				    const struct vs_principal *p, const vs_uuid *id,
 				    const vs_uuid *tenant, const char *permission,
@@ -232,6 +246,9 @@ enum vs_err vs_roles_add_permission(struct vs_app *app, struct vs_arena *a,
 	if ((rc = require_grantable(p, &one, e)) != VS_OK)
 		return rc;
 	rc = app->roles->ops->add_permission(app->roles, id, &perm.id);
+	if (rc == VS_OK)
+		rc = record_permission(app, a, p, "role.permission_added", id, tenant, perm.code,
+				       true);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }
 
@@ -245,6 +262,9 @@ enum vs_err vs_roles_remove_permission(struct vs_app *app, struct vs_arena *a,
 	if (rc != VS_OK)
 		return rc;
 	rc = app->roles->ops->remove_permission(app->roles, id, &perm.id);
+	if (rc == VS_OK)
+		rc = record_permission(app, a, p, "role.permission_removed", id, tenant, perm.code,
+				       false);
 	if (rc == VS_NOTFOUND)
 		return vs_fail(e, VS_NOTFOUND, VS_MSG_PERMISSION_NOT_FOUND);
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);

@@ -657,10 +657,10 @@ static void test_roles_fail_cleanly_on_each_repository_fault(void)
 	/* begin, principal, get, remove, audit, commit */
 	CU_ASSERT_EQUAL(inject("roles delete", true, delete_fn, &del), 6);
 	struct role_ctx add = {.permission = "user:read"};
-	/* begin, principal, get, find, add_permission, commit */
-	CU_ASSERT_EQUAL(inject("roles add permission", true, add_fn, &add), 6);
+	/* begin, principal, get, find, add_permission, audit, commit */
+	CU_ASSERT_EQUAL(inject("roles add permission", true, add_fn, &add), 7);
 	struct role_ctx rm = {.permission = "vm:create"};
-	CU_ASSERT_EQUAL(inject("roles remove permission", true, remove_fn, &rm), 6);
+	CU_ASSERT_EQUAL(inject("roles remove permission", true, remove_fn, &rm), 7);
 	struct role_ctx read = {0};
 	/* begin, principal, list, get, permissions.list, commit */
 	CU_ASSERT_EQUAL(inject("roles read", false, read_fn, &read), 6);
