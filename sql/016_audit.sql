@@ -121,16 +121,21 @@ INSERT INTO vs_meta.app_privileges (schema_name, table_name, privileges) VALUES
 	('audit', 'heads', 'SELECT'),
 	('audit', 'pending', 'SELECT');
 
--- A tenant's chain is read in its scope, the platform chain in platform scope. Events
--- may be written from any scope: a failed login has none, and users (platform objects)
--- change their own profiles from a tenant's.
+-- A tenant's chain is read in its scope, the platform chain in platform scope. Platform
+-- events may be written from any scope: a failed login has none, and users (platform
+-- objects) change their own profiles from a tenant's.
 -- Not forced: the sequencer and the owner's tools read every chain.
 ALTER TABLE audit.events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY events_read ON audit.events FOR SELECT
 	USING ((SELECT iam.ctx_platform()) OR tenant_id = (SELECT iam.ctx_tenant()));
+-- A tenant's chain takes events from its scope, from platform scope, and from its members
+-- (a member makes a TENANT key of it outside its scope; an invitee joining is one by
+-- then). CASE fixes the order: a platform event needs no scope at all
+-- (iam.ctx_platform() raises when none is set).
 CREATE POLICY events_insert ON audit.events FOR INSERT
-	WITH CHECK (tenant_id IS NULL OR tenant_id = (SELECT iam.ctx_tenant())
-		    OR (SELECT iam.ctx_platform()));
+	WITH CHECK (CASE WHEN tenant_id IS NULL THEN true
+		    ELSE coalesce(tenant_id = (SELECT iam.ctx_tenant()), false)
+			 OR (SELECT iam.ctx_platform()) OR iam.principal_is_member(tenant_id) END);
 ALTER TABLE audit.links ENABLE ROW LEVEL SECURITY;
 CREATE POLICY links_read ON audit.links FOR SELECT
 	USING ((SELECT iam.ctx_platform()) OR chain = (SELECT iam.ctx_tenant()));
