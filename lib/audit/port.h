@@ -1,5 +1,5 @@
 /* What the audit module needs from storage: an event written in the current transaction
- * (it joins its chain after the commit, sql/016). */
+ * (it joins its chain after the commit, sql/017). */
 #ifndef VS_AUDIT_PORT_H
 #define VS_AUDIT_PORT_H
 

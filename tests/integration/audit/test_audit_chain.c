@@ -1,5 +1,5 @@
 /*
- * The audit log in the database (sql/016): changes made through the API leave their
+ * The audit log in the database (sql/017): changes made through the API leave their
  * events, the events join their chains gap-free with hashes anyone can recompute (here
  * with OpenSSL, over the stored canonical bytes), concurrent writers to one chain leave
  * a valid chain, and the application role can neither change nor remove an event.

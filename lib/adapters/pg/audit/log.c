@@ -1,4 +1,4 @@
-/* audit.events (sql/016): an event is inserted in the use case's transaction; after the
+/* audit.events (sql/017): an event is inserted in the use case's transaction; after the
  * response, the worker takes a sequencer turn for each chain it wrote to, so an event
  * joins its chain a moment after its commit (vs-worker's turns catch what a worker that
  * died in between left pending). */
