@@ -114,6 +114,15 @@ BEGIN
 	RETURN cardinality(positions);
 END $$;
 
+-- A turn for every chain with events pending: what a writer left behind (a worker that
+-- died between its commit and its own turn). vs-worker runs it every poll interval.
+-- Returns how many events joined.
+CREATE FUNCTION audit.chain_pending() RETURNS integer
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT coalesce(sum(greatest(audit.chain(p.chain), 0)), 0)::integer
+	FROM (SELECT DISTINCT chain FROM audit.pending) p
+$$;
+
 -- The application writes events and reads the log; it never changes or removes a row.
 INSERT INTO vs_meta.app_privileges (schema_name, table_name, privileges) VALUES
 	('audit', 'events', 'SELECT, INSERT'),

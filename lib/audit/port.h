@@ -14,6 +14,9 @@ struct vs_audit_log_ops {
 	 * chain it joins (NULL: the platform's). */
 	enum vs_err (*append)(struct vs_audit_log *, const char *canonical, size_t len,
 			      const vs_uuid *tenant);
+	/* Joins every event still pending to its chain (what a writer that stopped between
+	 * its commit and its own turn left); *joined how many. Optional (NULL). */
+	enum vs_err (*sequence)(struct vs_audit_log *, int *joined);
 };
 struct vs_audit_log {
 	const struct vs_audit_log_ops *ops;

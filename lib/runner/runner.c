@@ -3,6 +3,7 @@
 #include "runner/runner.h"
 
 #include "app/db.h"
+#include "audit/port.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -625,11 +626,15 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			continue;
 		}
 		if (now >= next_rescue && !renew_failing) {
-			int rescued = 0;
+			int rescued = 0, joined = 0;
 			if (q->ops->rescue(q, &rescued) == VS_OK && rescued > 0) {
 				vs_log(VS_LOG_WARN, "requeued %d jobs whose runner stopped", rescued);
 				woken = true;
 			}
+			/* Audit events their writer left unchained (audit/port.h). */
+			if (app->audit && app->audit->ops->sequence &&
+			    app->audit->ops->sequence(app->audit, &joined) == VS_OK && joined > 0)
+				vs_log(VS_LOG_INFO, "chained %d audit events left pending", joined);
 			next_rescue = now + s->poll_ms;
 		}
 		if (now >= next_prune) {

@@ -227,6 +227,28 @@ out:
 		PQfinish(db);
 }
 
+/* An event whose writer never took its turn (a worker killed between its commit and the
+ * turn): vs-worker's sweep chains it. Its chain is one nobody else writes to. */
+static void test_an_event_left_pending_is_chained_by_vs_worker(void)
+{
+	PGconn *db = owner_db();
+	if (!db)
+		return;
+	char tenant[37], id[37];
+	random_uuid(tenant);
+	random_uuid(id);
+	char *canonical = xasprintf("{\"action\":\"test.left_pending\",\"id\":\"%s\","
+				    "\"occurred_at\":\"2026-12-07T20:00:00.000000Z\","
+				    "\"tenant_id\":\"%s\"}", id, tenant);
+	const char *params[] = { canonical };
+	PGresult *r = pg_run(db, "INSERT INTO audit.events (canonical) VALUES ($1)", 1, params);
+	PQclear(r);
+	EXPECT(wait_chained(db, tenant) && verify_chain(db, tenant) == 1,
+	       "the event left pending did not join its chain");
+	free(canonical);
+	PQfinish(db);
+}
+
 static void test_application_cannot_change_or_remove_events(void)
 {
 	PGconn *db = pg_open(getenv("VS_DATABASE_URL"));
@@ -262,6 +284,7 @@ static int add_audit_chain_suite(void)
 		{ "72 concurrent creates in one tenant: its chain stays gap-free and recomputes", test_concurrent_writes_to_one_chain_stay_gap_free },
 		{ "a failed login is an event of its own, without the password", test_failed_login_is_recorded_without_the_password },
 		{ "the application role cannot change or remove audit rows", test_application_cannot_change_or_remove_events },
+		{ "an event its writer left pending is chained by vs-worker", test_an_event_left_pending_is_chained_by_vs_worker },
 		{ NULL, NULL },
 	};
 	return it_add_suite("audit chain", NULL, NULL, tests);

@@ -6,6 +6,7 @@
 #include "adapters/pg/wiring.h"
 #include "audit/port.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_CHAINS 8 /* chains one request writes to: its tenant's and the platform's */
@@ -14,6 +15,9 @@ static const struct vs_pg_stmt append_stmt = {
 	"audit_append", "INSERT INTO audit.events (canonical) VALUES ($1)", 1
 };
 static const struct vs_pg_stmt chain_stmt = { "audit_chain", "SELECT audit.chain($1)", 1 };
+static const struct vs_pg_stmt chain_pending_stmt = {
+	"audit_chain_pending", "SELECT audit.chain_pending()", 0
+};
 
 struct pg_audit {
 	struct vs_audit_log base;
@@ -60,7 +64,16 @@ static void chain_written(void *ctx, bool force)
 	log->nchains = 0;
 }
 
-static const struct vs_audit_log_ops ops = { .append = audit_append };
+static enum vs_err audit_sequence(struct vs_audit_log *self, int *joined)
+{
+	struct pg_audit *log = (struct pg_audit *)self;
+	char text[24] = "0";
+	enum vs_err rc = vs_pg_scalar(log->pg, &chain_pending_stmt, NULL, text, sizeof(text));
+	*joined = rc == VS_OK ? atoi(text) : 0;
+	return rc;
+}
+
+static const struct vs_audit_log_ops ops = { .append = audit_append, .sequence = audit_sequence };
 
 void vs_pg_audit_wire(const struct vs_pg_wiring *w, struct vs_app *app)
 {
