@@ -4,6 +4,7 @@
 #include "pipeline.h"
 
 #include "app/db.h"
+#include "audit/domain.h"
 #include "auth/messages.h"
 #include "auth/usecases.h"
 #include "core/messages.h"
@@ -170,6 +171,12 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 
 void vs_dispatch(struct vs_worker *w, struct vs_request *req)
 {
+	/* Who asked, for the audit events the use cases write. */
+	const struct vs_audit_origin origin = {
+		vs_req_param_env(req, "REMOTE_ADDR"),
+		strcmp(req->request_id, "-") ? req->request_id : NULL,
+	};
+	w->app->origin = &origin;
 	run_pipeline(w, req);
 	if (req->error.code != VS_OK && req->route && req->route->bare) {
 		/* nginx takes only 2xx, 401 and 403 from auth_request; no body. */
@@ -183,4 +190,5 @@ void vs_dispatch(struct vs_worker *w, struct vs_request *req)
 		vs_render_problem(req, w->app->db->ops->retry_after(w->app->db));
 	}
 	w->app->db->ops->request_done(w->app->db);
+	w->app->origin = NULL;
 }

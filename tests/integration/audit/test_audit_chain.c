@@ -123,10 +123,14 @@ static void test_role_changes_leave_a_valid_chain(void)
 	struct resp *r = req("POST", "/api/v1/roles", fx.admin.access, tenant, body);
 	struct json_object *o = EXPECT_JSON(r, 201);
 	id = o && jstr(o, "id") ? xstrdup(jstr(o, "id")) : NULL;
+	char *request_id = resp_header(r, "X-Request-Id") ? xstrdup(resp_header(r, "X-Request-Id"))
+							  : xstrdup("?");
 	resp_free(r);
 	free(body);
-	if (!id)
+	if (!id) {
+		free(request_id);
 		goto out;
+	}
 	char *path = xasprintf("/api/v1/roles/%s", id);
 	r = req("PATCH", path, fx.admin.access, tenant, "{\"description\":\"now audited\"}");
 	EXPECT_STATUS(r, 200);
@@ -146,6 +150,15 @@ static void test_role_changes_leave_a_valid_chain(void)
 	       "role.updated does not hold the change: %s", updated ? updated : "none");
 	EXPECT(deleted != NULL, "no role.deleted event");
 	EXPECT(created && strstr(created, tenant), "the event is not in the tenant's chain");
+	/* Who and whence: the admin, from the test's address, in the response's request. */
+	char *whence = xasprintf("\"request_id\":\"%s\"", request_id);
+	char *actor = xasprintf("\"actor\":{\"api_key_id\":null,\"ip\":\"127.0.0.1\","
+				"\"user_id\":\"%s\"}", fx.admin.id);
+	EXPECT(created && strstr(created, whence) && strstr(created, actor),
+	       "role.created lacks %s or %s: %s", whence, actor, created ? created : "none");
+	free(whence);
+	free(actor);
+	free(request_id);
 	free(created);
 	free(updated);
 	free(deleted);
