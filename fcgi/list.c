@@ -61,10 +61,16 @@ static char *put_encoded(char *out, const char *s, size_t len)
 	return out;
 }
 
-/* <path?the request's parameters but skip, page and after, then after=next>; rel="next" */
-static const char *next_link(struct vs_request *req, const struct vs_cursor *next)
+/* Whether a query parameter says where a page starts (and so is not carried over). */
+static bool names_a_place(const char *name)
 {
-	size_t len = req->path.len * 3 + VS_CURSOR_STRLEN + 32;
+	return !strcmp(name, "skip") || !strcmp(name, "page") || !strcmp(name, "after") ||
+	       !strcmp(name, "before_seq");
+}
+
+void vs_res_next_page(struct vs_request *req, const char *param, const char *value)
+{
+	size_t len = req->path.len + 3 * (strlen(param) + strlen(value)) + 32;
 	for (size_t i = 0; i < req->query.n; i++)
 		len += 3 * (strlen(req->query.pairs[i].name) + req->query.pairs[i].value_len) + 2;
 	char *link = vs_arena_alloc(req->arena, len), *p = link;
@@ -74,7 +80,7 @@ static const char *next_link(struct vs_request *req, const struct vs_cursor *nex
 	char sep = '?';
 	for (size_t i = 0; i < req->query.n; i++) {
 		const struct vs_form_pair *q = &req->query.pairs[i];
-		if (!strcmp(q->name, "skip") || !strcmp(q->name, "page") || !strcmp(q->name, "after"))
+		if (names_a_place(q->name))
 			continue;
 		*p++ = sep;
 		sep = '&';
@@ -83,18 +89,20 @@ static const char *next_link(struct vs_request *req, const struct vs_cursor *nex
 		p = put_encoded(p, q->value, q->value_len);
 	}
 	*p++ = sep;
-	memcpy(p, "after=", 6);
-	p += 6;
-	vs_cursor_encode(next, p);
-	p += VS_CURSOR_STRLEN;
+	p = put_encoded(p, param, strlen(param));
+	*p++ = '=';
+	p = put_encoded(p, value, strlen(value));
 	memcpy(p, ">; rel=\"next\"", sizeof(">; rel=\"next\""));
-	return link;
+	vs_res_header(req, "Link", link);
 }
 
 static void put_link(struct vs_request *req, const struct vs_list_end *end)
 {
-	if (end->more)
-		vs_res_header(req, "Link", next_link(req, &end->next));
+	char next[VS_CURSOR_STRLEN + 1];
+	if (!end->more)
+		return;
+	vs_cursor_encode(&end->next, next);
+	vs_res_next_page(req, "after", next);
 }
 
 void vs_res_list(struct vs_request *req, struct json_object *items, const struct vs_list_end *end)

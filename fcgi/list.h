@@ -14,6 +14,10 @@ enum vs_err vs_req_list_at(struct vs_request *req, struct vs_list_at *at);
  * default 20). *page is 0 for a keyed page. */
 enum vs_err vs_req_page_at(struct vs_request *req, int64_t *page, struct vs_list_at *at);
 
+/* `Link: <path?…&param=value>; rel="next"`: this request's query but the parameters that
+ * say where a page starts, then param=value. */
+void vs_res_next_page(struct vs_request *req, const char *param, const char *value);
+
 /* 200 with the items as a JSON array, their total in X-Total-Count (absent on a keyed
  * page: it is not counted), and `Link: <…after=…>; rel="next"` when more follow. */
 void vs_res_list(struct vs_request *req, struct json_object *items, const struct vs_list_end *end);

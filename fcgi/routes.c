@@ -19,7 +19,8 @@
 	X(api_keys)                                                                         \
 	X(roles)                                                                            \
 	X(jobs)                                                                             \
-	X(invitations)
+	X(invitations)                                                                      \
+	X(audit)
 
 #define DECLARE(m) extern const struct vs_route_group vs_##m##_routes;
 VS_ROUTE_MODULES(DECLARE)

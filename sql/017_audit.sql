@@ -128,7 +128,7 @@ INSERT INTO vs_meta.app_privileges (schema_name, table_name, privileges) VALUES
 	('audit', 'events', 'SELECT, INSERT'),
 	('audit', 'links', 'SELECT'),
 	('audit', 'heads', 'SELECT'),
-	('audit', 'pending', 'SELECT');
+	('audit', 'pending', ''); -- the sequencer's (SECURITY DEFINER) alone
 
 -- A tenant's chain is read in its scope, the platform chain in platform scope. Platform
 -- events may be written from any scope: a failed login has none, and users (platform
@@ -147,4 +147,7 @@ CREATE POLICY events_insert ON audit.events FOR INSERT
 			 OR (SELECT iam.ctx_platform()) OR iam.principal_is_member(tenant_id) END);
 ALTER TABLE audit.links ENABLE ROW LEVEL SECURITY;
 CREATE POLICY links_read ON audit.links FOR SELECT
+	USING ((SELECT iam.ctx_platform()) OR chain = (SELECT iam.ctx_tenant()));
+ALTER TABLE audit.heads ENABLE ROW LEVEL SECURITY;
+CREATE POLICY heads_read ON audit.heads FOR SELECT
 	USING ((SELECT iam.ctx_platform()) OR chain = (SELECT iam.ctx_tenant()));

@@ -1,5 +1,6 @@
 #include "audit/usecases.h"
 
+#include "audit/actions.h"
 #include "audit/canonical.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -57,9 +58,9 @@ enum vs_err vs_audit_record(struct vs_app *app, struct vs_arena *a, const struct
 			    const struct vs_audit_event *ev)
 {
 	const char *secret = vs_audit_secret_in(ev->changes);
-	if (!vs_audit_action_valid(ev->action) || secret) {
+	if (!vs_audit_action_known(ev->action) || secret) {
 		vs_log(VS_LOG_ERROR, "refused to record audit event %s: %s", ev->action ? ev->action : "(none)",
-		       secret ? "its changes name a secret field" : "not <resource>.<verb>");
+		       secret ? "its changes name a secret field" : "not in audit/actions.h");
 		return VS_INTERNAL;
 	}
 	struct json_object *o = event_json(app, p, ev);

@@ -11,8 +11,8 @@
 #include "core/err.h"
 
 /* Writes ev as done by p (NULL: nobody authenticated, e.g. a failed login) inside the
- * caller's transaction. An action that is not "<resource>.<verb>", or changes naming a
- * secret field, is a bug of the caller: INTERNAL, and nothing is written. */
+ * caller's transaction. An action not in audit/actions.h, or changes naming a secret
+ * field, is a bug of the caller: INTERNAL, and nothing is written. */
 enum vs_err vs_audit_record(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			    const struct vs_audit_event *ev);
 
@@ -22,5 +22,35 @@ enum vs_err vs_audit_record_object(struct vs_app *app, struct vs_arena *a,
 				   const struct vs_principal *p, const char *action,
 				   const char *resource_type, const vs_uuid *id,
 				   const vs_uuid *tenant, struct json_object *changes);
+
+/* ---- reading (read.c) ---- */
+
+/* GET /audit-logs: what the caller asks for; action is exact or "<resource>.*". */
+struct vs_audit_filter {
+	int64_t before_seq; /* 0: from the newest */
+	const vs_uuid *actor;
+	const char *action;
+	const char *resource_type, *resource_id;
+	bool has_from, has_to;
+	int64_t from, to;
+	int64_t limit;
+};
+
+/* The chain of tenant, or with none the platform's (superusers only), newest first;
+ * audit:read. An unknown action or from after to: 422. */
+enum vs_err vs_audit_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			  const vs_uuid *tenant, const struct vs_audit_filter *f,
+			  struct vs_audit_page *out, struct vs_error *e);
+
+/* GET /audit-logs/verify: the whole chain checked from seq 1 to its head. */
+struct vs_audit_verdict {
+	bool valid;
+	int64_t checked;	     /* links that held */
+	int64_t first_seq, last_seq; /* of those; 0 when none */
+	uint8_t head[VS_SHA256_LEN]; /* the last good hash, when checked > 0 */
+	int64_t broken_at;	     /* the first seq that does not hold; 0 when valid */
+};
+enum vs_err vs_audit_verify(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *tenant, struct vs_audit_verdict *out, struct vs_error *e);
 
 #endif

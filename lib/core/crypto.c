@@ -45,7 +45,7 @@ static void sha256_fetch(void)
 		sha256_unavailable();
 }
 
-void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN])
+void vs_sha256_parts(const struct vs_bytes *parts, size_t n, uint8_t out[VS_SHA256_LEN])
 {
 	pthread_once(&sha256_once, sha256_fetch);
 	EVP_MD_CTX *ctx = pthread_getspecific(sha256_ctx_key);
@@ -54,9 +54,19 @@ void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN])
 		if (!ctx || pthread_setspecific(sha256_ctx_key, ctx) != 0)
 			sha256_unavailable();
 	}
-	if (EVP_DigestInit_ex2(ctx, sha256_md, NULL) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, out, NULL) != 1)
+	if (EVP_DigestInit_ex2(ctx, sha256_md, NULL) != 1)
 		abort();
+	for (size_t i = 0; i < n; i++)
+		if (EVP_DigestUpdate(ctx, parts[i].p, parts[i].len) != 1)
+			abort();
+	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1)
+		abort();
+}
+
+void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN])
+{
+	const struct vs_bytes one = { data, len };
+	vs_sha256_parts(&one, 1, out);
 }
 
 void vs_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,

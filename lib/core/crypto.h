@@ -12,6 +12,12 @@
 /* From the OS CSPRNG; aborts if it fails (nothing safe can be done without it). */
 void vs_random_bytes(void *buf, size_t len);
 void vs_sha256(const void *data, size_t len, uint8_t out[VS_SHA256_LEN]);
+/* SHA-256 of the parts one after another. */
+struct vs_bytes {
+	const void *p;
+	size_t len;
+};
+void vs_sha256_parts(const struct vs_bytes *parts, size_t n, uint8_t out[VS_SHA256_LEN]);
 /* HMAC-SHA256 (RFC 2104) of data under key. */
 void vs_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
 		    uint8_t out[VS_SHA256_LEN]);

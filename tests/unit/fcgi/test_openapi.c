@@ -4,6 +4,7 @@
  * x-vs-permission, responses, every path parameter declared, and the security the rule
  * implies. A route added without documenting it, or a documented one that is gone, fails
  * here. */
+#include "audit/actions.h"
 #include "suites.h"
 
 #include "system/handlers.h"
@@ -365,6 +366,19 @@ static void test_openapi_operation_ids_and_security(void)
 	}
 }
 
+/* The actions an event may have are the ones lib/audit/actions.h lists, in its order. */
+static void test_openapi_lists_the_audit_actions(void)
+{
+	struct json_object *schemas = member(member(doc, "components"), "schemas");
+	struct json_object *e =
+		member(member(member(member(schemas, "AuditEvent"), "properties"), "action"), "enum");
+	CU_ASSERT_TRUE_FATAL(e && json_object_is_type(e, json_type_array));
+	CU_ASSERT_EQUAL(json_object_array_length(e), vs_audit_nactions);
+	for (size_t i = 0; i < vs_audit_nactions && i < json_object_array_length(e); i++)
+		CU_ASSERT_STRING_EQUAL(ut_str(json_object_get_string(json_object_array_get_idx(e, i))),
+				       vs_audit_actions[i]);
+}
+
 static void test_openapi_route_serves_the_document(void)
 {
 	struct vs_request req;
@@ -400,6 +414,7 @@ static void register_tests(void)
 	    UT_TEST(test_openapi_permission_matches_rule),
 	    UT_TEST(test_openapi_operations_have_responses_and_path_params),
 	    UT_TEST(test_openapi_operation_ids_and_security),
+	    UT_TEST(test_openapi_lists_the_audit_actions),
 	    UT_TEST(test_openapi_route_serves_the_document),
 	    UT_END,
 	};

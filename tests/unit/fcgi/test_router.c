@@ -692,6 +692,8 @@ static const struct expected_route readme_table[] = {
     PERM(VS_GET, "/api/v1/jobs", "job:read", VS_TENANT_HEADER),
     PERM(VS_GET, "/api/v1/jobs/{job_id}", "job:read", VS_TENANT_HEADER),
     PERM(VS_POST, "/api/v1/jobs/{job_id}/cancel", "job:cancel", VS_TENANT_HEADER),
+    PERM(VS_GET, "/api/v1/audit-logs", "audit:read", VS_TENANT_HEADER),
+    PERM(VS_GET, "/api/v1/audit-logs/verify", "audit:read", VS_TENANT_HEADER),
     PUB(VS_POST, "/api/v1/invitations/verify"),
     PUB(VS_POST, "/api/v1/invitations/accept"),
     PERM(VS_GET, "/api/v1/invitations", "tenant:manage_invitations", VS_TENANT_HEADER),

@@ -5,6 +5,7 @@
 #include "adapters/pg/util.h"
 #include "adapters/pg/wiring.h"
 #include "audit/port.h"
+#include "core/hex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,31 @@ static const struct vs_pg_stmt append_stmt = {
 static const struct vs_pg_stmt chain_stmt = { "audit_chain", "SELECT audit.chain($1)", 1 };
 static const struct vs_pg_stmt chain_pending_stmt = {
 	"audit_chain_pending", "SELECT audit.chain_pending()", 0
+};
+
+/* Chain $1 newest first before seq $2, with the optional filters of vs_audit_query. */
+#define LINK_COLS "l.seq, encode(l.prev_hash, 'hex'), encode(l.hash, 'hex'), e.canonical"
+#define LINK_FROM " FROM audit.links l JOIN audit.events e ON e.pos = l.event_pos "
+static const struct vs_pg_stmt list_stmt = {
+	"audit_list",
+	"SELECT " LINK_COLS LINK_FROM "WHERE l.chain = $1 AND l.seq < $2 "
+	"AND ($3::uuid IS NULL OR e.actor_user_id = $3) "
+	"AND ($4::text IS NULL OR CASE WHEN $5::boolean THEN starts_with(e.action, $4) "
+	"ELSE e.action = $4 END) "
+	"AND ($6::text IS NULL OR e.resource_type = $6) AND ($7::text IS NULL OR e.resource_id = $7) "
+	"AND ($8::bigint IS NULL OR e.occurred_at >= to_timestamp($8)) "
+	"AND ($9::bigint IS NULL OR e.occurred_at <= to_timestamp($9)) "
+	"ORDER BY l.seq DESC LIMIT $10",
+	10
+};
+static const struct vs_pg_stmt head_stmt = {
+	"audit_head", "SELECT seq || ' ' || encode(hash, 'hex') FROM audit.heads WHERE chain = $1", 1
+};
+static const struct vs_pg_stmt links_stmt = {
+	"audit_links",
+	"SELECT " LINK_COLS LINK_FROM "WHERE l.chain = $1 AND l.seq > $2 AND l.seq <= $3 "
+	"ORDER BY l.seq LIMIT $4",
+	4
 };
 
 struct pg_audit {
@@ -73,7 +99,114 @@ static enum vs_err audit_sequence(struct vs_audit_log *self, int *joined)
 	return rc;
 }
 
-static const struct vs_audit_log_ops ops = { .append = audit_append, .sequence = audit_sequence };
+/* The chain's id: the tenant's, or the nil UUID for the platform's. */
+static const char *chain_param(struct pg_uuid_text *buf, const vs_uuid *tenant)
+{
+	static const vs_uuid platform = { { 0 } };
+	return pg_uuid_param(buf, tenant ? tenant : &platform);
+}
+
+/* A hash column in hex into out; its length (0 for an empty one). */
+static size_t hash_of(const PGresult *r, int row, int col, uint8_t out[VS_SHA256_LEN])
+{
+	const char *hex = PQgetvalue(r, row, col);
+	size_t len = strlen(hex) / 2;
+	if (len != VS_SHA256_LEN || !vs_hex_decode(hex, out, len))
+		return len == 0 ? 0 : 1; /* 1: a length no hash has, which verification refuses */
+	return len;
+}
+
+static void read_links(struct vs_arena *a, const PGresult *r, size_t n, struct vs_audit_link *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vs_audit_link *l = &out[i];
+		l->seq = vs_pg_int64(r, (int)i, 0);
+		l->prev_len = hash_of(r, (int)i, 1, l->prev_hash);
+		l->hash_len = hash_of(r, (int)i, 2, l->hash);
+		l->canonical = vs_pg_text(a, r, (int)i, 3);
+		l->len = (size_t)PQgetlength(r, (int)i, 3);
+	}
+}
+
+static enum vs_err audit_list(struct vs_audit_log *self, struct vs_arena *a,
+			      const struct vs_audit_query *q, struct vs_audit_page *out)
+{
+	struct pg_audit *log = (struct pg_audit *)self;
+	struct pg_uuid_text chain, actor;
+	const char *params[] = {
+		chain_param(&chain, q->tenant),
+		vs_arena_printf(a, "%lld", (long long)(q->before_seq > 0 ? q->before_seq : INT64_MAX)),
+		pg_uuid_param(&actor, q->actor),
+		q->action,
+		pg_bool_param(q->action_prefix),
+		q->resource_type,
+		q->resource_id,
+		q->has_from ? vs_arena_printf(a, "%lld", (long long)q->from) : NULL,
+		q->has_to ? vs_arena_printf(a, "%lld", (long long)q->to) : NULL,
+		vs_arena_printf(a, "%lld", (long long)q->limit + 1), /* one more: is there a next page */
+	};
+	PGresult *r;
+	*out = (struct vs_audit_page){ 0 };
+	enum vs_err rc = vs_pg_exec(log->pg, a, &list_stmt, params, &r);
+	if (rc != VS_OK)
+		return rc;
+	size_t rows = (size_t)PQntuples(r);
+	out->n = rows > (size_t)q->limit ? (size_t)q->limit : rows;
+	out->more = rows > out->n;
+	out->items = vs_arena_array(a, out->n + 1, sizeof(*out->items));
+	read_links(a, r, out->n, out->items);
+	return VS_OK;
+}
+
+static enum vs_err audit_head(struct vs_audit_log *self, const vs_uuid *tenant, int64_t *seq,
+			      uint8_t hash[VS_SHA256_LEN])
+{
+	struct pg_audit *log = (struct pg_audit *)self;
+	struct pg_uuid_text chain;
+	const char *params[] = { chain_param(&chain, tenant) };
+	char text[24 + 2 * VS_SHA256_LEN] = "";
+	*seq = 0;
+	memset(hash, 0, VS_SHA256_LEN);
+	enum vs_err rc = vs_pg_scalar(log->pg, &head_stmt, params, text, sizeof(text));
+	if (rc == VS_NOTFOUND)
+		return VS_OK; /* nothing chained yet */
+	if (rc != VS_OK)
+		return rc;
+	char *hex = strchr(text, ' ');
+	*seq = strtoll(text, NULL, 10);
+	bool empty = hex && hex[1] == '\0';
+	if (!hex || (*seq == 0 ? !empty : !vs_hex_decode(hex + 1, hash, VS_SHA256_LEN)))
+		return VS_INTERNAL; /* a head the sequencer did not write */
+	return VS_OK;
+}
+
+static enum vs_err audit_links(struct vs_audit_log *self, struct vs_arena *a, const vs_uuid *tenant,
+			       int64_t after, int64_t up_to, int limit, struct vs_audit_link **items,
+			       size_t *n)
+{
+	struct pg_audit *log = (struct pg_audit *)self;
+	struct pg_uuid_text chain;
+	const char *params[] = { chain_param(&chain, tenant), vs_arena_printf(a, "%lld", (long long)after),
+				 vs_arena_printf(a, "%lld", (long long)up_to),
+				 vs_arena_printf(a, "%d", limit) };
+	PGresult *r;
+	*n = 0;
+	enum vs_err rc = vs_pg_exec(log->pg, a, &links_stmt, params, &r);
+	if (rc != VS_OK)
+		return rc;
+	*n = (size_t)PQntuples(r);
+	*items = vs_arena_array(a, *n + 1, sizeof(**items));
+	read_links(a, r, *n, *items);
+	return VS_OK;
+}
+
+static const struct vs_audit_log_ops ops = {
+	.append = audit_append,
+	.sequence = audit_sequence,
+	.list = audit_list,
+	.head = audit_head,
+	.links = audit_links,
+};
 
 void vs_pg_audit_wire(const struct vs_pg_wiring *w, struct vs_app *app)
 {
