@@ -240,6 +240,33 @@ out:
 		PQfinish(db);
 }
 
+/* A logout that revokes a session is recorded in the platform's chain, by its user. */
+static void test_logout_is_recorded(void)
+{
+	PGconn *db = owner_db();
+	struct it_user u = { 0 };
+	if (!db || !fx_create_user(NULL, NULL, &u) || !fx_login(&u))
+		goto out;
+	char *body = xasprintf("{\"refresh_token\":\"%s\"}", u.refresh);
+	struct resp *r = req("POST", "/api/v1/auth/logout", u.access, NULL, body);
+	EXPECT_STATUS(r, 204);
+	resp_free(r);
+	free(body);
+	const char *params[] = { u.id };
+	PGresult *res = pg_run(db,
+			       "SELECT count(*) FROM audit.events WHERE action = 'auth.logged_out' "
+			       "AND actor_user_id = $1 AND tenant_id IS NULL",
+			       1, params);
+	EXPECT(pg_long(res, 0, 0) == 1, "%ld auth.logged_out events of the user", pg_long(res, 0, 0));
+	PQclear(res);
+out:
+	if (u.id)
+		fx_delete_user(u.id);
+	fx_user_release(&u);
+	if (db)
+		PQfinish(db);
+}
+
 /* An event whose writer never took its turn (a worker killed between its commit and the
  * turn): vs-worker's sweep chains it. Its chain is one nobody else writes to. */
 static void test_an_event_left_pending_is_chained_by_vs_worker(void)
@@ -298,6 +325,7 @@ static int add_audit_chain_suite(void)
 		{ "a failed login is an event of its own, without the password", test_failed_login_is_recorded_without_the_password },
 		{ "the application role cannot change or remove audit rows", test_application_cannot_change_or_remove_events },
 		{ "an event its writer left pending is chained by vs-worker", test_an_event_left_pending_is_chained_by_vs_worker },
+		{ "a logout that revokes a session is an auth.logged_out event of its user", test_logout_is_recorded },
 		{ NULL, NULL },
 	};
 	return it_add_suite("audit chain", NULL, NULL, tests);

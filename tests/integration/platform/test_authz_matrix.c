@@ -12,6 +12,7 @@
 #include "http.h"
 #include "jobs/db_jobs.h"
 #include "json_get.h"
+#include "pg_util.h"
 #include "rbac_world.h"
 #include "server_routes.h"
 #include "suites.h"
@@ -528,6 +529,74 @@ static struct resp *send_row(const char *method, const char *path, const char *t
 	return r;
 }
 
+/* Every change must leave an audit event (API.md §8): the request ids of the rows whose
+ * change succeeded, by route, are looked up in audit.events after the run. A POST that
+ * changes nothing is named here: verifying an invitation, and the matrix's logout, whose
+ * refresh token nobody holds (the unit tests check a real logout's event). */
+struct changed {
+	const char *route;
+	char *request_id;
+};
+static struct changed *changes;
+static size_t nchanges;
+
+static bool changes_nothing(const char *method, const char *route)
+{
+	return !strcmp(method, "GET") || !strcmp(method, "HEAD") ||
+	       !strcmp(route, "/api/v1/invitations/verify") || !strcmp(route, "/api/v1/auth/logout");
+}
+
+static void note_change(const struct authz_row *row, const struct resp *r)
+{
+	const char *id = resp_header(r, "X-Request-Id");
+	if (r->status >= 300 || changes_nothing(row->method, row->path) || !id)
+		return;
+	changes = xrealloc(changes, (nchanges + 1) * sizeof(*changes));
+	changes[nchanges++] = (struct changed){ row->path, xstrdup(id) };
+}
+
+/* Whether some change through route had its event. */
+static bool route_audited(const char *route, PGresult *events)
+{
+	for (size_t i = 0; i < nchanges; i++) {
+		if (strcmp(changes[i].route, route))
+			continue;
+		for (int k = 0; k < PQntuples(events); k++)
+			if (!strcmp(PQgetvalue(events, k, 0), changes[i].request_id))
+				return true;
+	}
+	return false;
+}
+
+/* Each route that changed something has an event of one of those requests. */
+static void check_changes_were_audited(void)
+{
+	PGconn *db = pg_open(getenv("VS_OWNER_DATABASE_URL"));
+	PGresult *events = db ? pg_run(db,
+				       "SELECT DISTINCT canonical::jsonb ->> 'request_id' "
+				       "FROM audit.events WHERE canonical::jsonb ? 'request_id'",
+				       0, NULL)
+			      : NULL;
+	if (EXPECT(events && PQresultStatus(events) == PGRES_TUPLES_OK, "could not read audit.events")) {
+		for (size_t i = 0; i < nchanges; i++) {
+			bool first = true; /* of its route: one message per route */
+			for (size_t j = 0; j < i && first; j++)
+				first = strcmp(changes[j].route, changes[i].route) != 0;
+			if (first && !route_audited(changes[i].route, events))
+				EXPECT(false, "%s changed something and left no audit event",
+				       changes[i].route);
+		}
+	}
+	PQclear(events);
+	if (db)
+		PQfinish(db);
+	for (size_t i = 0; i < nchanges; i++)
+		free(changes[i].request_id);
+	free(changes);
+	changes = NULL;
+	nchanges = 0;
+}
+
 /* Runs row m; true when the status was the expected one. */
 static bool run_row(struct rbac_world *w, const struct mrow *m)
 {
@@ -546,6 +615,7 @@ static bool run_row(struct rbac_world *w, const struct mrow *m)
 		r = send_row(row->method, path, rw_token(w, row->persona), header_tenant(&rr),
 			     body, row->expect);
 		ok = EXPECT_STATUS(r, row->expect);
+		note_change(row, r);
 		if (ok && strcmp(row->path, "/api/v1/auth/check") == 0) {
 			/* nginx's auth_request reads the status only: never a body */
 			EXPECT(r->len == 0, "the check answered with a body");
@@ -577,6 +647,7 @@ static void test_every_row(void)
 		run++;
 		wrong += !run_row(w, &rows[i]);
 	}
+	check_changes_were_audited();
 	printf("\n    authz matrix: %zu requests, %zu with another status ", run, wrong);
 }
 
