@@ -169,6 +169,18 @@ static void run_pipeline(struct vs_worker *w, struct vs_request *req)
 	}
 }
 
+/* A change refused to someone authenticated (403) is a security event, recorded after the
+ * request's own transaction rolled back. */
+static void record_denied(struct vs_worker *w, struct vs_request *req)
+{
+	bool change = req->method & (VS_POST | VS_PUT | VS_PATCH | VS_DELETE);
+	if (req->error.code != VS_FORBIDDEN || !change || !req->route || req->route->bare ||
+	    !req->principal.authenticated)
+		return;
+	vs_auth_record_denied(w->app, req->arena, &req->principal, req->tenant, req->method_name,
+			      req->route->pattern, req->route->rule.permissions[0]);
+}
+
 void vs_dispatch(struct vs_worker *w, struct vs_request *req)
 {
 	/* Who asked, for the audit events the use cases write. */
@@ -178,6 +190,7 @@ void vs_dispatch(struct vs_worker *w, struct vs_request *req)
 	};
 	w->app->origin = &origin;
 	run_pipeline(w, req);
+	record_denied(w, req);
 	if (req->error.code != VS_OK && req->route && req->route->bare) {
 		/* nginx takes only 2xx, 401 and 403 from auth_request; no body. */
 		if (req->error.code == VS_FORBIDDEN) {

@@ -11,7 +11,7 @@
 #define VS_AUDIT_ACTIONS(X)                                                                \
 	X("api_key.created") X("api_key.deleted") X("api_key.rotated") X("api_key.updated")   \
 	X("auth.logged_out") X("auth.login_failed") X("auth.login_succeeded")                 \
-	X("auth.refresh_token_reused") X("auth.token_refreshed")                              \
+	X("auth.permission_denied") X("auth.refresh_token_reused") X("auth.token_refreshed")  \
 	X("invitation.accepted") X("invitation.created") X("invitation.resent")               \
 	X("invitation.revoked")                                                               \
 	X("job.cancelled")                                                                    \

@@ -30,6 +30,12 @@ enum vs_err vs_auth_open_key(struct vs_app *app, struct vs_arena *a, const char 
 			     struct vs_error *e);
 /* Commits (ok) or rolls back the request's transaction. */
 enum vs_err vs_auth_close(struct vs_app *app, bool ok);
+/* After the request's transaction: records that p was refused method route (a change) in
+ * tenant (NULL: none) for want of permission (NULL: another rule), as an
+ * auth.permission_denied event of its own transaction. A failure is logged only. */
+void vs_auth_record_denied(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			   const vs_uuid *tenant, const char *method, const char *route,
+			   const char *permission);
 
 struct vs_check_result {
 	vs_uuid user_id;

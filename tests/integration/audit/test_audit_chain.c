@@ -267,6 +267,45 @@ out:
 		PQfinish(db);
 }
 
+/* A change refused for want of permission is an event of the tenant's chain, by the
+ * member refused, with the route and the permission it lacked; a refused read is not. */
+static void test_permission_denied_on_a_change_is_recorded(void)
+{
+	PGconn *db = owner_db();
+	char *tenant = fx_create_tenant(NULL);
+	struct it_user u = { 0 };
+	if (!db || !tenant || !fx_new_member(tenant, &u))
+		goto out;
+	struct resp *r = req("POST", "/api/v1/roles", u.access, tenant, "{\"name\":\"not mine\"}");
+	EXPECT_STATUS(r, 403);
+	resp_free(r);
+	r = req("GET", "/api/v1/audit-logs", u.access, tenant, NULL); /* a read: 403, no event */
+	EXPECT_STATUS(r, 403);
+	resp_free(r);
+	const char *params[] = { u.id, tenant };
+	PGresult *res = pg_run(db,
+			       "SELECT canonical FROM audit.events WHERE actor_user_id = $1 "
+			       "AND tenant_id = $2 AND action = 'auth.permission_denied'",
+			       2, params);
+	if (EXPECT(PQntuples(res) == 1, "%d auth.permission_denied events", PQntuples(res))) {
+		const char *e = PQgetvalue(res, 0, 0);
+		EXPECT(strstr(e, "\"outcome\":\"denied\"") &&
+			       strstr(e, "\"id\":\"POST /api/v1/roles\",\"type\":\"route\"") &&
+			       strstr(e, "\"permission\":{\"to\":\"role:create\"}"),
+		       "the event: %s", e);
+	}
+	PQclear(res);
+	EXPECT(wait_chained(db, tenant) && verify_chain(db, tenant) >= 1, "the chain verifies");
+out:
+	if (u.id)
+		fx_delete_user(u.id);
+	fx_user_release(&u);
+	fx_delete_tenant(tenant);
+	free(tenant);
+	if (db)
+		PQfinish(db);
+}
+
 /* An event whose writer never took its turn (a worker killed between its commit and the
  * turn): vs-worker's sweep chains it. Its chain is one nobody else writes to. */
 static void test_an_event_left_pending_is_chained_by_vs_worker(void)
@@ -326,6 +365,7 @@ static int add_audit_chain_suite(void)
 		{ "the application role cannot change or remove audit rows", test_application_cannot_change_or_remove_events },
 		{ "an event its writer left pending is chained by vs-worker", test_an_event_left_pending_is_chained_by_vs_worker },
 		{ "a logout that revokes a session is an auth.logged_out event of its user", test_logout_is_recorded },
+		{ "a change refused for want of permission is an auth.permission_denied event; a read is not", test_permission_denied_on_a_change_is_recorded },
 		{ NULL, NULL },
 	};
 	return it_add_suite("audit chain", NULL, NULL, tests);
