@@ -123,11 +123,46 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 	FROM (SELECT DISTINCT chain FROM audit.pending) p
 $$;
 
+-- Signed chain heads (README "Checkpoints"): vs-worker signs every head that moved,
+-- at most every VS_AUDIT_CHECKPOINT_SECONDS, with its Ed25519 key, so that links removed
+-- from the end of a chain (and its head rewound) show against a signature kept
+-- elsewhere. The signed text is the 'message' column's.
+CREATE TABLE audit.checkpoints (
+	chain      uuid NOT NULL,
+	seq        bigint NOT NULL CHECK (seq >= 1),
+	hash       bytea NOT NULL CHECK (length(hash) = 32),
+	signed_at  timestamptz NOT NULL,
+	public_key bytea NOT NULL CHECK (length(public_key) = 32),
+	signature  bytea NOT NULL CHECK (length(signature) = 64),
+	PRIMARY KEY (chain, seq)
+);
+
+-- The heads no checkpoint names yet.
+CREATE FUNCTION audit.unsigned_heads() RETURNS TABLE (chain uuid, seq bigint, hash bytea)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+	SELECT h.chain, h.seq, h.hash FROM audit.heads h
+	WHERE h.seq > 0 AND NOT EXISTS (SELECT 1 FROM audit.checkpoints c
+					WHERE c.chain = h.chain AND c.seq = h.seq)
+$$;
+
+-- A checkpoint of a head that is one: the link at seq must have that hash.
+CREATE FUNCTION audit.add_checkpoint(c uuid, s bigint, h bytea, at timestamptz, k bytea,
+				     sig bytea) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM audit.links l WHERE l.chain = c AND l.seq = s AND l.hash = h)
+	THEN
+		RAISE EXCEPTION 'no link % of chain % with that hash', s, c;
+	END IF;
+	INSERT INTO audit.checkpoints VALUES (c, s, h, at, k, sig) ON CONFLICT DO NOTHING;
+END $$;
+
 -- The application writes events and reads the log; it never changes or removes a row.
 INSERT INTO vs_meta.app_privileges (schema_name, table_name, privileges) VALUES
 	('audit', 'events', 'SELECT, INSERT'),
 	('audit', 'links', 'SELECT'),
 	('audit', 'heads', 'SELECT'),
+	('audit', 'checkpoints', 'SELECT'),
 	('audit', 'pending', ''); -- the sequencer's (SECURITY DEFINER) alone
 
 -- A tenant's chain is read in its scope, the platform chain in platform scope. Platform
@@ -147,6 +182,9 @@ CREATE POLICY events_insert ON audit.events FOR INSERT
 			 OR (SELECT iam.ctx_platform()) OR iam.principal_is_member(tenant_id) END);
 ALTER TABLE audit.links ENABLE ROW LEVEL SECURITY;
 CREATE POLICY links_read ON audit.links FOR SELECT
+	USING ((SELECT iam.ctx_platform()) OR chain = (SELECT iam.ctx_tenant()));
+ALTER TABLE audit.checkpoints ENABLE ROW LEVEL SECURITY;
+CREATE POLICY checkpoints_read ON audit.checkpoints FOR SELECT
 	USING ((SELECT iam.ctx_platform()) OR chain = (SELECT iam.ctx_tenant()));
 ALTER TABLE audit.heads ENABLE ROW LEVEL SECURITY;
 CREATE POLICY heads_read ON audit.heads FOR SELECT

@@ -3,6 +3,7 @@
 #include "list.h"
 
 #include "audit/usecases.h"
+#include "core/ed25519.h"
 #include "core/hex.h"
 #include "core/messages.h"
 #include "core/time.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #define MSG_BEFORE_SEQ "before_seq must be a positive integer."
+#define MSG_NO_KEY "No audit signing key is configured (VS_AUDIT_SIGNING_KEY)."
 
 /* The stored event with its place in the chain (API.md §8 AuditEvent). */
 static struct json_object *render_link(const struct vs_audit_link *l)
@@ -108,6 +110,66 @@ enum vs_err vs_h_audit_verify(struct vs_worker *w, struct vs_request *req)
 	json_object_object_add(o, "head_hash", v.checked ? json_object_new_string(hex) : NULL);
 	json_object_object_add(o, "broken_at_seq",
 			       v.broken_at ? json_object_new_int64(v.broken_at) : NULL);
+	vs_res_json(req, 200, o);
+	return VS_OK;
+}
+
+static struct json_object *hex_string(const uint8_t *b, size_t len)
+{
+	char hex[2 * VS_ED25519_SIGNATURE_LEN + 1];
+	vs_hex_encode(b, len, hex);
+	return json_object_new_string(hex);
+}
+
+static struct json_object *render_checkpoint(const struct vs_audit_checkpoint *c)
+{
+	static const vs_uuid platform = { { 0 } };
+	char when[VS_TIME_STRLEN + 1];
+	vs_time_format(c->signed_at, when);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "tenant_id",
+			       vs_uuid_eq(&c->chain, &platform) ? NULL : vs_json_uuid(&c->chain));
+	json_object_object_add(o, "seq", json_object_new_int64(c->seq));
+	json_object_object_add(o, "hash", hex_string(c->hash, VS_SHA256_LEN));
+	json_object_object_add(o, "signed_at", json_object_new_string(when));
+	json_object_object_add(o, "public_key", hex_string(c->public_key, VS_ED25519_PUBLIC_LEN));
+	json_object_object_add(o, "signature", hex_string(c->signature, VS_ED25519_SIGNATURE_LEN));
+	return o;
+}
+
+enum vs_err vs_h_audit_checkpoints(struct vs_worker *w, struct vs_request *req)
+{
+	const char *before;
+	int64_t before_seq = 0, limit;
+	if (vs_req_query_str(req, "before_seq", 32, &before) == VS_OK && before &&
+	    !parse_seq(before, &before_seq))
+		return vs_fail(&req->error, VS_BADREQ, MSG_BEFORE_SEQ);
+	if (vs_req_query_int(req, "limit", 100, 1, 100, &limit) != VS_OK)
+		return req->error.code;
+	struct vs_audit_checkpoint *items;
+	size_t n;
+	enum vs_err rc = vs_audit_checkpoints_list(w->app, req->arena, &req->principal, req->tenant,
+						   before_seq, (int)limit, &items, &n, &req->error);
+	if (rc != VS_OK)
+		return rc;
+	struct json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(arr, render_checkpoint(&items[i]));
+	vs_res_json(req, 200, arr);
+	return VS_OK;
+}
+
+enum vs_err vs_h_audit_public_key(struct vs_worker *w, struct vs_request *req)
+{
+	const struct vs_ed25519 *k = w->app->audit_key;
+	if (!k)
+		return vs_fail(&req->error, VS_NOTFOUND, MSG_NO_KEY);
+	char *pem = vs_ed25519_public_pem(k->public_key);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "algorithm", json_object_new_string("Ed25519"));
+	json_object_object_add(o, "public_key", hex_string(k->public_key, VS_ED25519_PUBLIC_LEN));
+	json_object_object_add(o, "pem", pem ? json_object_new_string(pem) : NULL);
+	free(pem);
 	vs_res_json(req, 200, o);
 	return VS_OK;
 }

@@ -7,5 +7,7 @@
 
 enum vs_err vs_h_audit_list(struct vs_worker *w, struct vs_request *req);
 enum vs_err vs_h_audit_verify(struct vs_worker *w, struct vs_request *req);
+enum vs_err vs_h_audit_checkpoints(struct vs_worker *w, struct vs_request *req);
+enum vs_err vs_h_audit_public_key(struct vs_worker *w, struct vs_request *req);
 
 #endif

@@ -10,6 +10,11 @@ static const struct vs_route routes[] = {
 		 true),
 	VS_ROUTE(VS_GET, "/api/v1/audit-logs/verify", vs_h_audit_verify, VS_PERMISSION("audit:read"),
 		 HEADER, true),
+	VS_ROUTE(VS_GET, "/api/v1/audit-logs/checkpoints", vs_h_audit_checkpoints,
+		 VS_PERMISSION("audit:read"), HEADER, true),
+	/* The key that checks the checkpoints is for anyone to have. */
+	VS_ROUTE(VS_GET, "/api/v1/audit-logs/public-key", vs_h_audit_public_key, VS_PUBLIC,
+		 VS_TENANT_NONE, false),
 };
 
 const struct vs_route_group vs_audit_routes = VS_ROUTE_GROUP(routes);

@@ -15,6 +15,7 @@ struct vs_db;
 struct vs_jwt_keys;
 struct vs_mailer;
 struct vs_audit_origin;
+struct vs_ed25519;
 
 struct vs_app {
 	struct vs_tx *tx;
@@ -27,6 +28,9 @@ struct vs_app {
 	/* The request being served (its client address and id, for audit events), set by
 	 * the worker per request; NULL outside one. */
 	const struct vs_audit_origin *origin;
+	/* VS_AUDIT_SIGNING_KEY: vs-worker signs checkpoints with it, the workers show its
+	 * public half; NULL when none is configured. */
+	const struct vs_ed25519 *audit_key;
 
 	/* The modules' ports: one line each. */
 	struct vs_user_repo *users;

@@ -1,5 +1,8 @@
 #include "audit/chain.h"
 
+#include "core/hex.h"
+#include "core/time.h"
+
 #include <string.h>
 
 void vs_audit_link_hash(const uint8_t *prev, size_t prev_len, int64_t seq, const char *canonical,
@@ -57,4 +60,26 @@ bool vs_audit_verify_end(struct vs_audit_verifier *v, int64_t head_seq,
 		return false;
 	}
 	return true;
+}
+
+const char *vs_audit_checkpoint_text(struct vs_arena *a, const struct vs_audit_checkpoint *c,
+				     size_t *len)
+{
+	char chain[VS_UUID_STRLEN + 1], hash[2 * VS_SHA256_LEN + 1], when[VS_TIME_STRLEN + 1];
+	vs_uuid_format(&c->chain, chain);
+	vs_hex_encode(c->hash, VS_SHA256_LEN, hash);
+	vs_time_format(c->signed_at, when);
+	char *text = vs_arena_printf(a,
+				     "virtualstack audit checkpoint v1\nchain: %s\nseq: %lld\n"
+				     "hash: %s\nsigned_at: %s\n",
+				     chain, (long long)c->seq, hash, when);
+	*len = strlen(text);
+	return text;
+}
+
+bool vs_audit_checkpoint_valid(struct vs_arena *a, const struct vs_audit_checkpoint *c)
+{
+	size_t len;
+	const char *text = vs_audit_checkpoint_text(a, c, &len);
+	return vs_ed25519_verify(c->public_key, text, len, c->signature);
 }

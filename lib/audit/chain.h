@@ -5,7 +5,10 @@
 #ifndef VS_AUDIT_CHAIN_H
 #define VS_AUDIT_CHAIN_H
 
+#include "core/arena.h"
 #include "core/crypto.h"
+#include "core/ed25519.h"
+#include "core/uuid.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,5 +43,23 @@ bool vs_audit_verify_end(struct vs_audit_verifier *v, int64_t head_seq,
 /* The hash of a link from its parts. */
 void vs_audit_link_hash(const uint8_t *prev, size_t prev_len, int64_t seq, const char *canonical,
 			size_t len, uint8_t out[VS_SHA256_LEN]);
+
+/* A chain's head, signed (README "Checkpoints"). */
+struct vs_audit_checkpoint {
+	vs_uuid chain; /* the tenant's id; nil: the platform's chain */
+	int64_t seq;
+	uint8_t hash[VS_SHA256_LEN];
+	int64_t signed_at; /* Unix seconds */
+	uint8_t public_key[VS_ED25519_PUBLIC_LEN];
+	uint8_t signature[VS_ED25519_SIGNATURE_LEN];
+};
+
+/* The text a checkpoint's signature covers, in the arena:
+ * "virtualstack audit checkpoint v1\nchain: <uuid>\nseq: <n>\nhash: <hex>\n"
+ * "signed_at: <RFC 3339>\n". */
+const char *vs_audit_checkpoint_text(struct vs_arena *a, const struct vs_audit_checkpoint *c,
+				     size_t *len);
+/* Whether c's signature holds for its own public key and fields. */
+bool vs_audit_checkpoint_valid(struct vs_arena *a, const struct vs_audit_checkpoint *c);
 
 #endif

@@ -45,6 +45,15 @@ struct vs_audit_log_ops {
 	/* The chain's head as the sequencer keeps it (seq 0 and no hash before the first). */
 	enum vs_err (*head)(struct vs_audit_log *, const vs_uuid *tenant, int64_t *seq,
 			    uint8_t hash[VS_SHA256_LEN]);
+	/* The heads no checkpoint names yet (chain, seq, hash filled). */
+	enum vs_err (*unsigned_heads)(struct vs_audit_log *, struct vs_arena *,
+				      struct vs_audit_checkpoint **items, size_t *n);
+	/* A checkpoint of a head: NOTFOUND when no link of its chain has that seq and hash. */
+	enum vs_err (*add_checkpoint)(struct vs_audit_log *, const struct vs_audit_checkpoint *c);
+	/* A chain's checkpoints before seq before (0: from the newest), newest first. */
+	enum vs_err (*checkpoints)(struct vs_audit_log *, struct vs_arena *, const vs_uuid *tenant,
+				   int64_t before, int limit, struct vs_audit_checkpoint **items,
+				   size_t *n);
 	/* At most limit links with after < seq <= up_to, in seq order. */
 	enum vs_err (*links)(struct vs_audit_log *, struct vs_arena *, const vs_uuid *tenant,
 			     int64_t after, int64_t up_to, int limit, struct vs_audit_link **items,

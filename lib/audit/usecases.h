@@ -53,4 +53,16 @@ struct vs_audit_verdict {
 enum vs_err vs_audit_verify(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			    const vs_uuid *tenant, struct vs_audit_verdict *out, struct vs_error *e);
 
+/* ---- checkpoints (checkpoint.c) ---- */
+
+/* vs-worker: signs every chain head no checkpoint names yet with app->audit_key (none: does
+ * nothing); *made how many. */
+enum vs_err vs_audit_checkpoint(struct vs_app *app, struct vs_arena *a, int *made);
+/* GET /audit-logs/checkpoints: a chain's, newest first, before before_seq (0: all). */
+enum vs_err vs_audit_checkpoints_list(struct vs_app *app, struct vs_arena *a,
+				      const struct vs_principal *p, const vs_uuid *tenant,
+				      int64_t before_seq, int limit,
+				      struct vs_audit_checkpoint **items, size_t *n,
+				      struct vs_error *e);
+
 #endif

@@ -3,7 +3,7 @@
 #include "runner/runner.h"
 
 #include "app/db.h"
-#include "audit/port.h"
+#include "audit/usecases.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -577,7 +577,8 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 	}
 	struct vs_arena *a = vs_arena_new();
 	int64_t now = mono_ms(), next_claim = now, next_renew = now + s->lease_s * 1000 / 3,
-		next_rescue = now, next_prune = now + PRUNE_EVERY_MS, drain_until = 0;
+		next_rescue = now, next_prune = now + PRUNE_EVERY_MS, drain_until = 0,
+		next_checkpoint = now;
 	bool renew_failing = false;
 	for (;;) {
 		vs_arena_reset(a);
@@ -637,6 +638,12 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 				vs_log(VS_LOG_INFO, "chained %d audit events left pending", joined);
 			next_rescue = now + s->poll_ms;
 		}
+		if (now >= next_checkpoint) {
+			int made = 0;
+			if (vs_audit_checkpoint(app, a, &made) == VS_OK && made > 0)
+				vs_log(VS_LOG_INFO, "signed %d audit checkpoints", made);
+			next_checkpoint = now + (int64_t)(s->checkpoint_s > 0 ? s->checkpoint_s : 300) * 1000;
+		}
 		if (now >= next_prune) {
 			int removed = 0;
 			(void)q->ops->prune(q, s->retention_s, PRUNE_BATCH, &removed);
@@ -654,7 +661,7 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			next_claim = claimed < 0 ? now + earliest(s->poll_ms, 500)
 						 : next_claim_at(r, q, a, now);
 		}
-		int64_t wake = earliest(next_rescue, next_prune);
+		int64_t wake = earliest(earliest(next_rescue, next_prune), next_checkpoint);
 		if (nheld || claimed > 0)
 			wake = earliest(wake, next_renew);
 		if (p.n || renew_failing)

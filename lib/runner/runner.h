@@ -21,6 +21,7 @@ struct vs_runner_settings {
 	int64_t backoff_cap_ms;	  /* at most */
 	int retention_s;	  /* finished jobs are removed after this */
 	int shutdown_grace_ms;	  /* on TERM, running jobs may finish within this */
+	int checkpoint_s;	  /* audit chain heads are signed at least this often */
 	char id[96];		  /* this runner, as leases name it */
 };
 

@@ -6,6 +6,7 @@
 #include "core/time.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Tools run long statements (migrations, bulk inserts); tools and the runner touch few
@@ -27,12 +28,21 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 		vs_config_release(&rt->cfg);
 		return false;
 	}
+	/* The audit signing key: the signer keeps it whole, everyone else its public half. */
+	const char *key_path = getenv("VS_AUDIT_SIGNING_KEY");
+	if (key_path && *key_path &&
+	    !vs_ed25519_load(key_path, opt->signer, &rt->audit_key, err, errlen)) {
+		vs_config_release(&rt->cfg);
+		return false;
+	}
+	bool have_key = key_path && *key_path;
 	rt->app = (struct vs_app){
 		.jwt = opt->need_jwt ? &rt->jwt : NULL,
 		.access_ttl = rt->cfg.access_ttl,
 		.refresh_ttl = rt->cfg.refresh_ttl,
 		.now = vs_time_now,
 		.public_url = rt->cfg.public_url,
+		.audit_key = have_key ? &rt->audit_key : NULL,
 	};
 	if (opt->offline)
 		return true;
@@ -52,6 +62,7 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 	if (opt->mailer && !vs_runtime_mailer(rt->owned, &rt->app.mailer, err, errlen)) {
 		vs_arena_free(rt->owned);
 		vs_pg_free(rt->pg);
+		vs_ed25519_release(&rt->audit_key);
 		vs_config_release(&rt->cfg);
 		return false;
 	}
@@ -71,6 +82,7 @@ void vs_runtime_close(struct vs_runtime *rt)
 	vs_arena_free(rt->owned); /* the repositories' caches, before their connection */
 	vs_host_epoch_close(rt->epoch);
 	vs_pg_free(rt->pg);
+	vs_ed25519_release(&rt->audit_key);
 	vs_config_release(&rt->cfg);
 	memset(rt, 0, sizeof(*rt));
 }

@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "core/config.h"
+#include "core/ed25519.h"
 #include "core/jwt.h"
 
 #include <stdbool.h>
@@ -18,6 +19,7 @@ struct vs_runtime_options {
 	bool runner;   /* a thread of vs-worker: small caches (it checks no keys) */
 	bool mailer;   /* sends mail: app.mailer from VS_SMTP_* or VS_MAIL_DIR (mailer.c) */
 	bool queue;    /* vs-worker's coordinator: only queue calls, commits not waited for */
+	bool signer;   /* signs audit checkpoints: keeps VS_AUDIT_SIGNING_KEY's private half */
 };
 
 struct vs_pg;
@@ -27,6 +29,7 @@ struct vs_host_epoch;
 struct vs_runtime {
 	struct vs_config cfg;
 	struct vs_jwt_keys jwt;
+	struct vs_ed25519 audit_key; /* from VS_AUDIT_SIGNING_KEY, when set */
 	struct vs_app app; /* what the use cases are given */
 	/* Private to runtime.c: */
 	struct vs_pg *pg;

@@ -101,6 +101,7 @@ load_service_config() {
 	TLS_DIR=$STATE/tls
 	SECRETS_DIR=$STATE/secrets
 	JWT_FILE=$SECRETS_DIR/jwt-secret
+	AUDIT_KEY_FILE=$SECRETS_DIR/audit-signing-key.pem
 	LOG_DIR=$STATE/logs
 	RUNNERS_LOG=$LOG_DIR/runners.log
 	MAIL_DIR=$STATE/mail
@@ -162,6 +163,23 @@ ensure_tls() {
 	chmod 0644 -- "$TLS_DIR/cert.pem"
 }
 
+# The audit log's Ed25519 checkpoint key (README "Checkpoints"), where the service user
+# reads it: VS_AUDIT_SIGNING_KEY (a PEM file) copied, else one generated once when
+# `generate` is 1 (scripts/stack; the container generates none unless told to).
+install_audit_key() { # generate owner
+	local generate=$1 owner=${2:-}
+	if [[ -n ${VS_AUDIT_SIGNING_KEY:-} ]]; then
+		[[ -r $VS_AUDIT_SIGNING_KEY ]] || die "VS_AUDIT_SIGNING_KEY '$VS_AUDIT_SIGNING_KEY' is not readable"
+		[[ $VS_AUDIT_SIGNING_KEY -ef $AUDIT_KEY_FILE ]] ||
+			write_file "$AUDIT_KEY_FILE" 0400 "$owner" <"$VS_AUDIT_SIGNING_KEY"
+	elif [[ ! -s $AUDIT_KEY_FILE ]] && ((generate)); then
+		log "generating the audit checkpoint key $AUDIT_KEY_FILE"
+		openssl genpkey -algorithm ed25519 2>/dev/null | write_file "$AUDIT_KEY_FILE" 0400 "$owner"
+	fi
+	if [[ -s $AUDIT_KEY_FILE && -n $owner ]]; then chown -- "$owner" "$AUDIT_KEY_FILE"; fi
+	return 0
+}
+
 # ---------------------------------------------------------------- workers
 
 # The workers' environment: nothing inherited but what is listed here. APP_URL is the
@@ -176,6 +194,7 @@ worker_env() {
 	else
 		WORKER_ENV+=("VS_JWT_SECRET_FILE=$JWT_FILE")
 	fi
+	[[ ! -s ${AUDIT_KEY_FILE:-} ]] || WORKER_ENV+=("VS_AUDIT_SIGNING_KEY=$AUDIT_KEY_FILE")
 	local v
 	for v in VS_JWT_ISSUER VS_JWT_AUDIENCE VS_ACCESS_TOKEN_TTL VS_REFRESH_TOKEN_TTL \
 		VS_STATEMENT_TIMEOUT_MS VS_DB_TIMEOUT_MS VS_MAX_BODY_BYTES VS_MAX_REQUESTS VS_LOG_LEVEL \
@@ -194,7 +213,7 @@ runner_env() { # default public URL
 	for v in VS_SMTP_URL VS_SMTP_FROM VS_SMTP_FROM_NAME VS_SMTP_USER VS_SMTP_PASSWORD \
 		VS_SMTP_CA_FILE VS_SMTP_TIMEOUT_MS VS_MAIL_DIR VS_JOB_CONCURRENCY VS_JOB_LEASE_SECONDS \
 		VS_JOB_POLL_MS VS_JOB_BACKOFF_BASE_MS VS_JOB_BACKOFF_CAP_MS VS_JOB_RETENTION_SECONDS \
-		VS_JOB_SHUTDOWN_GRACE_MS VS_JOB_TEST_KINDS; do
+		VS_JOB_SHUTDOWN_GRACE_MS VS_JOB_TEST_KINDS VS_AUDIT_CHECKPOINT_SECONDS; do
 		if [[ -n ${!v:-} ]]; then RUNNER_ENV+=("$v=${!v}"); fi
 	done
 	[[ -n ${VS_SMTP_URL:-} || -n ${VS_MAIL_DIR:-} ]] || RUNNER_ENV+=("VS_MAIL_DIR=$MAIL_DIR")

@@ -10,6 +10,11 @@ static const struct authz_row audit_rows[] = {
 	      IN_B(200)),
 	ROWS("GET", "/api/v1/audit-logs/verify", NULL, H_CTX, "audit:read", K_NOCTX,
 	     NEEDS_HEADER(200)),
+	COLL3("GET", "/api/v1/audit-logs/checkpoints", NULL, H_CTX, "audit:read", ADMIN_A(200),
+	      IN_B(200)),
+	ROWS("GET", "/api/v1/audit-logs/checkpoints", NULL, H_CTX, "audit:read", K_NOCTX,
+	     NEEDS_HEADER(200)),
+	ROWS("GET", "/api/v1/audit-logs/public-key", NULL, H_NONE, RULE_PUBLIC, K_NONE, ALL(200)),
 };
 
 IT_AUTHZ_ROWS(audit_rows)

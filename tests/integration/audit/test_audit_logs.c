@@ -275,6 +275,89 @@ static void test_verify_finds_what_was_tampered_with(void)
 			  4);
 }
 
+/* Whether `openssl pkeyutl` (another implementation than the worker's calls) takes sig_hex
+ * as the signature of text under the PEM public key. */
+static bool openssl_verifies(const char *pem, const char *text, const char *sig_hex)
+{
+	char *dir = fx_scratch_dir("vs-checkpoint");
+	char *pub = xasprintf("%s/pub.pem", dir), *msg = xasprintf("%s/msg", dir),
+	     *sig = xasprintf("%s/sig", dir);
+	FILE *f = fopen(pub, "w");
+	if (f) {
+		fputs(pem, f);
+		fclose(f);
+	}
+	f = fopen(msg, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	f = fopen(sig, "w");
+	for (size_t i = 0; f && sig_hex[i] && sig_hex[i + 1]; i += 2) {
+		unsigned b;
+		sscanf(sig_hex + i, "%2x", &b);
+		fputc((int)b, f);
+	}
+	if (f)
+		fclose(f);
+	char *cmd = xasprintf("openssl pkeyutl -verify -pubin -inkey '%s' -rawin -in '%s' "
+			      "-sigfile '%s' >/dev/null 2>&1", pub, msg, sig);
+	int st = system(cmd);
+	free(cmd);
+	fx_remove_tree(dir);
+	free(dir);
+	free(pub);
+	free(msg);
+	free(sig);
+	return st == 0;
+}
+
+/* vs-worker signs the head: the newest checkpoint names the newest event, and its
+ * signature holds under the public key, checked by openssl; a changed text does not. */
+static void test_checkpoints_sign_the_head(void)
+{
+	struct audited w;
+	if (!make_audited(&w, 2))
+		goto out;
+	struct resp *r = get_events(w.tenant, "/api/v1/audit-logs", 2);
+	char *head = xstrdup(jstr(jat(resp_json(r), 0), "hash") ? jstr(jat(resp_json(r), 0), "hash") : "?");
+	resp_free(r);
+	struct json_object *cp = NULL;
+	r = NULL;
+	for (int i = 0; i < 100 && !cp; i++) { /* VS_AUDIT_CHECKPOINT_SECONDS=1 in the tests */
+		resp_free(r);
+		r = req("GET", "/api/v1/audit-logs/checkpoints", fx.admin.access, w.tenant, NULL);
+		struct json_object *items = r->status == 200 ? resp_json(r) : NULL;
+		if (jlen(items) && !strcmp(jstr(jat(items, 0), "hash"), head))
+			cp = jat(items, 0);
+		else
+			sleep_ms(100);
+	}
+	if (EXPECT(cp != NULL, "no checkpoint of the head within 10 s: %s", resp_summary(r))) {
+		struct resp *k = req("GET", "/api/v1/audit-logs/public-key", NULL, NULL, NULL);
+		struct json_object *key = EXPECT_JSON(k, 200);
+		EXPECT_STR(cp, "public_key", key ? jstr(key, "public_key") : "?");
+		EXPECT_STR(cp, "tenant_id", w.tenant);
+		int64_t seq = 0;
+		jint(cp, "seq", &seq);
+		char *text = xasprintf("virtualstack audit checkpoint v1\nchain: %s\nseq: %lld\n"
+				       "hash: %s\nsigned_at: %s\n",
+				       w.tenant, (long long)seq, head, jstr(cp, "signed_at"));
+		const char *pem = key ? jstr(key, "pem") : NULL;
+		EXPECT(seq == 2 && pem && openssl_verifies(pem, text, jstr(cp, "signature")),
+		       "openssl does not verify the checkpoint: %s", resp_summary(r));
+		text[strlen(text) - 3] ^= 1; /* another instant */
+		EXPECT(pem && !openssl_verifies(pem, text, jstr(cp, "signature")),
+		       "openssl verified a changed text");
+		free(text);
+		resp_free(k);
+	}
+	resp_free(r);
+	free(head);
+out:
+	free_audited(&w);
+}
+
 static int add_audit_logs_suite(void)
 {
 	static const struct it_test tests[] = {
@@ -282,6 +365,7 @@ static int add_audit_logs_suite(void)
 		{ "filters (action exact and prefix, resource, actor, time) and pages by before_seq", test_filters_and_pages },
 		{ "bad filters: before_seq 400, unknown actions, dates, ranges 422", test_bad_filters },
 		{ "verify names the first broken seq: an event changed, links removed, a hash rewritten", test_verify_finds_what_was_tampered_with },
+		{ "vs-worker signs the head; openssl verifies the checkpoint with the public key", test_checkpoints_sign_the_head },
 		{ NULL, NULL },
 	};
 	return it_add_suite("audit logs", NULL, NULL, tests);

@@ -304,6 +304,7 @@ static const struct {
     {VS_GET, "/metrics"},
     {VS_POST, "/api/v1/invitations/verify"},
     {VS_POST, "/api/v1/invitations/accept"},
+    {VS_GET, "/api/v1/audit-logs/public-key"},
 };
 #define PUBLIC_LEN (sizeof(public_allow_list) / sizeof(public_allow_list[0]))
 
@@ -694,6 +695,8 @@ static const struct expected_route readme_table[] = {
     PERM(VS_POST, "/api/v1/jobs/{job_id}/cancel", "job:cancel", VS_TENANT_HEADER),
     PERM(VS_GET, "/api/v1/audit-logs", "audit:read", VS_TENANT_HEADER),
     PERM(VS_GET, "/api/v1/audit-logs/verify", "audit:read", VS_TENANT_HEADER),
+    PERM(VS_GET, "/api/v1/audit-logs/checkpoints", "audit:read", VS_TENANT_HEADER),
+    PUB(VS_GET, "/api/v1/audit-logs/public-key"),
     PUB(VS_POST, "/api/v1/invitations/verify"),
     PUB(VS_POST, "/api/v1/invitations/accept"),
     PERM(VS_GET, "/api/v1/invitations", "tenant:manage_invitations", VS_TENANT_HEADER),

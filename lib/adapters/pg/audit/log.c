@@ -7,6 +7,7 @@
 #include "audit/port.h"
 #include "core/hex.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,23 @@ static const struct vs_pg_stmt links_stmt = {
 	"SELECT " LINK_COLS LINK_FROM "WHERE l.chain = $1 AND l.seq > $2 AND l.seq <= $3 "
 	"ORDER BY l.seq LIMIT $4",
 	4
+};
+
+static const struct vs_pg_stmt unsigned_stmt = {
+	"audit_unsigned_heads", "SELECT chain, seq, encode(hash, 'hex') FROM audit.unsigned_heads()", 0
+};
+static const struct vs_pg_stmt add_checkpoint_stmt = {
+	"audit_add_checkpoint",
+	"SELECT audit.add_checkpoint($1, $2, decode($3, 'hex'), to_timestamp($4), decode($5, 'hex'), "
+	"decode($6, 'hex'))",
+	6
+};
+static const struct vs_pg_stmt checkpoints_stmt = {
+	"audit_checkpoints",
+	"SELECT chain, seq, encode(hash, 'hex'), extract(epoch FROM signed_at)::bigint, "
+	"encode(public_key, 'hex'), encode(signature, 'hex') FROM audit.checkpoints "
+	"WHERE chain = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
+	3
 };
 
 struct pg_audit {
@@ -200,7 +218,84 @@ static enum vs_err audit_links(struct vs_audit_log *self, struct vs_arena *a, co
 	return VS_OK;
 }
 
+/* Exactly len bytes of hex from a column into out. */
+static bool hex_col(const PGresult *r, int row, int col, uint8_t *out, size_t len)
+{
+	const char *hex = PQgetvalue(r, row, col);
+	return strlen(hex) == 2 * len && vs_hex_decode(hex, out, len);
+}
+
+static enum vs_err audit_unsigned_heads(struct vs_audit_log *self, struct vs_arena *a,
+					struct vs_audit_checkpoint **items, size_t *n)
+{
+	struct pg_audit *log = (struct pg_audit *)self;
+	PGresult *r;
+	*n = 0;
+	enum vs_err rc = vs_pg_exec(log->pg, a, &unsigned_stmt, NULL, &r);
+	if (rc != VS_OK)
+		return rc;
+	*items = vs_arena_array(a, (size_t)PQntuples(r) + 1, sizeof(**items));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct vs_audit_checkpoint *c = &(*items)[*n];
+		memset(c, 0, sizeof(*c));
+		vs_pg_uuid(r, i, 0, &c->chain);
+		c->seq = vs_pg_int64(r, i, 1);
+		if (hex_col(r, i, 2, c->hash, VS_SHA256_LEN))
+			(*n)++;
+	}
+	return VS_OK;
+}
+
+static enum vs_err audit_add_checkpoint(struct vs_audit_log *self,
+					const struct vs_audit_checkpoint *c)
+{
+	struct pg_audit *log = (struct pg_audit *)self;
+	struct pg_uuid_text chain;
+	char seq[24], at[24], hash[2 * VS_SHA256_LEN + 1], key[2 * VS_ED25519_PUBLIC_LEN + 1],
+		sig[2 * VS_ED25519_SIGNATURE_LEN + 1], out[8];
+	snprintf(seq, sizeof(seq), "%lld", (long long)c->seq);
+	snprintf(at, sizeof(at), "%lld", (long long)c->signed_at);
+	vs_hex_encode(c->hash, VS_SHA256_LEN, hash);
+	vs_hex_encode(c->public_key, VS_ED25519_PUBLIC_LEN, key);
+	vs_hex_encode(c->signature, VS_ED25519_SIGNATURE_LEN, sig);
+	const char *params[] = { pg_uuid_param(&chain, &c->chain), seq, hash, at, key, sig };
+	enum vs_err rc = vs_pg_scalar(log->pg, &add_checkpoint_stmt, params, out, sizeof(out));
+	return rc == VS_INTERNAL ? VS_NOTFOUND : rc; /* the function's exception: no such link */
+}
+
+static enum vs_err audit_checkpoints(struct vs_audit_log *self, struct vs_arena *a,
+				     const vs_uuid *tenant, int64_t before, int limit,
+				     struct vs_audit_checkpoint **items, size_t *n)
+{
+	struct pg_audit *log = (struct pg_audit *)self;
+	struct pg_uuid_text chain;
+	const char *params[] = { chain_param(&chain, tenant),
+				 vs_arena_printf(a, "%lld", (long long)(before > 0 ? before : INT64_MAX)),
+				 vs_arena_printf(a, "%d", limit) };
+	PGresult *r;
+	*n = 0;
+	enum vs_err rc = vs_pg_exec(log->pg, a, &checkpoints_stmt, params, &r);
+	if (rc != VS_OK)
+		return rc;
+	*items = vs_arena_array(a, (size_t)PQntuples(r) + 1, sizeof(**items));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct vs_audit_checkpoint *c = &(*items)[*n];
+		memset(c, 0, sizeof(*c));
+		vs_pg_uuid(r, i, 0, &c->chain);
+		c->seq = vs_pg_int64(r, i, 1);
+		c->signed_at = vs_pg_int64(r, i, 3);
+		if (hex_col(r, i, 2, c->hash, VS_SHA256_LEN) &&
+		    hex_col(r, i, 4, c->public_key, VS_ED25519_PUBLIC_LEN) &&
+		    hex_col(r, i, 5, c->signature, VS_ED25519_SIGNATURE_LEN))
+			(*n)++;
+	}
+	return VS_OK;
+}
+
 static const struct vs_audit_log_ops ops = {
+	.unsigned_heads = audit_unsigned_heads,
+	.add_checkpoint = audit_add_checkpoint,
+	.checkpoints = audit_checkpoints,
 	.append = audit_append,
 	.sequence = audit_sequence,
 	.list = audit_list,
