@@ -60,14 +60,22 @@ enum vs_err vs_audit_list(struct vs_app *app, struct vs_arena *a, const struct v
 enum vs_err vs_audit_verify(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			    const vs_uuid *tenant, struct vs_audit_verdict *out, struct vs_error *e)
 {
+	(void)a;
 	memset(out, 0, sizeof(*out));
 	enum vs_err rc = scope_of(p, tenant, e);
-	if (rc != VS_OK)
-		return rc;
+	if (rc == VS_OK)
+		rc = vs_audit_verify_chain(app, tenant, out);
+	return rc == VS_OK || e->code != VS_OK ? rc : vs_fail(e, rc, NULL);
+}
+
+enum vs_err vs_audit_verify_chain(struct vs_app *app, const vs_uuid *tenant,
+				  struct vs_audit_verdict *out)
+{
+	memset(out, 0, sizeof(*out));
 	/* The head first: links the sequencer adds meanwhile are past it and not read. */
 	int64_t head_seq;
 	uint8_t head_hash[VS_SHA256_LEN];
-	rc = app->audit->ops->head(app->audit, tenant, &head_seq, head_hash);
+	enum vs_err rc = app->audit->ops->head(app->audit, tenant, &head_seq, head_hash);
 	struct vs_audit_verifier v;
 	vs_audit_verifier_init(&v);
 	for (int64_t after = 0; rc == VS_OK && after < head_seq;) {
@@ -85,8 +93,7 @@ enum vs_err vs_audit_verify(struct vs_app *app, struct vs_arena *a, const struct
 			break;
 	}
 	if (rc != VS_OK)
-		return vs_fail(e, rc, NULL);
-	(void)a;
+		return rc;
 	out->valid = vs_audit_verify_end(&v, head_seq, head_hash);
 	out->checked = v.checked;
 	out->first_seq = v.first_seq;
@@ -94,4 +101,29 @@ enum vs_err vs_audit_verify(struct vs_app *app, struct vs_arena *a, const struct
 	out->broken_at = v.broken_at;
 	memcpy(out->head, v.head, sizeof(out->head));
 	return VS_OK;
+}
+
+enum vs_err vs_audit_check_checkpoint(struct vs_app *app, struct vs_arena *a, const vs_uuid *tenant,
+				      const struct vs_audit_verdict *v,
+				      struct vs_audit_checkpoint_check *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct vs_audit_checkpoint *items;
+	size_t n;
+	enum vs_err rc = app->audit->ops->checkpoints(app->audit, a, tenant, 0, 1, &items, &n);
+	if (rc != VS_OK || n == 0)
+		return rc;
+	out->exists = true;
+	out->cp = items[0];
+	out->signature_ok = vs_audit_checkpoint_valid(a, &out->cp);
+	out->key_matches = !app->audit_key ||
+			   memcmp(app->audit_key->public_key, out->cp.public_key,
+				  sizeof(out->cp.public_key)) == 0;
+	if (out->cp.seq > v->last_seq)
+		return VS_OK; /* the chain ends before the head that was signed */
+	struct vs_audit_link *link;
+	rc = app->audit->ops->links(app->audit, a, tenant, out->cp.seq - 1, out->cp.seq, 1, &link, &n);
+	out->matches_chain = rc == VS_OK && n == 1 && link->hash_len == VS_SHA256_LEN &&
+			     memcmp(link->hash, out->cp.hash, VS_SHA256_LEN) == 0;
+	return rc;
 }

@@ -52,6 +52,22 @@ struct vs_audit_verdict {
 };
 enum vs_err vs_audit_verify(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			    const vs_uuid *tenant, struct vs_audit_verdict *out, struct vs_error *e);
+/* The same for the operator's tools (vs-admin audit verify), which check no principal. */
+enum vs_err vs_audit_verify_chain(struct vs_app *app, const vs_uuid *tenant,
+				  struct vs_audit_verdict *out);
+
+/* The chain's newest checkpoint against a verdict of the chain: links removed from the
+ * end, with the head rewound to match, still show here. */
+struct vs_audit_checkpoint_check {
+	bool exists;
+	struct vs_audit_checkpoint cp;
+	bool signature_ok;  /* under the checkpoint's own public key */
+	bool key_matches;   /* that key is app->audit_key's (true when none is configured) */
+	bool matches_chain; /* the chain holds the signed seq with the signed hash */
+};
+enum vs_err vs_audit_check_checkpoint(struct vs_app *app, struct vs_arena *a, const vs_uuid *tenant,
+				      const struct vs_audit_verdict *v,
+				      struct vs_audit_checkpoint_check *out);
 
 /* ---- checkpoints (checkpoint.c) ---- */
 

@@ -4,6 +4,9 @@
 #include "api_keys/usecases.h"
 #include "app/db.h"
 #include "core/log.h"
+#include "audit/usecases.h"
+#include "core/hex.h"
+#include "core/time.h"
 #include "limits/usecases.h"
 #include "runtime/runtime.h"
 #include "schema_version.h"
@@ -27,6 +30,7 @@ static void usage(FILE *to)
 	      "       vs-admin limits            (each limit: default, then per tenant or user)\n"
 	      "       vs-admin limits set KIND MAX [--tenant ID | --email EMAIL]\n"
 	      "       vs-admin limits reset KIND (--tenant ID | --email EMAIL)\n"
+	      "       vs-admin audit verify [--tenant ID]   (the platform's chain without --tenant)\n"
 	      "environment: VS_DATABASE_URL (required), VS_SQL_DIR (sql), VS_APP_ROLE (vs_app),\n"
 	      "             VS_ADMIN_PASSWORD (create-superuser without --password-stdin)\n",
 	      to);
@@ -290,6 +294,71 @@ static int cmd_limits(int nargs, char **args, const char *tenant, const char *em
 	return rc == VS_OK ? 0 : 1;
 }
 
+/* vs-admin audit verify [--tenant ID]: the chain recomputed from seq 1 to its head, then
+ * checked against its newest checkpoint, whose signature must hold (under
+ * VS_AUDIT_SIGNING_KEY's public half when set): links removed from the end with the head
+ * rewound show there. Exit 0 only when both hold. */
+static int cmd_audit(int nargs, char **args, const char *tenant)
+{
+	vs_uuid tenant_id;
+	if (nargs != 1 || strcmp(args[0], "verify") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (tenant && !vs_uuid_parse(tenant, strlen(tenant), &tenant_id)) {
+		fprintf(stderr, "vs-admin: --tenant must be a tenant's id (a UUID)\n");
+		return 2;
+	}
+	const vs_uuid *chain = tenant ? &tenant_id : NULL;
+	const char *name = tenant ? tenant : "the platform";
+	struct vs_runtime rt;
+	if (!admin_open(&rt))
+		return 1;
+	struct vs_arena *a = vs_arena_new();
+	struct vs_audit_verdict v;
+	struct vs_audit_checkpoint_check c;
+	enum vs_err rc = begin_operator(&rt);
+	if (rc == VS_OK)
+		rc = vs_audit_verify_chain(&rt.app, chain, &v);
+	if (rc == VS_OK)
+		rc = vs_audit_check_checkpoint(&rt.app, a, chain, &v, &c);
+	rc = vs_app_end(&rt.app, rc);
+	bool ok = false;
+	if (rc != VS_OK) {
+		fprintf(stderr, "vs-admin: could not read the audit log: %s\n", vs_err_title(rc));
+	} else if (!v.valid) {
+		printf("chain of %s: BROKEN at seq %lld (%lld events hold before it)\n", name,
+		       (long long)v.broken_at, (long long)v.checked);
+	} else {
+		char head[2 * VS_SHA256_LEN + 1] = "-";
+		if (v.checked)
+			vs_hex_encode(v.head, VS_SHA256_LEN, head);
+		printf("chain of %s: %lld events hold, seq %lld..%lld, head %s\n", name,
+		       (long long)v.checked, (long long)v.first_seq, (long long)v.last_seq, head);
+		if (!c.exists) {
+			printf("no checkpoint yet: removal of the newest events cannot be told\n");
+			ok = true;
+		} else if (!c.signature_ok || !c.key_matches) {
+			printf("checkpoint at seq %lld: BAD SIGNATURE%s\n", (long long)c.cp.seq,
+			       c.key_matches ? "" : " (not VS_AUDIT_SIGNING_KEY's)");
+		} else if (c.cp.seq > v.last_seq) {
+			printf("checkpoint at seq %lld: BROKEN, the chain ends at seq %lld: events "
+			       "removed from the end\n", (long long)c.cp.seq, (long long)v.last_seq);
+		} else if (!c.matches_chain) {
+			printf("checkpoint at seq %lld: BROKEN, the chain holds another hash there\n",
+			       (long long)c.cp.seq);
+		} else {
+			char when[VS_TIME_STRLEN + 1];
+			vs_time_format(c.cp.signed_at, when);
+			printf("checkpoint at seq %lld signed %s: holds\n", (long long)c.cp.seq, when);
+			ok = true;
+		}
+	}
+	vs_arena_free(a);
+	vs_runtime_close(&rt);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -344,6 +413,8 @@ int main(int argc, char **argv)
 		return cmd_create_api_keys(email, count, scopes, out);
 	if (strcmp(cmd, "limits") == 0)
 		return cmd_limits(argc - optind, argv + optind, tenant, email);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc - optind, argv + optind, tenant);
 	fprintf(stderr, "vs-admin: unknown command %s\n", cmd);
 	usage(stderr);
 	return 2;

@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <limits.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "http.h"
@@ -454,4 +457,29 @@ void fx_remove_tree(const char *dir)
 {
 	if (dir)
 		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int fx_vs_admin(const char *args, char **out)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *owner = getenv("VS_OWNER_DATABASE_URL");
+	if (out)
+		*out = NULL;
+	if (!EXPECT(n > 0 && owner && *owner, "need /proc/self/exe and VS_OWNER_DATABASE_URL"))
+		return -1;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0'; /* <build>/tests */
+	char *cmd = xasprintf("VS_DATABASE_URL='%s' '%s/../vs-admin' %s 2>&1", owner, exe, args);
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	if (!EXPECT(p != NULL, "could not run vs-admin"))
+		return -1;
+	char buf[4096];
+	size_t len = fread(buf, 1, sizeof(buf) - 1, p);
+	buf[len] = '\0';
+	int st = pclose(p);
+	if (out)
+		*out = xstrdup(buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -139,4 +139,9 @@ char *fx_scratch_dir(const char *prefix);
 /* rm -r dir; NULL is fine. */
 void fx_remove_tree(const char *dir);
 
+/* `vs-admin ARGS` of this build (next to tests/integration_tests) as the database owner,
+ * with the stack's VS_AUDIT_SIGNING_KEY when the environment has it. Its exit status; its
+ * output (stdout and stderr) into *out when out is not NULL (the caller frees). */
+int fx_vs_admin(const char *args, char **out);
+
 #endif

@@ -358,6 +358,66 @@ out:
 	free_audited(&w);
 }
 
+/* The newest checkpoint of tenant's chain names seq want (10 s at most). */
+static bool wait_checkpoint(const char *tenant, int64_t want)
+{
+	for (int i = 0; i < 100; i++) {
+		struct resp *r = req("GET", "/api/v1/audit-logs/checkpoints?limit=1", fx.admin.access,
+				     tenant, NULL);
+		int64_t seq = 0;
+		bool found = r->status == 200 && jint(jat(resp_json(r), 0), "seq", &seq) && seq == want;
+		resp_free(r);
+		if (found)
+			return true;
+		sleep_ms(100);
+	}
+	return EXPECT(false, "no checkpoint of seq %lld within 10 s", (long long)want);
+}
+
+/* The newest event removed and the head rewound to the one before: the chain itself is
+ * whole again (the API's verify says valid), but vs-admin audit verify holds it against
+ * the checkpoint of the removed event and says BROKEN. */
+static void test_vs_admin_finds_the_newest_events_removed(void)
+{
+	struct audited w = { 0 };
+	PGconn *db = pg_open(getenv("VS_OWNER_DATABASE_URL"));
+	if (!db || !make_audited(&w, 3))
+		goto out;
+	struct resp *r = get_events(w.tenant, "/api/v1/audit-logs", 3);
+	resp_free(r);
+	if (!wait_checkpoint(w.tenant, 3))
+		goto out;
+	char *args = xasprintf("audit verify --tenant %s", w.tenant), *said = NULL;
+	EXPECT(fx_vs_admin(args, &said) == 0 && strstr(said, "checkpoint at seq 3 signed"),
+	       "vs-admin audit verify of a whole chain: %s", said ? said : "");
+	free(said);
+	const char *params[] = { w.tenant };
+	PGresult *res = pg_run(db,
+			       "WITH gone AS (DELETE FROM audit.links WHERE chain = $1 AND seq = 3 "
+			       "RETURNING chain) UPDATE audit.heads h SET seq = 2, hash = l.hash "
+			       "FROM audit.links l WHERE h.chain = $1 AND l.chain = $1 AND l.seq = 2",
+			       1, params);
+	PQclear(res);
+	r = req("GET", "/api/v1/audit-logs/verify", fx.admin.access, w.tenant, NULL);
+	struct json_object *v = EXPECT_JSON(r, 200);
+	bool valid = false;
+	EXPECT(v && jbool(v, "valid", &valid) && valid,
+	       "the rewound chain is whole by itself: %s", resp_summary(r));
+	resp_free(r);
+	EXPECT(fx_vs_admin(args, &said) == 1 && strstr(said, "BROKEN, the chain ends at seq 2"),
+	       "vs-admin audit verify of the rewound chain: %s", said ? said : "");
+	free(said);
+	free(args);
+	/* The platform's chain, untouched, holds. */
+	EXPECT(fx_vs_admin("audit verify", &said) == 0, "vs-admin audit verify of the platform: %s",
+	       said ? said : "");
+	free(said);
+out:
+	free_audited(&w);
+	if (db)
+		PQfinish(db);
+}
+
 static int add_audit_logs_suite(void)
 {
 	static const struct it_test tests[] = {
@@ -366,6 +426,7 @@ static int add_audit_logs_suite(void)
 		{ "bad filters: before_seq 400, unknown actions, dates, ranges 422", test_bad_filters },
 		{ "verify names the first broken seq: an event changed, links removed, a hash rewritten", test_verify_finds_what_was_tampered_with },
 		{ "vs-worker signs the head; openssl verifies the checkpoint with the public key", test_checkpoints_sign_the_head },
+		{ "vs-admin audit verify finds the newest event removed and the head rewound", test_vs_admin_finds_the_newest_events_removed },
 		{ NULL, NULL },
 	};
 	return it_add_suite("audit logs", NULL, NULL, tests);

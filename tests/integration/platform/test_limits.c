@@ -24,30 +24,13 @@
 #define MSG_MEMBERS "The tenant has reached its limit of members (members_per_tenant)."
 #define MSG_KEYS "The user has reached its limit of API keys (api_keys_per_user)."
 
-/* `vs-admin limits ARGS` of this build (next to tests/integration_tests), as the owner.
- * Its exit status; its output (stdout and stderr) into *out when out is not NULL. */
+/* `vs-admin limits ARGS` of this build, as the owner. */
 static int vs_admin_limits(const char *args, char **out)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	const char *owner = getenv("VS_OWNER_DATABASE_URL");
-	if (!EXPECT(n > 0 && owner && *owner, "need /proc/self/exe and VS_OWNER_DATABASE_URL"))
-		return -1;
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0'; /* <build>/tests */
-	char *cmd = xasprintf("VS_DATABASE_URL='%s' '%s/../vs-admin' limits %s 2>&1", owner, exe,
-			      args);
-	FILE *p = popen(cmd, "r");
-	free(cmd);
-	if (!EXPECT(p != NULL, "could not run vs-admin"))
-		return -1;
-	char buf[4096];
-	size_t len = fread(buf, 1, sizeof(buf) - 1, p);
-	buf[len] = '\0';
-	int st = pclose(p);
-	if (out)
-		*out = xstrdup(buf);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	char *all = xasprintf("limits %s", args);
+	int rc = fx_vs_admin(all, out);
+	free(all);
+	return rc;
 }
 
 static bool set_limit(const char *kind, long max, const char *target)
