@@ -96,7 +96,8 @@ static void put_object(struct out *o, struct json_object *v, int depth)
 		(void)member;
 		keys[i++] = key;
 	}
-	qsort(keys, n, sizeof(*keys), by_key);
+	if (n > 1) /* qsort must not be given NULL, which an empty object has */
+		qsort(keys, n, sizeof(*keys), by_key);
 	put(o, "{", 1);
 	for (i = 0; i < n && !o->failed; i++) {
 		if (i)
