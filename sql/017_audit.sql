@@ -65,8 +65,9 @@ CREATE INDEX pending_chain_idx ON audit.pending (chain, event_pos);
 CREATE FUNCTION audit.note_pending() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+	-- No NOTIFY: it takes a lock every notifying commit of the cluster waits for;
+	-- vs-worker's turns (audit.chain_pending) poll instead.
 	INSERT INTO audit.pending (event_pos, chain) SELECT pos, chain FROM added;
-	PERFORM pg_notify('vs_audit', '');
 	RETURN NULL;
 END $$;
 CREATE TRIGGER events_pending AFTER INSERT ON audit.events
@@ -87,7 +88,13 @@ DECLARE
 	prevs bytea[] := '{}';
 	hashes bytea[] := '{}';
 BEGIN
-	INSERT INTO audit.heads (chain, seq, hash) VALUES (c, 0, '\x') ON CONFLICT DO NOTHING;
+	-- Nothing pending: no lock taken, nothing written (a turn after every request).
+	IF NOT EXISTS (SELECT 1 FROM audit.pending p WHERE p.chain = c) THEN
+		RETURN 0;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM audit.heads hd WHERE hd.chain = c) THEN
+		INSERT INTO audit.heads (chain, seq, hash) VALUES (c, 0, '\x') ON CONFLICT DO NOTHING;
+	END IF;
 	SELECT hd.seq, hd.hash INTO s, h FROM audit.heads hd WHERE hd.chain = c
 	FOR UPDATE SKIP LOCKED;
 	IF NOT FOUND THEN
@@ -114,9 +121,8 @@ BEGIN
 	RETURN cardinality(positions);
 END $$;
 
--- A turn for every chain with events pending: what a writer left behind (a worker that
--- died between its commit and its own turn). vs-worker runs it every poll interval.
--- Returns how many events joined.
+-- A turn for every chain with events pending; vs-worker runs it every
+-- VS_AUDIT_SEQUENCE_MS. Returns how many events joined.
 CREATE FUNCTION audit.chain_pending() RETURNS integer
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 	SELECT coalesce(sum(greatest(audit.chain(p.chain), 0)), 0)::integer

@@ -70,7 +70,7 @@ static void close_app(void *ctx, struct vs_app *app)
 /* The VS_JOB_* settings; false (and why, in err) when one is out of range. */
 static bool read_settings(struct vs_runner_settings *s, bool *test_kinds, char *err, size_t errlen)
 {
-	long concurrency, lease, poll, base, cap, retention, grace, testing, checkpoint;
+	long concurrency, lease, poll, base, cap, retention, grace, testing, checkpoint, sequence;
 	if (!vs_config_env_long("VS_JOB_CONCURRENCY", 8, 1, 256, &concurrency, err, errlen) ||
 	    !vs_config_env_long("VS_JOB_LEASE_SECONDS", 30, 1, 3600, &lease, err, errlen) ||
 	    !vs_config_env_long("VS_JOB_POLL_MS", 2000, 10, 60000, &poll, err, errlen) ||
@@ -81,7 +81,8 @@ static bool read_settings(struct vs_runner_settings *s, bool *test_kinds, char *
 	    !vs_config_env_long("VS_JOB_SHUTDOWN_GRACE_MS", 10000, 0, 600000, &grace, err, errlen) ||
 	    !vs_config_env_long("VS_JOB_TEST_KINDS", 0, 0, 1, &testing, err, errlen) ||
 	    !vs_config_env_long("VS_AUDIT_CHECKPOINT_SECONDS", 300, 1, 86400, &checkpoint, err,
-				errlen))
+				errlen) ||
+	    !vs_config_env_long("VS_AUDIT_SEQUENCE_MS", 200, 10, 60000, &sequence, err, errlen))
 		return false;
 	*s = (struct vs_runner_settings){
 		.concurrency = (int)concurrency,
@@ -92,6 +93,7 @@ static bool read_settings(struct vs_runner_settings *s, bool *test_kinds, char *
 		.retention_s = (int)retention,
 		.shutdown_grace_ms = (int)grace,
 		.checkpoint_s = (int)checkpoint,
+		.sequence_ms = (int)sequence,
 	};
 	*test_kinds = testing == 1;
 	/* host:pid:random, so a restarted runner with the same pid holds no old lease. */

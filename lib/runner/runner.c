@@ -578,7 +578,7 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 	struct vs_arena *a = vs_arena_new();
 	int64_t now = mono_ms(), next_claim = now, next_renew = now + s->lease_s * 1000 / 3,
 		next_rescue = now, next_prune = now + PRUNE_EVERY_MS, drain_until = 0,
-		next_checkpoint = now;
+		next_checkpoint = now, next_sequence = now;
 	bool renew_failing = false;
 	for (;;) {
 		vs_arena_reset(a);
@@ -627,16 +627,19 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			continue;
 		}
 		if (now >= next_rescue && !renew_failing) {
-			int rescued = 0, joined = 0;
+			int rescued = 0;
 			if (q->ops->rescue(q, &rescued) == VS_OK && rescued > 0) {
 				vs_log(VS_LOG_WARN, "requeued %d jobs whose runner stopped", rescued);
 				woken = true;
 			}
-			/* Audit events their writer left unchained (audit/port.h). */
-			if (app->audit && app->audit->ops->sequence &&
-			    app->audit->ops->sequence(app->audit, &joined) == VS_OK && joined > 0)
-				vs_log(VS_LOG_INFO, "chained %d audit events left pending", joined);
 			next_rescue = now + s->poll_ms;
+		}
+		/* The audit log's sequencer: events written since join their chains. */
+		if (now >= next_sequence) {
+			int joined = 0;
+			if (app->audit && app->audit->ops->sequence)
+				(void)app->audit->ops->sequence(app->audit, &joined);
+			next_sequence = now + (s->sequence_ms > 0 ? s->sequence_ms : 200);
 		}
 		if (now >= next_checkpoint) {
 			int made = 0;
@@ -661,7 +664,8 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			next_claim = claimed < 0 ? now + earliest(s->poll_ms, 500)
 						 : next_claim_at(r, q, a, now);
 		}
-		int64_t wake = earliest(earliest(next_rescue, next_prune), next_checkpoint);
+		int64_t wake = earliest(earliest(next_rescue, next_prune),
+					earliest(next_checkpoint, next_sequence));
 		if (nheld || claimed > 0)
 			wake = earliest(wake, next_renew);
 		if (p.n || renew_failing)

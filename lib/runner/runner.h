@@ -22,6 +22,7 @@ struct vs_runner_settings {
 	int retention_s;	  /* finished jobs are removed after this */
 	int shutdown_grace_ms;	  /* on TERM, running jobs may finish within this */
 	int checkpoint_s;	  /* audit chain heads are signed at least this often */
+	int sequence_ms;	  /* audit events pending join their chains this often */
 	char id[96];		  /* this runner, as leases name it */
 };
 
