@@ -28,7 +28,7 @@ static PGconn *owner_db(void)
 	return pg_open(url);
 }
 
-/* Waits until nothing of chain is pending (the workers chain after their responses). */
+/* Waits until nothing of chain is pending (vs-worker chains every VS_AUDIT_SEQUENCE_MS). */
 static bool wait_chained(PGconn *db, const char *chain)
 {
 	const char *params[] = { chain };
@@ -306,8 +306,8 @@ out:
 		PQfinish(db);
 }
 
-/* An event whose writer never took its turn (a worker killed between its commit and the
- * turn): vs-worker's sweep chains it. Its chain is one nobody else writes to. */
+/* An event written straight into the table (as a writer that dies after its commit leaves
+ * it): vs-worker's turns chain it. Its chain is one nobody else writes to. */
 static void test_an_event_left_pending_is_chained_by_vs_worker(void)
 {
 	PGconn *db = owner_db();
@@ -363,7 +363,7 @@ static int add_audit_chain_suite(void)
 		{ "72 concurrent creates in one tenant: its chain stays gap-free and recomputes", test_concurrent_writes_to_one_chain_stay_gap_free },
 		{ "a failed login is an event of its own, without the password", test_failed_login_is_recorded_without_the_password },
 		{ "the application role cannot change or remove audit rows", test_application_cannot_change_or_remove_events },
-		{ "an event its writer left pending is chained by vs-worker", test_an_event_left_pending_is_chained_by_vs_worker },
+		{ "an event written and left is chained by vs-worker's turns", test_an_event_left_pending_is_chained_by_vs_worker },
 		{ "a logout that revokes a session is an auth.logged_out event of its user", test_logout_is_recorded },
 		{ "a change refused for want of permission is an auth.permission_denied event; a read is not", test_permission_denied_on_a_change_is_recorded },
 		{ NULL, NULL },
