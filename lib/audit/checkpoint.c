@@ -1,7 +1,6 @@
-/* Checkpoints: vs-worker signs the heads that moved; requests read them. */
+/* Checkpoints: vs-worker signs the heads that moved (requests read them in read.c). */
 #include "audit/usecases.h"
 
-#include "auth/messages.h"
 #include "core/log.h"
 
 #include <string.h>
@@ -32,20 +31,4 @@ enum vs_err vs_audit_checkpoint(struct vs_app *app, struct vs_arena *a, int *mad
 			(*made)++;
 	}
 	return rc;
-}
-
-enum vs_err vs_audit_checkpoints_list(struct vs_app *app, struct vs_arena *a,
-				      const struct vs_principal *p, const vs_uuid *tenant,
-				      int64_t before_seq, int limit,
-				      struct vs_audit_checkpoint **items, size_t *n,
-				      struct vs_error *e)
-{
-	*n = 0;
-	if (!tenant && !p->user.is_superuser)
-		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
-	if (!vs_principal_holds(p, "audit:read"))
-		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
-	enum vs_err rc = app->audit->ops->checkpoints(app->audit, a, tenant, before_seq, limit,
-						      items, n);
-	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }

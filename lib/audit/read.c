@@ -1,24 +1,14 @@
-/* Reading the audit log: a page of a chain, and a chain checked end to end. */
+/* Reading the audit log: a page of a chain, a chain checked end to end, its checkpoints. */
 #include "audit/usecases.h"
 
 #include "audit/actions.h"
 #include "audit/messages.h"
-#include "auth/messages.h"
 
 #include <string.h>
 
 #define VERIFY_BATCH 5000 /* links read at a time: memory stays flat however long the chain */
 
-/* The platform's chain is the superusers'; a tenant's needs audit:read there. */
-static enum vs_err scope_of(const struct vs_principal *p, const vs_uuid *tenant,
-			    struct vs_error *e)
-{
-	if (!tenant && !p->user.is_superuser)
-		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
-	if (!vs_principal_holds(p, "audit:read"))
-		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
-	return VS_OK;
-}
+#define PERMISSION "audit:read" /* in the tenant; the platform's chain is the superusers' */
 
 enum vs_err vs_audit_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			  const vs_uuid *tenant, const struct vs_audit_filter *f,
@@ -50,7 +40,7 @@ enum vs_err vs_audit_list(struct vs_app *app, struct vs_arena *a, const struct v
 		vs_fail_field(e, "from", VS_MSG_AUDIT_RANGE_BACKWARDS);
 	if (e->code != VS_OK)
 		return e->code;
-	enum vs_err rc = scope_of(p, tenant, e);
+	enum vs_err rc = vs_principal_in_scope(p, tenant, PERMISSION, e);
 	if (rc != VS_OK)
 		return rc;
 	rc = app->audit->ops->list(app->audit, a, &q, out);
@@ -62,7 +52,7 @@ enum vs_err vs_audit_verify(struct vs_app *app, struct vs_arena *a, const struct
 {
 	(void)a;
 	memset(out, 0, sizeof(*out));
-	enum vs_err rc = scope_of(p, tenant, e);
+	enum vs_err rc = vs_principal_in_scope(p, tenant, PERMISSION, e);
 	if (rc == VS_OK)
 		rc = vs_audit_verify_chain(app, tenant, out);
 	return rc == VS_OK || e->code != VS_OK ? rc : vs_fail(e, rc, NULL);
@@ -126,4 +116,19 @@ enum vs_err vs_audit_check_checkpoint(struct vs_app *app, struct vs_arena *a, co
 	out->matches_chain = rc == VS_OK && n == 1 && link->hash_len == VS_SHA256_LEN &&
 			     memcmp(link->hash, out->cp.hash, VS_SHA256_LEN) == 0;
 	return rc;
+}
+
+enum vs_err vs_audit_checkpoints_list(struct vs_app *app, struct vs_arena *a,
+				      const struct vs_principal *p, const vs_uuid *tenant,
+				      int64_t before_seq, int limit,
+				      struct vs_audit_checkpoint **items, size_t *n,
+				      struct vs_error *e)
+{
+	*n = 0;
+	enum vs_err rc = vs_principal_in_scope(p, tenant, PERMISSION, e);
+	if (rc != VS_OK)
+		return rc;
+	rc = app->audit->ops->checkpoints(app->audit, a, tenant, before_seq, limit,
+						      items, n);
+	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }

@@ -1,5 +1,7 @@
 #include "auth/domain.h"
 
+#include "auth/messages.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +84,16 @@ bool vs_principal_allowed(const struct vs_principal *p, const struct vs_rule *ru
 bool vs_principal_holds(const struct vs_principal *p, const char *code)
 {
 	return p->authenticated && holds(p, code);
+}
+
+enum vs_err vs_principal_in_scope(const struct vs_principal *p, const vs_uuid *tenant,
+				  const char *permission, struct vs_error *e)
+{
+	if (!tenant && !p->user.is_superuser)
+		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
+	if (!vs_principal_holds(p, permission))
+		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
+	return VS_OK;
 }
 
 bool vs_principal_may_grant(const struct vs_principal *p, const struct vs_permset *grant)

@@ -3,6 +3,7 @@
 #ifndef VS_AUTH_DOMAIN_H
 #define VS_AUTH_DOMAIN_H
 
+#include "core/err.h"
 #include "users/domain.h"
 
 #include <stdbool.h>
@@ -51,6 +52,12 @@ void vs_permset_normalise(struct vs_permset *s);
 bool vs_principal_allowed(const struct vs_principal *p, const struct vs_rule *rule);
 /* Whether p holds one permission (superusers hold all; a key only its scopes). */
 bool vs_principal_holds(const struct vs_principal *p, const char *code);
+/* For use cases on a tenant's objects or, with no tenant, the platform's (jobs, the audit
+ * log): the platform's are the superusers', anyone else works in a tenant (400 as for a
+ * missing X-Tenant-ID) and needs permission there (403). The routes check the same before
+ * the handler runs; the use case decides it again so that no other caller skips it. */
+enum vs_err vs_principal_in_scope(const struct vs_principal *p, const vs_uuid *tenant,
+				  const char *permission, struct vs_error *e);
 /* Whether p holds every permission of `grant` (what it may hand on to others). */
 bool vs_principal_may_grant(const struct vs_principal *p, const struct vs_permset *grant);
 

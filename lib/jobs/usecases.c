@@ -4,7 +4,6 @@
 
 #include "audit/usecases.h"
 
-#include "auth/messages.h"
 #include "jobs/messages.h"
 
 enum vs_err vs_jobs_enqueue(struct vs_app *app, struct vs_arena *a, const struct vs_job_kind *kind,
@@ -27,25 +26,11 @@ enum vs_err vs_jobs_enqueue(struct vs_app *app, struct vs_arena *a, const struct
 	return rc == VS_OK ? VS_OK : vs_fail(e, rc, NULL);
 }
 
-/* Platform jobs are the superusers'; anyone else works in a tenant and needs permission
- * there. The routes check the same before the handler runs; the use case decides it
- * again so that no other caller can skip it. Without a tenant the answer is the one the
- * API gives for a missing X-Tenant-ID. */
-static enum vs_err scope_of(const struct vs_principal *p, const vs_uuid *tenant,
-			    const char *permission, struct vs_error *e)
-{
-	if (!tenant && !p->user.is_superuser)
-		return vs_fail(e, VS_BADREQ, VS_MSG_TENANT_ID_REQUIRED);
-	if (!vs_principal_holds(p, permission))
-		return vs_fail(e, VS_FORBIDDEN, VS_MSG_FORBIDDEN);
-	return VS_OK;
-}
-
 enum vs_err vs_jobs_list(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
 			 const vs_uuid *tenant, const struct vs_job_filter *f,
 			 struct vs_job_page *out, struct vs_error *e)
 {
-	enum vs_err rc = scope_of(p, tenant, "job:read", e);
+	enum vs_err rc = vs_principal_in_scope(p, tenant, "job:read", e);
 	if (rc != VS_OK)
 		return rc;
 	const struct vs_job_query q = {
@@ -78,7 +63,7 @@ enum vs_err vs_jobs_get(struct vs_app *app, struct vs_arena *a, const struct vs_
 			const vs_uuid *tenant, const vs_uuid *id, struct vs_job *out,
 			struct vs_error *e)
 {
-	enum vs_err rc = scope_of(p, tenant, "job:read", e);
+	enum vs_err rc = vs_principal_in_scope(p, tenant, "job:read", e);
 	return rc == VS_OK ? load(app, a, tenant, id, out, e) : rc;
 }
 
@@ -87,7 +72,7 @@ enum vs_err vs_jobs_cancel(struct vs_app *app, struct vs_arena *a, const struct 
 			   struct vs_error *e)
 {
 	struct vs_job current;
-	enum vs_err rc = scope_of(p, tenant, "job:cancel", e);
+	enum vs_err rc = vs_principal_in_scope(p, tenant, "job:cancel", e);
 	if (rc == VS_OK)
 		rc = load(app, a, tenant, id, &current, e);
 	if (rc != VS_OK)
