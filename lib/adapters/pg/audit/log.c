@@ -96,14 +96,20 @@ static const char *chain_param(struct pg_uuid_text *buf, const vs_uuid *tenant)
 	return pg_uuid_param(buf, tenant ? tenant : &platform);
 }
 
-/* A hash column in hex into out; its length (0 for an empty one). */
-static size_t hash_of(const PGresult *r, int row, int col, uint8_t out[VS_SHA256_LEN])
+/* Exactly len bytes of hex from a column into out. */
+static bool hex_col(const PGresult *r, int row, int col, uint8_t *out, size_t len)
 {
 	const char *hex = PQgetvalue(r, row, col);
-	size_t len = strlen(hex) / 2;
-	if (len != VS_SHA256_LEN || !vs_hex_decode(hex, out, len))
-		return len == 0 ? 0 : 1; /* 1: a length no hash has, which verification refuses */
-	return len;
+	return strlen(hex) == 2 * len && vs_hex_decode(hex, out, len);
+}
+
+/* A hash column into out: its length, 0 for an empty one (the first link's prev_hash),
+ * and 1 — a length no hash has, which verification refuses — for anything else. */
+static size_t hash_of(const PGresult *r, int row, int col, uint8_t out[VS_SHA256_LEN])
+{
+	if (PQgetlength(r, row, col) == 0)
+		return 0;
+	return hex_col(r, row, col, out, VS_SHA256_LEN) ? VS_SHA256_LEN : 1;
 }
 
 static void read_links(struct vs_arena *a, const PGresult *r, size_t n, struct vs_audit_link *out)
@@ -190,11 +196,27 @@ static enum vs_err audit_links(struct vs_audit_log *self, struct vs_arena *a, co
 	return VS_OK;
 }
 
-/* Exactly len bytes of hex from a column into out. */
-static bool hex_col(const PGresult *r, int row, int col, uint8_t *out, size_t len)
+/* Checkpoint rows (chain, seq, hash, and when is_signed signed_at, public_key, signature)
+ * into an arena array; a row that does not read whole is left out. */
+static void read_checkpoints(struct vs_arena *a, const PGresult *r, bool is_signed,
+			     struct vs_audit_checkpoint **items, size_t *n)
 {
-	const char *hex = PQgetvalue(r, row, col);
-	return strlen(hex) == 2 * len && vs_hex_decode(hex, out, len);
+	*n = 0;
+	*items = vs_arena_array(a, (size_t)PQntuples(r) + 1, sizeof(**items));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct vs_audit_checkpoint *c = &(*items)[*n];
+		memset(c, 0, sizeof(*c));
+		vs_pg_uuid(r, i, 0, &c->chain);
+		c->seq = vs_pg_int64(r, i, 1);
+		bool whole = hex_col(r, i, 2, c->hash, VS_SHA256_LEN);
+		if (is_signed) {
+			c->signed_at = vs_pg_int64(r, i, 3);
+			whole = whole && hex_col(r, i, 4, c->public_key, VS_ED25519_PUBLIC_LEN) &&
+				hex_col(r, i, 5, c->signature, VS_ED25519_SIGNATURE_LEN);
+		}
+		if (whole)
+			(*n)++;
+	}
 }
 
 static enum vs_err audit_unsigned_heads(struct vs_audit_log *self, struct vs_arena *a,
@@ -204,18 +226,9 @@ static enum vs_err audit_unsigned_heads(struct vs_audit_log *self, struct vs_are
 	PGresult *r;
 	*n = 0;
 	enum vs_err rc = vs_pg_exec(log->pg, a, &unsigned_stmt, NULL, &r);
-	if (rc != VS_OK)
-		return rc;
-	*items = vs_arena_array(a, (size_t)PQntuples(r) + 1, sizeof(**items));
-	for (int i = 0; i < PQntuples(r); i++) {
-		struct vs_audit_checkpoint *c = &(*items)[*n];
-		memset(c, 0, sizeof(*c));
-		vs_pg_uuid(r, i, 0, &c->chain);
-		c->seq = vs_pg_int64(r, i, 1);
-		if (hex_col(r, i, 2, c->hash, VS_SHA256_LEN))
-			(*n)++;
-	}
-	return VS_OK;
+	if (rc == VS_OK)
+		read_checkpoints(a, r, false, items, n);
+	return rc;
 }
 
 static enum vs_err audit_add_checkpoint(struct vs_audit_log *self,
@@ -247,21 +260,9 @@ static enum vs_err audit_checkpoints(struct vs_audit_log *self, struct vs_arena 
 	PGresult *r;
 	*n = 0;
 	enum vs_err rc = vs_pg_exec(log->pg, a, &checkpoints_stmt, params, &r);
-	if (rc != VS_OK)
-		return rc;
-	*items = vs_arena_array(a, (size_t)PQntuples(r) + 1, sizeof(**items));
-	for (int i = 0; i < PQntuples(r); i++) {
-		struct vs_audit_checkpoint *c = &(*items)[*n];
-		memset(c, 0, sizeof(*c));
-		vs_pg_uuid(r, i, 0, &c->chain);
-		c->seq = vs_pg_int64(r, i, 1);
-		c->signed_at = vs_pg_int64(r, i, 3);
-		if (hex_col(r, i, 2, c->hash, VS_SHA256_LEN) &&
-		    hex_col(r, i, 4, c->public_key, VS_ED25519_PUBLIC_LEN) &&
-		    hex_col(r, i, 5, c->signature, VS_ED25519_SIGNATURE_LEN))
-			(*n)++;
-	}
-	return VS_OK;
+	if (rc == VS_OK)
+		read_checkpoints(a, r, true, items, n);
+	return rc;
 }
 
 static const struct vs_audit_log_ops ops = {
