@@ -26,8 +26,7 @@ static void read_after(struct vs_request *req, const char *instead, struct vs_li
 
 enum vs_err vs_req_list_at(struct vs_request *req, struct vs_list_at *at)
 {
-	vs_req_query_int(req, "skip", 0, 0, INT32_MAX, &at->offset);
-	vs_req_query_int(req, "limit", 100, 1, 100, &at->limit);
+	vs_req_skip_limit(req, &at->offset, &at->limit);
 	read_after(req, "skip", at);
 	return req->error.code;
 }

@@ -31,14 +31,21 @@ static struct json_object *render_link(const struct vs_audit_link *l)
 	return o;
 }
 
-/* A positive integer written plainly; anything else is a malformed request (400). */
-static bool parse_seq(const char *s, int64_t *out)
+/* The page of a chain asked for: `before_seq` a positive integer written plainly (else
+ * 400: it is the cursor the Link header gave, not a value the caller chose) and `limit`
+ * (1–100, default 100; 422). Returns req->error.code. */
+static enum vs_err bind_page(struct vs_request *req, int64_t *before_seq, int64_t *limit)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > 18 || s[0] == '0' || strspn(s, "0123456789") != n)
-		return false;
-	*out = strtoll(s, NULL, 10);
-	return true;
+	const char *s;
+	*before_seq = 0;
+	if (vs_req_query_str(req, "before_seq", 32, &s) == VS_OK && s) {
+		size_t n = strlen(s);
+		if (n == 0 || n > 18 || s[0] == '0' || strspn(s, "0123456789") != n)
+			return vs_fail(&req->error, VS_BADREQ, MSG_BEFORE_SEQ);
+		*before_seq = strtoll(s, NULL, 10);
+	}
+	vs_req_query_int(req, "limit", 100, 1, 100, limit);
+	return req->error.code;
 }
 
 static void bind_time(struct vs_request *req, const char *name, bool *has, int64_t *out)
@@ -53,11 +60,9 @@ static void bind_time(struct vs_request *req, const char *name, bool *has, int64
 
 static enum vs_err bind_filter(struct vs_request *req, struct vs_audit_filter *f, vs_uuid *actor)
 {
-	const char *before, *actor_text;
-	if (vs_req_query_str(req, "before_seq", 32, &before) == VS_OK && before &&
-	    !parse_seq(before, &f->before_seq))
-		return vs_fail(&req->error, VS_BADREQ, MSG_BEFORE_SEQ);
-	vs_req_query_int(req, "limit", 100, 1, 100, &f->limit);
+	const char *actor_text;
+	if (bind_page(req, &f->before_seq, &f->limit) == VS_BADREQ)
+		return VS_BADREQ;
 	vs_req_query_str(req, "actor_id", VS_UUID_STRLEN, &actor_text);
 	vs_req_query_str(req, "action", 64, &f->action);
 	vs_req_query_str(req, "resource_type", 64, &f->resource_type);
@@ -139,12 +144,8 @@ static struct json_object *render_checkpoint(const struct vs_audit_checkpoint *c
 
 enum vs_err vs_h_audit_checkpoints(struct vs_worker *w, struct vs_request *req)
 {
-	const char *before;
-	int64_t before_seq = 0, limit;
-	if (vs_req_query_str(req, "before_seq", 32, &before) == VS_OK && before &&
-	    !parse_seq(before, &before_seq))
-		return vs_fail(&req->error, VS_BADREQ, MSG_BEFORE_SEQ);
-	if (vs_req_query_int(req, "limit", 100, 1, 100, &limit) != VS_OK)
+	int64_t before_seq, limit;
+	if (bind_page(req, &before_seq, &limit) != VS_OK)
 		return req->error.code;
 	struct vs_audit_checkpoint *items;
 	size_t n;
