@@ -86,3 +86,25 @@ bool chk_pg_error(const PGresult *r, const char *state, const char *what, const 
 		   "%s should fail with SQLSTATE %s, failed with %s: %s", what, state,
 		   pg_sqlstate(r), pg_error(r));
 }
+
+void chk_app_refused(const char *setup, const char *const *sql, size_t n, const char *file,
+		     int line)
+{
+	PGconn *db = pg_open(getenv("VS_DATABASE_URL"));
+	if (!db)
+		return;
+	PGresult *r = pg_run(db, "BEGIN", 0, NULL);
+	PQclear(r);
+	if (setup) {
+		r = pg_run(db, setup, 0, NULL);
+		PQclear(r);
+	}
+	for (size_t i = 0; i < n; i++) {
+		r = pg_try(db, sql[i], 0, NULL);
+		chk_pg_error(r, "42501", sql[i], file, line);
+		PQclear(r);
+	}
+	r = pg_run(db, "ROLLBACK", 0, NULL);
+	PQclear(r);
+	PQfinish(db);
+}

@@ -37,4 +37,10 @@ const char *pg_error(const PGresult *r);
 bool chk_pg_error(const PGresult *r, const char *state, const char *what, const char *file,
 		  int line);
 
+/* As the application role (VS_DATABASE_URL), in one transaction rolled back at the end,
+ * after `setup` (NULL: none): each of the n statements is refused with 42501. */
+#define EXPECT_APP_REFUSED(setup, sql, n) chk_app_refused((setup), (sql), (n), __FILE__, __LINE__)
+void chk_app_refused(const char *setup, const char *const *sql, size_t n, const char *file,
+		     int line);
+
 #endif
