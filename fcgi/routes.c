@@ -20,7 +20,8 @@
 	X(roles)                                                                            \
 	X(jobs)                                                                             \
 	X(invitations)                                                                      \
-	X(audit)
+	X(audit)                                                                            \
+	X(webhooks)
 
 #define DECLARE(m) extern const struct vs_route_group vs_##m##_routes;
 VS_ROUTE_MODULES(DECLARE)

@@ -16,6 +16,8 @@ struct vs_jwt_keys;
 struct vs_mailer;
 struct vs_audit_origin;
 struct vs_ed25519;
+struct vs_webhook_settings;
+struct vs_webhook_sender;
 
 struct vs_app {
 	struct vs_tx *tx;
@@ -31,6 +33,10 @@ struct vs_app {
 	/* VS_AUDIT_SIGNING_KEY: vs-worker signs checkpoints with it, the workers show its
 	 * public half; NULL when none is configured. */
 	const struct vs_ed25519 *audit_key;
+	/* Where webhooks may go and their retry schedule (VS_WEBHOOK_*), and what sends them
+	 * (vs-worker's runners only, runtime option .sender; else NULL). */
+	const struct vs_webhook_settings *webhook_settings;
+	struct vs_webhook_sender *webhook_sender;
 
 	/* The modules' ports: one line each. */
 	struct vs_user_repo *users;
@@ -45,6 +51,7 @@ struct vs_app {
 	struct vs_invitation_repo *invitations;
 	struct vs_limit_repo *limits;
 	struct vs_audit_log *audit;
+	struct vs_webhook_repo *webhooks;
 };
 
 /* A transaction of the use case's own. Inside a request session it nests in the

@@ -20,7 +20,9 @@
 	X("role.permission_added") X("role.permission_removed") X("role.updated")             \
 	X("tenant.created") X("tenant.deleted") X("tenant.updated")                           \
 	X("user.created") X("user.deleted") X("user.password_changed") X("user.removed")      \
-	X("user.role_granted") X("user.role_revoked") X("user.updated")
+	X("user.role_granted") X("user.role_revoked") X("user.updated")                      \
+	X("webhook.created") X("webhook.deleted") X("webhook.disabled") X("webhook.replayed") \
+	X("webhook.secret_rotated") X("webhook.tested") X("webhook.updated")
 
 extern const char *const vs_audit_actions[];
 extern const size_t vs_audit_nactions;

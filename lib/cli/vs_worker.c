@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 /* Every module whose jobs this runner runs: vs_<module>_job_kinds. One line each. */
-#define VS_JOB_KIND_MODULES(X) X(jobs) X(invitations)
+#define VS_JOB_KIND_MODULES(X) X(jobs) X(invitations) X(webhooks)
 
 #define DECLARE(m) extern const struct vs_job_kind_group vs_##m##_job_kinds;
 VS_JOB_KIND_MODULES(DECLARE)
@@ -42,7 +42,7 @@ static void install_signals(void)
 }
 
 static const struct vs_runtime_options thread_options = { .need_jwt = true, .runner = true,
-							   .mailer = true };
+							   .mailer = true, .sender = true };
 
 /* Each handler thread's app is a runtime of its own: its own database connection. */
 static struct vs_app *open_app(void *ctx)
@@ -111,7 +111,8 @@ int main(int argc, char **argv)
 	/* The coordinator sends nothing, but opening a mailer checks the mail settings
 	 * before any job is claimed. */
 	static const struct vs_runtime_options main_options = {
-		.need_jwt = true, .runner = true, .mailer = true, .queue = true, .signer = true
+		.need_jwt = true, .runner = true, .mailer = true, .queue = true, .signer = true,
+		.sender = true
 	};
 	bool check_only = argc > 1 && strcmp(argv[1], "--check-config") == 0;
 	struct vs_runner_settings settings;

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,28 @@ bool vs_ct_equal(const void *a, const void *b, size_t len)
 uint32_t vs_crc32(const void *data, size_t len)
 {
 	return (uint32_t)crc32(0L, data, (uInt)len);
+}
+
+size_t vs_base64_encode(const uint8_t *in, size_t len, char *out)
+{
+	return (size_t)EVP_EncodeBlock((unsigned char *)out, in, (int)len);
+}
+
+bool vs_base64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *n)
+{
+	size_t pad = len >= 1 && in[len - 1] == '=' ? len >= 2 && in[len - 2] == '=' ? 2 : 1 : 0;
+	*n = 0;
+	if (len % 4 != 0 || len / 4 * 3 > cap + pad || len > INT_MAX)
+		return false;
+	uint8_t *tmp = malloc(len / 4 * 3 + 1);
+	int got = tmp ? EVP_DecodeBlock(tmp, (const unsigned char *)in, (int)len) : -1;
+	bool ok = got >= 0 && (size_t)got >= pad && (size_t)got - pad <= cap;
+	if (ok) {
+		*n = (size_t)got - pad;
+		memcpy(out, tmp, *n);
+	}
+	free(tmp);
+	return ok;
 }
 
 size_t vs_base64url_encode(const uint8_t *in, size_t len, char *out)

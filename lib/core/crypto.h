@@ -25,6 +25,13 @@ bool vs_ct_equal(const void *a, const void *b, size_t len);
 /* CRC32 (zlib): a checksum against typos, never a security property. */
 uint32_t vs_crc32(const void *data, size_t len);
 
+/* Standard base64 (RFC 4648 §4) with padding; out needs 4 * ceil(len / 3) + 1 bytes.
+ * Returns the length. */
+size_t vs_base64_encode(const uint8_t *in, size_t len, char *out);
+/* The inverse for a text whose length is a multiple of 4: at most cap bytes into out,
+ * their number into *n; false for anything that is not base64. */
+bool vs_base64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *n);
+
 /* base64url without padding; out needs 4 * ceil(len / 3) + 1 bytes. Returns the length. */
 size_t vs_base64url_encode(const uint8_t *in, size_t len, char *out);
 /* The inverse, strictly: only the URL alphabet, no padding, and only the one text that

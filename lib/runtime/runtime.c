@@ -1,5 +1,6 @@
 #include "runtime/runtime.h"
 
+#include "adapters/http/webhook_sender.h"
 #include "adapters/pg/host_epoch.h"
 #include "adapters/pg/migrate.h"
 #include "adapters/pg/wiring.h"
@@ -36,6 +37,11 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 		return false;
 	}
 	bool have_key = key_path && *key_path;
+	if (!vs_runtime_webhook_settings(&rt->webhooks, err, errlen)) {
+		vs_ed25519_release(&rt->audit_key);
+		vs_config_release(&rt->cfg);
+		return false;
+	}
 	rt->app = (struct vs_app){
 		.jwt = opt->need_jwt ? &rt->jwt : NULL,
 		.access_ttl = rt->cfg.access_ttl,
@@ -43,6 +49,7 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 		.now = vs_time_now,
 		.public_url = rt->cfg.public_url,
 		.audit_key = have_key ? &rt->audit_key : NULL,
+		.webhook_settings = &rt->webhooks,
 	};
 	if (opt->offline)
 		return true;
@@ -60,6 +67,17 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 		vs_pg_async_commit(rt->pg);
 	rt->owned = vs_arena_new();
 	if (opt->mailer && !vs_runtime_mailer(rt->owned, &rt->app.mailer, err, errlen)) {
+		vs_arena_free(rt->owned);
+		vs_pg_free(rt->pg);
+		vs_ed25519_release(&rt->audit_key);
+		vs_config_release(&rt->cfg);
+		return false;
+	}
+	const char *ca = getenv("VS_WEBHOOK_CA_FILE");
+	if (opt->sender && vs_http_webhook_sender_new(rt->owned, &rt->webhooks.net,
+						      ca && *ca ? ca : NULL,
+						      &rt->app.webhook_sender) != VS_OK) {
+		snprintf(err, errlen, "could not make the webhook sender (libcurl)");
 		vs_arena_free(rt->owned);
 		vs_pg_free(rt->pg);
 		vs_ed25519_release(&rt->audit_key);

@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/ed25519.h"
 #include "core/jwt.h"
+#include "webhooks/port.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@ struct vs_runtime_options {
 	bool mailer;   /* sends mail: app.mailer from VS_SMTP_* or VS_MAIL_DIR (mailer.c) */
 	bool queue;    /* vs-worker's coordinator: only queue calls, commits not waited for */
 	bool signer;   /* signs audit checkpoints: keeps VS_AUDIT_SIGNING_KEY's private half */
+	bool sender;   /* delivers webhooks: app.webhook_sender (libcurl, VS_WEBHOOK_CA_FILE) */
 };
 
 struct vs_pg;
@@ -30,6 +32,7 @@ struct vs_runtime {
 	struct vs_config cfg;
 	struct vs_jwt_keys jwt;
 	struct vs_ed25519 audit_key; /* from VS_AUDIT_SIGNING_KEY, when set */
+	struct vs_webhook_settings webhooks; /* from VS_WEBHOOK_* */
 	struct vs_app app; /* what the use cases are given */
 	/* Private to runtime.c: */
 	struct vs_pg *pg;
@@ -42,6 +45,11 @@ struct vs_runtime {
  * else RFC 5322 files in VS_MAIL_DIR (default $VS_STATE_DIR/mail). False with a reason in
  * err when neither can be built. The mailer lives in owned. */
 bool vs_runtime_mailer(struct vs_arena *owned, struct vs_mailer **out, char *err, size_t errlen);
+
+/* rt->webhooks from the environment: VS_WEBHOOK_ALLOW_HTTP, VS_WEBHOOK_ALLOW_PRIVATE,
+ * VS_WEBHOOK_ALLOW_ADDRESSES, VS_WEBHOOK_RETRY_MS (the schedule, for tests),
+ * VS_WEBHOOK_DISABLE_AFTER_S. False with a reason naming the variable. */
+bool vs_runtime_webhook_settings(struct vs_webhook_settings *out, char *err, size_t errlen);
 
 /* Reads the configuration and builds everything; does not wait for the database (a
  * worker answers 503 until it is there). On failure writes a one-line reason into err,

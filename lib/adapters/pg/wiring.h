@@ -50,7 +50,8 @@ void vs_pg_db_on_stats(struct vs_pg_db *db, void (*fn)(void *ctx, struct vs_db_s
 	X(jobs)                                                                             \
 	X(invitations)                                                                      \
 	X(limits)                                                                           \
-	X(audit)
+	X(audit)                                                                            \
+	X(webhooks)
 
 #define VS_PG_DECLARE_WIRE(m) void vs_pg_##m##_wire(const struct vs_pg_wiring *w, struct vs_app *app);
 VS_PG_MODULES(VS_PG_DECLARE_WIRE)

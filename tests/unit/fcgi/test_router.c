@@ -647,6 +647,7 @@ struct expected_route {
 #define T_ "/api/v1/tenants/{tenant_id}"
 #define U_ "/api/v1/users/{user_id}"
 #define I_ "/api/v1/invitations/{invitation_id}"
+#define W_ "/api/v1/webhooks/{webhook_id}"
 
 static const struct expected_route readme_table[] = {
     PUB(VS_GET, "/"),
@@ -704,6 +705,16 @@ static const struct expected_route readme_table[] = {
     PERM(VS_GET, I_, "tenant:manage_invitations", VS_TENANT_HEADER),
     PERM(VS_POST, I_ "/revoke", "tenant:manage_invitations", VS_TENANT_HEADER),
     PERM(VS_POST, I_ "/resend", "tenant:manage_invitations", VS_TENANT_HEADER),
+    PERM(VS_GET, "/api/v1/webhooks", "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_POST, "/api/v1/webhooks", "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_GET, W_, "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_PATCH, W_, "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_DELETE, W_, "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_POST, W_ "/rotate-secret", "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_POST, W_ "/test", "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_GET, W_ "/deliveries", "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_POST, W_ "/deliveries/{delivery_id}/replay", "webhook:manage", VS_TENANT_HEADER),
+    PERM(VS_POST, W_ "/replay", "webhook:manage", VS_TENANT_HEADER),
 };
 
 /* Under each roles mounting. */
