@@ -125,6 +125,37 @@ END $$;
 CREATE TRIGGER events_fan_out AFTER INSERT ON audit.events
 	FOR EACH ROW WHEN (NEW.tenant_id IS NOT NULL) EXECUTE FUNCTION webhooks.fan_out();
 
+-- A signed checkpoint of a tenant's chain goes out as audit.checkpoint (API.md §8), with
+-- the fields GET /audit-logs/checkpoints shows, so that the removal of the newest events
+-- can be noticed from outside.
+CREATE FUNCTION webhooks.checkpoint_out() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	ids uuid[];
+	at text := to_char(NEW.signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+BEGIN
+	WITH d AS (
+		INSERT INTO webhooks.deliveries (subscription_id, tenant_id, event_type, body)
+		SELECT s.id, s.tenant_id, 'audit.checkpoint',
+		       '{"type":"audit.checkpoint","timestamp":"' || at || '","data":' ||
+		       json_build_object('tenant_id', NEW.chain, 'seq', NEW.seq,
+					 'hash', encode(NEW.hash, 'hex'), 'signed_at', at,
+					 'public_key', encode(NEW.public_key, 'hex'),
+					 'signature', encode(NEW.signature, 'hex'))::text || '}'
+		FROM webhooks.subscriptions s
+		WHERE s.tenant_id = NEW.chain AND s.is_active
+		  AND s.event_types && webhooks.matching('audit.checkpoint')
+		RETURNING id)
+	SELECT array_agg(id) INTO ids FROM d;
+	IF ids IS NOT NULL THEN
+		PERFORM webhooks.enqueue(ids, NEW.chain);
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER checkpoints_out AFTER INSERT ON audit.checkpoints
+	FOR EACH ROW WHEN (NEW.chain <> '00000000-0000-0000-0000-000000000000')
+	EXECUTE FUNCTION webhooks.checkpoint_out();
+
 -- A tenant's webhooks are its own: read and written in its scope or platform scope. Not
 -- forced: the fan-out (the owner's) reads and writes them from whatever scope the event
 -- was written in.

@@ -2,6 +2,7 @@
 #include "webhooks/handlers.h"
 
 #include "core/messages.h"
+#include "webhooks/event_types.h"
 #include "webhooks/usecases.h"
 
 #include <string.h>

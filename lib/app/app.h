@@ -18,6 +18,7 @@ struct vs_audit_origin;
 struct vs_ed25519;
 struct vs_webhook_settings;
 struct vs_webhook_sender;
+struct vs_webhook_guard;
 
 struct vs_app {
 	struct vs_tx *tx;
@@ -33,9 +34,10 @@ struct vs_app {
 	/* VS_AUDIT_SIGNING_KEY: vs-worker signs checkpoints with it, the workers show its
 	 * public half; NULL when none is configured. */
 	const struct vs_ed25519 *audit_key;
-	/* Where webhooks may go and their retry schedule (VS_WEBHOOK_*), and what sends them
+	/* The webhooks' retry schedule (VS_WEBHOOK_*), where they may go, and what sends them
 	 * (vs-worker's runners only, runtime option .sender; else NULL). */
 	const struct vs_webhook_settings *webhook_settings;
+	struct vs_webhook_guard *webhook_guard;
 	struct vs_webhook_sender *webhook_sender;
 
 	/* The modules' ports: one line each. */

@@ -37,7 +37,7 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 		return false;
 	}
 	bool have_key = key_path && *key_path;
-	if (!vs_runtime_webhook_settings(&rt->webhooks, err, errlen)) {
+	if (!vs_runtime_webhook_settings(&rt->webhooks, &rt->webhook_net, err, errlen)) {
 		vs_ed25519_release(&rt->audit_key);
 		vs_config_release(&rt->cfg);
 		return false;
@@ -74,7 +74,8 @@ bool vs_runtime_open(struct vs_runtime *rt, const struct vs_runtime_options *opt
 		return false;
 	}
 	const char *ca = getenv("VS_WEBHOOK_CA_FILE");
-	if (opt->sender && vs_http_webhook_sender_new(rt->owned, &rt->webhooks.net,
+	rt->app.webhook_guard = vs_http_webhook_guard_new(rt->owned, &rt->webhook_net);
+	if (opt->sender && vs_http_webhook_sender_new(rt->owned, &rt->webhook_net,
 						      ca && *ca ? ca : NULL,
 						      &rt->app.webhook_sender) != VS_OK) {
 		snprintf(err, errlen, "could not make the webhook sender (libcurl)");

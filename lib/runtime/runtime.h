@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/ed25519.h"
 #include "core/jwt.h"
+#include "adapters/http/net.h"
 #include "webhooks/port.h"
 
 #include <stdbool.h>
@@ -33,6 +34,7 @@ struct vs_runtime {
 	struct vs_jwt_keys jwt;
 	struct vs_ed25519 audit_key; /* from VS_AUDIT_SIGNING_KEY, when set */
 	struct vs_webhook_settings webhooks; /* from VS_WEBHOOK_* */
+	struct vs_webhook_net webhook_net;   /* where they may go, likewise */
 	struct vs_app app; /* what the use cases are given */
 	/* Private to runtime.c: */
 	struct vs_pg *pg;
@@ -49,7 +51,8 @@ bool vs_runtime_mailer(struct vs_arena *owned, struct vs_mailer **out, char *err
 /* rt->webhooks from the environment: VS_WEBHOOK_ALLOW_HTTP, VS_WEBHOOK_ALLOW_PRIVATE,
  * VS_WEBHOOK_ALLOW_ADDRESSES, VS_WEBHOOK_RETRY_MS (the schedule, for tests),
  * VS_WEBHOOK_DISABLE_AFTER_S. False with a reason naming the variable. */
-bool vs_runtime_webhook_settings(struct vs_webhook_settings *out, char *err, size_t errlen);
+bool vs_runtime_webhook_settings(struct vs_webhook_settings *out, struct vs_webhook_net *net,
+				 char *err, size_t errlen);
 
 /* Reads the configuration and builds everything; does not wait for the database (a
  * worker answers 503 until it is there). On failure writes a one-line reason into err,

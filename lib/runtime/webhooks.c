@@ -6,11 +6,12 @@
 
 #define MAX_DISABLE_AFTER_S (365L * 86400)
 
-bool vs_runtime_webhook_settings(struct vs_webhook_settings *out, char *err, size_t errlen)
+bool vs_runtime_webhook_settings(struct vs_webhook_settings *out, struct vs_webhook_net *net,
+				 char *err, size_t errlen)
 {
 	const char *why = NULL;
 	if (!vs_webhook_net_parse(getenv("VS_WEBHOOK_ALLOW_HTTP"), getenv("VS_WEBHOOK_ALLOW_PRIVATE"),
-				  getenv("VS_WEBHOOK_ALLOW_ADDRESSES"), &out->net, &why)) {
+				  getenv("VS_WEBHOOK_ALLOW_ADDRESSES"), net, &why)) {
 		snprintf(err, errlen, "%s", why);
 		return false;
 	}

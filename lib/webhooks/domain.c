@@ -1,6 +1,5 @@
 #include "webhooks/domain.h"
 
-#include "audit/actions.h"
 #include "core/crypto.h"
 
 #include <stdio.h>
@@ -23,35 +22,6 @@ bool vs_delivery_status_parse(const char *s, enum vs_delivery_status *out)
 			*out = (enum vs_delivery_status)i;
 			return true;
 		}
-	return false;
-}
-
-const char *vs_webhook_event_type_check(const char *s, size_t len)
-{
-	if (!s)
-		return "must be a string";
-	if (len == 1 && s[0] == '*')
-		return NULL;
-	if (len > 2 && s[len - 2] == '.' && s[len - 1] == '*')
-		return vs_audit_resource_known(s, len - 2)
-			       ? NULL
-			       : "must be an action of the audit log, \"*\", or <resource>.*";
-	return strlen(s) == len && vs_audit_action_known(s)
-		       ? NULL
-		       : "must be an action of the audit log, \"*\", or <resource>.*";
-}
-
-bool vs_webhook_matches(const char *const *types, size_t n, const char *action)
-{
-	const char *dot = strchr(action, '.');
-	size_t resource = dot ? (size_t)(dot - action) : strlen(action);
-	for (size_t i = 0; i < n; i++) {
-		const char *t = types[i];
-		size_t len = strlen(t);
-		if (!strcmp(t, "*") || !strcmp(t, action) ||
-		    (len == resource + 2 && !strncmp(t, action, resource) && !strcmp(t + resource, ".*")))
-			return true;
-	}
 	return false;
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define VS_WEBHOOK_URL_MAX 2048
 #define VS_WEBHOOK_SECRET_BYTES 24
 #define VS_WEBHOOK_SECRET_LEN (6 + 32) /* "whsec_" + base64 of the 24 bytes */
 #define VS_WEBHOOK_EVENT_TYPES_MAX 64
@@ -68,12 +69,6 @@ struct vs_webhook_attempt {
 	int64_t next_attempt_at; /* 0: none */
 	int64_t at;
 };
-
-/* NULL when s may be in a subscription's event_types: an action of the audit log, "*",
- * or "<resource>.*"; else why not. */
-const char *vs_webhook_event_type_check(const char *s, size_t len);
-/* Whether a subscription to types gets an event of action (as sql/018 matches). */
-bool vs_webhook_matches(const char *const *types, size_t n, const char *action);
 
 /* A new secret, "whsec_…", into out. */
 void vs_webhook_secret_new(char out[VS_WEBHOOK_SECRET_LEN + 1]);

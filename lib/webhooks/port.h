@@ -7,17 +7,26 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "webhooks/domain.h"
-#include "webhooks/net.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Where webhooks may go and how they are retried: every process reads them (requests
- * check URLs, vs-worker sends), from VS_WEBHOOK_* (runtime). */
+/* How deliveries are retried, from VS_WEBHOOK_* (runtime). */
 struct vs_webhook_settings {
-	struct vs_webhook_net net;
 	struct vs_webhook_schedule schedule;
 	int64_t disable_after_s; /* an endpoint failing this long is disabled */
+};
+
+/* Where webhooks may go (API.md §9: https, no credentials, no private address; the
+ * operator's exceptions), judged when a URL is stored. The sender judges again each
+ * address it connects to. */
+struct vs_webhook_guard;
+struct vs_webhook_guard_ops {
+	/* NULL when url may be a subscription's; else why not, for the client. */
+	const char *(*url_refusal)(struct vs_webhook_guard *, const char *url);
+};
+struct vs_webhook_guard {
+	const struct vs_webhook_guard_ops *ops;
 };
 
 /* A change to a subscription; NULL / false: left as it is. */

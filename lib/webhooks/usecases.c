@@ -6,6 +6,7 @@
 #include "auth/messages.h"
 #include "core/messages.h"
 #include "core/time.h"
+#include "webhooks/event_types.h"
 #include "webhooks/messages.h"
 
 #include <stdio.h>
@@ -37,12 +38,7 @@ static enum vs_err end(struct vs_app *app, enum vs_err rc, struct vs_error *e)
 /* The URL as API.md §9 allows it: the form, then every address its host resolves to. */
 static enum vs_err url_allowed(struct vs_app *app, const char *url, struct vs_error *e)
 {
-	const struct vs_webhook_net *net = &app->webhook_settings->net;
-	char host[256];
-	int port;
-	const char *why = vs_webhook_url_check(net, url, host, sizeof(host), &port);
-	if (!why)
-		why = vs_webhook_resolve_check(net, host, port);
+	const char *why = app->webhook_guard->ops->url_refusal(app->webhook_guard, url);
 	return why ? vs_fail_field(e, "url", why) : VS_OK;
 }
 

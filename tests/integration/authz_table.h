@@ -16,6 +16,11 @@
  *   {xtid}  a throwaway tenant (own, foreign) / a random id (missing)
  *   {xjid}  a throwaway queued job of A / of B, made in the database / a random id
  *   {xiid}  a throwaway invitation of A (own) / of B (foreign) / a random id (missing)
+ *   {xwid}  a throwaway webhook of A (own) / of B (foreign) / a random id (missing), sending
+ *           to the run's receiver
+ *   {xdid}  a delivery of the row's {xwid}, made in the database as sent once with success
+ *           (so a replay queues it) / a random id (missing)
+ *   {hook}  a URL of the run's webhook receiver (webhooks/hook_util.h), a path of its own
  *   {member} the system role "Member"; {pid} the permission role:read; {uA} the user of A
  *   {uniq} a unique name, {uslug} a unique slug, {email} a unique e-mail, {junk} 64 hex digits
  */

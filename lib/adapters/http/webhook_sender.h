@@ -1,4 +1,4 @@
-/* The webhook sender port over HTTP(S), with libcurl. One POST per attempt on a handle the
+/* The webhook sender and guard ports over HTTP(S), with libcurl. One POST per attempt on a handle the
  * sender keeps, so that deliveries to one endpoint reuse its connection. No redirects, no
  * proxies from the environment, TLS verified (the system's CAs, or VS_WEBHOOK_CA_FILE
  * instead), a 256 KiB cap on what is read of the answer, and the address of every new
@@ -7,6 +7,7 @@
 #ifndef VS_ADAPTERS_HTTP_WEBHOOK_SENDER_H
 #define VS_ADAPTERS_HTTP_WEBHOOK_SENDER_H
 
+#include "adapters/http/net.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "webhooks/port.h"
@@ -15,5 +16,10 @@
  * ca_file NULL: the system's CAs. libcurl's global setup is done already (main). */
 enum vs_err vs_http_webhook_sender_new(struct vs_arena *owned, const struct vs_webhook_net *net,
 				       const char *ca_file, struct vs_webhook_sender **out);
+
+/* The guard port over the same policy (webhook_guard.c): the URL's form, then every
+ * address its host resolves to now. */
+struct vs_webhook_guard *vs_http_webhook_guard_new(struct vs_arena *owned,
+						   const struct vs_webhook_net *net);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "authz_table.h"
 #include "check.h"
+#include "db_keys.h"
 #include "fixtures.h"
 #include "http.h"
 #include "jobs/db_jobs.h"
@@ -17,6 +18,7 @@
 #include "server_routes.h"
 #include "suites.h"
 #include "util.h"
+#include "webhooks/hook_util.h"
 
 static struct rbac_world world;
 static bool world_tried, world_ok;
@@ -123,12 +125,13 @@ static int suite_cleanup(void)
 enum placeholder {
 	PH_TID, PH_A, PH_SLUG, PH_UID, PH_RID, PH_XUID, PH_XRID, PH_XTID,
 	PH_MEMBER, PH_PID, PH_UA, PH_UNIQ, PH_USLUG, PH_EMAIL, PH_JUNK, PH_XKID, PH_XJID,
-	PH_XIID, NPH
+	PH_XIID, PH_HOOK, PH_XWID, PH_XDID, NPH
 };
 
 static const char *const ph_names[NPH] = {
 	"tid", "A", "slug", "uid", "rid", "xuid", "xrid", "xtid",
 	"member", "pid", "uA", "uniq", "uslug", "email", "junk", "xkid", "xjid", "xiid",
+	"hook", "xwid", "xdid",
 };
 
 /* One row being run: its values, made on first use and shared by path, body and header. */
@@ -196,6 +199,68 @@ static char *new_invitation_in(const char *tenant)
 	return id ? id : random_id();
 }
 
+/* The run's webhook receiver at a path of its own; NULL (reported) when there is none. */
+static char *new_hook_url(void)
+{
+	char *path = hook_unique_path("matrix"), *url = hook_url(path);
+
+	free(path);
+	return url;
+}
+
+/* A throwaway webhook of tenant, made by the superuser, sending to the run's receiver. It
+ * subscribes to webhook.disabled alone, which the matrix never causes: its webhooks add no
+ * deliveries to the run beyond those the rows ask for. A random id when it cannot be made. */
+static char *new_webhook_in(const char *tenant)
+{
+	char *url = new_hook_url(), *body, *id = NULL;
+	struct resp *r;
+	struct json_object *o;
+
+	if (!url)
+		return random_id();
+	body = xasprintf("{\"url\":\"%s\",\"event_types\":[\"webhook.disabled\"]}", url);
+	r = req("POST", "/api/v1/webhooks", fx.admin.access, tenant, body);
+	o = r->status == 201 ? resp_json(r) : NULL;
+	if (o && jstr(o, "secret"))
+		fx_remember_secret(jstr(o, "secret"));
+	if (o && jstr(o, "id"))
+		id = xstrdup(jstr(o, "id"));
+	EXPECT(id, "could not make a throwaway webhook: %s", resp_summary(r));
+	resp_free(r);
+	free(body);
+	free(url);
+	return id ? id : random_id();
+}
+
+/* A delivery of webhook made in the database as one sent once with success (no job holds
+ * it, so a replay queues it again); a random id when webhook is none (a random id). */
+#define NEW_DELIVERY                                                                     \
+	"WITH d AS (INSERT INTO webhooks.deliveries (subscription_id, tenant_id, event_type, " \
+	"body, status, attempts) SELECT id, tenant_id, 'webhook.test', json_build_object(" \
+	"'type', 'webhook.test', 'timestamp', to_char(now() AT TIME ZONE 'UTC', "        \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 'data', json_build_object('webhook_id', id, " \
+	"'tenant_id', tenant_id))::text, 'succeeded', 1 FROM webhooks.subscriptions "    \
+	"WHERE id = $1::uuid RETURNING id, subscription_id, tenant_id), "                \
+	"a AS (INSERT INTO webhooks.attempts (delivery_id, attempt, subscription_id, "   \
+	"tenant_id, status_code, duration_ms, status) SELECT id, 1, subscription_id, "   \
+	"tenant_id, 204, 1, 'succeeded' FROM d) SELECT id FROM d"
+
+static char *new_delivery_of(const char *webhook)
+{
+	const char *url = getenv("VS_OWNER_DATABASE_URL");
+	PGconn *c = EXPECT(url && *url, "VS_OWNER_DATABASE_URL is not set") ? pg_open(url) : NULL;
+	const char *params[] = { webhook };
+	PGresult *r = c ? db_in_platform_scope(c, NEW_DELIVERY, 1, params) : NULL;
+	char *id = r && pg_succeeded(r) && PQntuples(r) == 1 ? xstrdup(PQgetvalue(r, 0, 0)) : NULL;
+
+	PQclear(r);
+	PQfinish(c);
+	return id ? id : random_id();
+}
+
+static const char *value(struct row_run *rr, int ph);
+
 static char *make_value(struct row_run *rr, int ph)
 {
 	struct rbac_world *w = rr->w;
@@ -237,6 +302,10 @@ static char *make_value(struct row_run *rr, int ph)
 		return new_key_of(w, rr->row->persona == P_OTHER ? P_TADMIN : P_OTHER);
 	case PH_XJID: return k == K_MISSING ? random_id() : db_job_queued(tenant, "test.matrix");
 	case PH_XIID: return k == K_MISSING ? random_id() : new_invitation_in(tenant);
+	case PH_HOOK: return new_hook_url();
+	case PH_XWID: return k == K_MISSING ? random_id() : new_webhook_in(tenant);
+	case PH_XDID:
+		return k == K_MISSING ? random_id() : new_delivery_of(value(rr, PH_XWID));
 	}
 	return NULL;
 }

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/crypto.h"
 #include "webhooks/domain.h"
+#include "webhooks/event_types.h"
 
 #include <string.h>
 
@@ -72,6 +73,8 @@ static void test_event_types_and_matching(void)
 	CU_ASSERT_PTR_NULL(vs_webhook_event_type_check("user.created", 12));
 	CU_ASSERT_PTR_NULL(vs_webhook_event_type_check("user.*", 6));
 	CU_ASSERT_PTR_NULL(vs_webhook_event_type_check("webhook.disabled", 16));
+	CU_ASSERT_PTR_NULL(vs_webhook_event_type_check("audit.checkpoint", 16));
+	CU_ASSERT_PTR_NOT_NULL(vs_webhook_event_type_check("audit.*", 7));
 	CU_ASSERT_PTR_NOT_NULL(vs_webhook_event_type_check("user.exploded", 13));
 	CU_ASSERT_PTR_NOT_NULL(vs_webhook_event_type_check("nothing.*", 9));
 	CU_ASSERT_PTR_NOT_NULL(vs_webhook_event_type_check("**", 2));

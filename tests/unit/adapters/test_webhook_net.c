@@ -3,7 +3,7 @@
  * which getaddrinfo reads without asking DNS. */
 #include "suites.h"
 
-#include "webhooks/net.h"
+#include "adapters/http/net.h"
 
 #include <arpa/inet.h>
 #include <stdbool.h>

@@ -3,15 +3,16 @@
  * time alone is not enough, since DNS may answer differently at delivery: the deliverer
  * asks vs_webhook_address_refusal again from curl's CURLOPT_OPENSOCKETFUNCTION, the one
  * place that sees the address curl really connects to (redirects and proxies off). */
-#ifndef VS_WEBHOOKS_NET_H
-#define VS_WEBHOOKS_NET_H
+#ifndef VS_ADAPTERS_HTTP_NET_H
+#define VS_ADAPTERS_HTTP_NET_H
+
+#include "webhooks/domain.h"
 
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
-#define VS_WEBHOOK_URL_MAX 2048
 #define VS_WEBHOOK_ALLOWED_MAX 8
 
 /* Where webhooks may go, from the environment, once per process. */

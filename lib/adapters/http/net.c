@@ -1,6 +1,6 @@
 /* The SSRF defence of outgoing webhooks (net.h): addresses judged on their bytes against
  * the special-purpose blocks, URLs taken apart by libcurl's URL API, names by getaddrinfo. */
-#include "webhooks/net.h"
+#include "adapters/http/net.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
