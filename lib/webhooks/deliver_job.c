@@ -162,7 +162,12 @@ static enum vs_job_verdict run_deliver(struct vs_job_run *run)
 	}
 	if (r.status == VS_DELIVERY_PENDING)
 		r.next_attempt_at = app->now() + (wait_ms + 999) / 1000;
-	if (log_attempt(app, run->a, &w, &r) != VS_OK)
+	if ((rc = log_attempt(app, run->a, &w, &r)) == VS_NOTFOUND) {
+		/* Deleted while the attempt was made: nothing is left to log or retry. */
+		run->result = "{\"skipped\":\"the webhook was deleted during the attempt\"}";
+		return VS_JOB_DONE;
+	}
+	if (rc != VS_OK)
 		return finish(run, VS_JOB_RETRY, "could not log the attempt");
 	switch (r.status) {
 	case VS_DELIVERY_SUCCEEDED:

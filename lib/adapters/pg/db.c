@@ -50,6 +50,7 @@ static enum vs_err tx_begin(struct vs_tx *self, const struct vs_scope *scope)
 		return VS_OK;
 	db->doomed = false;
 	(void)vs_pg_take_auth_change(db->pg);
+	vs_pg_forget_deferred(db->pg); /* nothing of an earlier transaction */
 	struct pg_uuid_text t, u;
 	const char *params[] = {
 		scope ? pg_uuid_param(&t, scope->tenant) : NULL,
@@ -73,10 +74,11 @@ static enum vs_err tx_commit(struct vs_tx *self)
 		return VS_OK;
 	bool auth_change = vs_pg_take_auth_change(db->pg);
 	if (db->doomed) {
+		vs_pg_forget_deferred(db->pg);
 		(void)vs_pg_simple(db->pg, "ROLLBACK");
 		return VS_INTERNAL;
 	}
-	enum vs_err rc = vs_pg_simple(db->pg, "COMMIT");
+	enum vs_err rc = vs_pg_commit(db->pg);
 	/* Before the response leaves: the host's other workers see the change at their
 	 * very next check. */
 	if (rc == VS_OK && auth_change)
@@ -94,6 +96,7 @@ static void tx_rollback(struct vs_tx *self)
 		return;
 	}
 	(void)vs_pg_take_auth_change(db->pg);
+	vs_pg_forget_deferred(db->pg);
 	(void)vs_pg_simple(db->pg, "ROLLBACK");
 }
 
@@ -120,6 +123,7 @@ static void db_request_done(struct vs_db *self)
 	db->depth = 0;
 	db->doomed = false;
 	(void)vs_pg_take_auth_change(db->pg);
+	vs_pg_forget_deferred(db->pg); /* nothing of an earlier transaction */
 	vs_pg_request_done(db->pg);
 }
 

@@ -35,6 +35,12 @@ struct vs_pg {
 	struct listener listeners[MAX_LISTENERS];
 	size_t nlisteners;
 	bool auth_change; /* the open transaction changed keys, users, tenants or roles */
+	/* Writes of the open transaction held back to its commit (vs_pg_defer). */
+	struct {
+		const struct vs_pg_stmt *stmt;
+		char *param;
+	} deferred[VS_PG_MAX_DEFERRED];
+	size_t ndeferred;
 };
 
 struct vs_pg *vs_pg_new(const char *conninfo, const char *application_name,
@@ -55,11 +61,19 @@ void vs_pg_set_wait_limit(struct vs_pg *pg, long ms)
 	pg->wait_limit_ms = ms;
 }
 
+void vs_pg_forget_deferred(struct vs_pg *pg)
+{
+	for (size_t i = 0; i < pg->ndeferred; i++)
+		free(pg->deferred[i].param);
+	pg->ndeferred = 0;
+}
+
 static void disconnect(struct vs_pg *pg)
 {
 	PQfinish(pg->conn);
 	pg->conn = NULL;
 	pg->nprepared = 0;
+	vs_pg_forget_deferred(pg); /* their transaction is gone */
 }
 
 void vs_pg_async_commit(struct vs_pg *pg)
@@ -703,6 +717,52 @@ enum vs_err vs_pg_scoped_reads(struct vs_pg *pg, struct vs_arena *a, const struc
 		res[i] = results[2 * i + 1];
 	}
 	return VS_OK;
+}
+
+enum vs_err vs_pg_defer(struct vs_pg *pg, const struct vs_pg_stmt *stmt, const char *param)
+{
+	if (!pg->conn || PQtransactionStatus(pg->conn) != PQTRANS_INTRANS)
+		return VS_INTERNAL; /* only inside a transaction: the commit sends it */
+	if (pg->ndeferred == VS_PG_MAX_DEFERRED) { /* full: the oldest goes now */
+		const char *params[] = { pg->deferred[0].param };
+		enum vs_err rc = vs_pg_exec(pg, NULL, pg->deferred[0].stmt, params, NULL);
+		free(pg->deferred[0].param);
+		memmove(&pg->deferred[0], &pg->deferred[1],
+			(pg->ndeferred - 1) * sizeof(pg->deferred[0]));
+		pg->ndeferred--;
+		if (rc != VS_OK)
+			return rc;
+	}
+	char *copy = strdup(param);
+	if (!copy)
+		abort();
+	pg->deferred[pg->ndeferred].stmt = stmt;
+	pg->deferred[pg->ndeferred++].param = copy;
+	return VS_OK;
+}
+
+enum vs_err vs_pg_commit(struct vs_pg *pg)
+{
+	static const struct vs_pg_stmt commit = { "commit", "COMMIT", 0 };
+	if (!pg->conn) {
+		vs_pg_forget_deferred(pg);
+		return VS_UNAVAILABLE;
+	}
+	struct pipelined steps[VS_PG_MAX_DEFERRED + 1];
+	PGresult *none[VS_PG_MAX_DEFERRED + 1];
+	const char *params[VS_PG_MAX_DEFERRED][1];
+	size_t n = pg->ndeferred;
+	for (size_t i = 0; i < n; i++) {
+		params[i][0] = pg->deferred[i].param;
+		steps[i] = (struct pipelined){ pg->deferred[i].stmt, params[i], false };
+	}
+	steps[n] = (struct pipelined){ &commit, NULL, false };
+	enum vs_err rc = run_pipeline(pg, steps, (int)n + 1, none);
+	vs_pg_forget_deferred(pg);
+	/* A held-back write that failed leaves the transaction aborted, COMMIT skipped. */
+	if (rc != VS_OK && pg->conn && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+		(void)vs_pg_simple(pg, "ROLLBACK");
+	return rc;
 }
 
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql)

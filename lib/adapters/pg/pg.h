@@ -136,6 +136,17 @@ void vs_pg_mark_auth_change(struct vs_pg *pg);
 /* Whether the transaction being committed was marked; clears the mark. */
 bool vs_pg_take_auth_change(struct vs_pg *pg);
 
+/* Holds back a write of one text parameter to the commit of the transaction open now,
+ * which sends it and COMMIT in one round trip (vs_pg_commit): an audit event costs no
+ * round trip of its own. Nothing reads it before then. At most VS_PG_MAX_DEFERRED are
+ * held; one more sends the oldest at once. Only inside a transaction (else INTERNAL). */
+#define VS_PG_MAX_DEFERRED 8
+enum vs_err vs_pg_defer(struct vs_pg *pg, const struct vs_pg_stmt *stmt, const char *param);
+/* The held-back writes and COMMIT, one round trip; any failure rolls back. */
+enum vs_err vs_pg_commit(struct vs_pg *pg);
+/* Drops the held-back writes (a rollback). */
+void vs_pg_forget_deferred(struct vs_pg *pg);
+
 /* Simple statements without parameters (BEGIN, COMMIT, …), for the adapter and tools. */
 enum vs_err vs_pg_simple(struct vs_pg *pg, const char *sql);
 PGconn *vs_pg_conn(struct vs_pg *pg);

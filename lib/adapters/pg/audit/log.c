@@ -77,7 +77,9 @@ static enum vs_err audit_append(struct vs_audit_log *self, const char *canonical
 	(void)len; /* text: NUL-terminated, and never holds a NUL (canonical JSON escapes it) */
 	const char *params[] = { canonical };
 	(void)tenant; /* the event names its chain itself (a generated column) */
-	return vs_pg_exec(log->pg, NULL, &append_stmt, params, NULL);
+	/* Sent with the COMMIT: the event is the transaction's last write, and its round trip
+	 * is the commit's. */
+	return vs_pg_defer(log->pg, &append_stmt, params[0]);
 }
 
 static enum vs_err audit_sequence(struct vs_audit_log *self, int *joined)

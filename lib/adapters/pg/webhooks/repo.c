@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EPOCH(col) "extract(epoch FROM " col ")::bigint"
+/* Whole seconds, rounded down as the clock of the use cases (vs_time_now) is. */
+#define EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
 #define HOOK_COLS                                                                          \
 	"s.id, s.tenant_id, s.url, s.description, array_to_json(s.event_types)::text, "     \
 	"s.is_active, s.secret, s.previous_secret, " EPOCH("s.previous_until") ", "         \
