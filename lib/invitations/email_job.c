@@ -70,18 +70,6 @@ enum vs_err vs__invitation_queue_email(struct vs_app *app, struct vs_arena *a,
 /* ---- running ---- */
 
 /* The invitation the payload names, or false. */
-static bool payload_invitation(const struct vs_job *job, vs_uuid *id)
-{
-	struct json_object *p = json_tokener_parse(job->payload), *v = NULL;
-	const char *s = json_object_object_get_ex(p, "invitation_id", &v) &&
-				json_object_is_type(v, json_type_string)
-			? json_object_get_string(v)
-			: NULL;
-	bool ok = s && vs_uuid_parse(s, strlen(s), id);
-	json_object_put(p);
-	return ok;
-}
-
 static enum vs_job_verdict skipped(struct vs_job_run *run, const char *why)
 {
 	run->result = vs_arena_printf(run->a, "{\"skipped\":\"%s\"}", why);
@@ -124,7 +112,7 @@ static enum vs_job_verdict run_email(struct vs_job_run *run)
 	struct vs_invitation inv;
 	struct vs_error e = { 0 };
 	vs_uuid id;
-	if (!run->job->has_tenant || !payload_invitation(run->job, &id))
+	if (!run->job->has_tenant || !vs_job_payload_uuid(run->job, "invitation_id", &id))
 		return failed(run, VS_JOB_PERMANENT, KIND ": the payload names no invitation");
 	enum vs_err rc = load(app, run->a, &run->job->tenant_id, &id, &inv);
 	if (rc == VS_NOTFOUND)

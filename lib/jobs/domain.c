@@ -1,5 +1,7 @@
 #include "jobs/domain.h"
 
+#include <json-c/json.h>
+
 #include <string.h>
 
 static const char *const status_names[] = {
@@ -80,3 +82,15 @@ bool vs_job_cancellable(enum vs_job_status s)
 
 const double vs_job_run_bounds[VS_JOB_RUN_BOUNDS] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 						       1,     2.5,  5,     10,   30,  60,   300 };
+
+bool vs_job_payload_uuid(const struct vs_job *job, const char *field, vs_uuid *out)
+{
+	struct json_object *p = json_tokener_parse(job->payload), *v = NULL;
+	const char *s = json_object_object_get_ex(p, field, &v) &&
+				json_object_is_type(v, json_type_string)
+			? json_object_get_string(v)
+			: NULL;
+	bool ok = s && vs_uuid_parse(s, strlen(s), out);
+	json_object_put(p);
+	return ok;
+}

@@ -72,4 +72,8 @@ extern const double vs_job_run_bounds[VS_JOB_RUN_BOUNDS];
 /* Whether a job in state s may still be cancelled (only before it starts). */
 bool vs_job_cancellable(enum vs_job_status s);
 
+/* The UUID in the payload's string member field (a job naming the object it works on);
+ * false when there is none. */
+bool vs_job_payload_uuid(const struct vs_job *job, const char *field, vs_uuid *out);
+
 #endif

@@ -18,18 +18,6 @@
 #define MAX_ATTEMPTS 100 /* the schedule ends the job first (sql/018 enqueues with it) */
 #define TIMEOUT_S 30
 
-static bool payload_delivery(const struct vs_job *job, vs_uuid *id)
-{
-	struct json_object *p = json_tokener_parse(job->payload), *v = NULL;
-	const char *s = json_object_object_get_ex(p, "delivery_id", &v) &&
-				json_object_is_type(v, json_type_string)
-			? json_object_get_string(v)
-			: NULL;
-	bool ok = s && vs_uuid_parse(s, strlen(s), id);
-	json_object_put(p);
-	return ok;
-}
-
 static enum vs_job_verdict finish(struct vs_job_run *run, enum vs_job_verdict v, const char *why)
 {
 	run->error = why;
@@ -126,7 +114,7 @@ static enum vs_job_verdict run_deliver(struct vs_job_run *run)
 	struct vs_webhook_delivery d;
 	struct vs_webhook w;
 	vs_uuid id;
-	if (!run->job->has_tenant || !payload_delivery(run->job, &id))
+	if (!run->job->has_tenant || !vs_job_payload_uuid(run->job, "delivery_id", &id))
 		return finish(run, VS_JOB_PERMANENT, KIND ": the payload names no delivery");
 	if (!app->webhook_sender || !app->webhook_settings)
 		return finish(run, VS_JOB_RETRY, "this runner sends no webhooks");

@@ -127,18 +127,28 @@ enum vs_err vs_webhooks_list(struct vs_app *app, struct vs_arena *a, const struc
 	return end(app, rc, e);
 }
 
-enum vs_err vs_webhooks_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
-			    const vs_uuid *tenant, const vs_uuid *id, struct vs_webhook *out,
-			    struct vs_error *e)
+/* webhook:manage, a transaction, and the webhook id of the tenant in *w (404 when there is
+ * none: the transaction is over then). On VS_OK the caller ends the transaction. */
+static enum vs_err open_webhook(struct vs_app *app, struct vs_arena *a,
+				const struct vs_principal *p, const vs_uuid *tenant,
+				const vs_uuid *id, struct vs_webhook *w, struct vs_error *e)
 {
 	enum vs_err rc = allowed(p, tenant, e);
 	if (rc != VS_OK)
 		return rc;
 	if ((rc = vs_app_begin(app)) != VS_OK)
 		return vs_fail(e, rc, NULL);
-	if ((rc = app->webhooks->ops->get(app->webhooks, a, tenant, id, out)) != VS_OK)
-		not_found(e, rc);
-	return end(app, rc, e);
+	if ((rc = app->webhooks->ops->get(app->webhooks, a, tenant, id, w)) != VS_OK)
+		return end(app, not_found(e, rc), e);
+	return VS_OK;
+}
+
+enum vs_err vs_webhooks_get(struct vs_app *app, struct vs_arena *a, const struct vs_principal *p,
+			    const vs_uuid *tenant, const vs_uuid *id, struct vs_webhook *out,
+			    struct vs_error *e)
+{
+	enum vs_err rc = open_webhook(app, a, p, tenant, id, out, e);
+	return rc == VS_OK ? end(app, VS_OK, e) : rc;
 }
 
 /* What a PATCH asks for, checked; the event's changes against before. */
@@ -185,14 +195,10 @@ enum vs_err vs_webhooks_update(struct vs_app *app, struct vs_arena *a, const str
 	struct vs_webhook_change c;
 	struct vs_webhook was;
 	enum vs_err rc = allowed(p, tenant, e);
-	if (rc != VS_OK || (rc = change_of(app, in, &c, e)) != VS_OK)
+	if (rc != VS_OK || (rc = change_of(app, in, &c, e)) != VS_OK ||
+	    (rc = open_webhook(app, a, p, tenant, id, &was, e)) != VS_OK)
 		return rc;
-	if ((rc = vs_app_begin(app)) != VS_OK)
-		return vs_fail(e, rc, NULL);
-	rc = app->webhooks->ops->get(app->webhooks, a, tenant, id, &was);
-	if (rc == VS_OK)
-		rc = app->webhooks->ops->update(app->webhooks, a, tenant, id, &c, out);
-	if (rc != VS_OK)
+	if ((rc = app->webhooks->ops->update(app->webhooks, a, tenant, id, &c, out)) != VS_OK)
 		not_found(e, rc);
 	else if ((rc = record(app, a, p, "webhook.updated", out, changes_between(&was, out))) != VS_OK)
 		vs_fail(e, rc, NULL);
@@ -203,15 +209,10 @@ enum vs_err vs_webhooks_delete(struct vs_app *app, struct vs_arena *a, const str
 			       const vs_uuid *tenant, const vs_uuid *id, struct vs_error *e)
 {
 	struct vs_webhook was;
-	enum vs_err rc = allowed(p, tenant, e);
+	enum vs_err rc = open_webhook(app, a, p, tenant, id, &was, e);
 	if (rc != VS_OK)
 		return rc;
-	if ((rc = vs_app_begin(app)) != VS_OK)
-		return vs_fail(e, rc, NULL);
-	rc = app->webhooks->ops->get(app->webhooks, a, tenant, id, &was);
-	if (rc == VS_OK)
-		rc = app->webhooks->ops->remove(app->webhooks, tenant, id);
-	if (rc != VS_OK) {
+	if ((rc = app->webhooks->ops->remove(app->webhooks, tenant, id)) != VS_OK) {
 		not_found(e, rc);
 	} else {
 		struct json_object *changes = NULL;
@@ -267,15 +268,11 @@ enum vs_err vs_webhooks_test(struct vs_app *app, struct vs_arena *a, const struc
 			     struct vs_error *e)
 {
 	struct vs_webhook w;
-	enum vs_err rc = allowed(p, tenant, e);
+	enum vs_err rc = open_webhook(app, a, p, tenant, id, &w, e);
 	if (rc != VS_OK)
 		return rc;
-	if ((rc = vs_app_begin(app)) != VS_OK)
-		return vs_fail(e, rc, NULL);
-	rc = app->webhooks->ops->get(app->webhooks, a, tenant, id, &w);
-	if (rc == VS_OK)
-		rc = app->webhooks->ops->add_delivery(app->webhooks, tenant, id, "webhook.test",
-						      test_body(a, &w, app->now()), delivery);
+	rc = app->webhooks->ops->add_delivery(app->webhooks, tenant, id, "webhook.test",
+					      test_body(a, &w, app->now()), delivery);
 	if (rc != VS_OK)
 		not_found(e, rc);
 	else if ((rc = record(app, a, p, "webhook.tested", &w, NULL)) != VS_OK)
@@ -289,16 +286,12 @@ enum vs_err vs_webhooks_attempts(struct vs_app *app, struct vs_arena *a,
 				 size_t *n, struct vs_error *e)
 {
 	struct vs_webhook w;
-	enum vs_err rc = allowed(p, tenant, e);
+	enum vs_err rc = open_webhook(app, a, p, tenant, id, &w, e);
 	if (rc != VS_OK)
 		return rc;
-	if ((rc = vs_app_begin(app)) != VS_OK)
-		return vs_fail(e, rc, NULL);
-	rc = app->webhooks->ops->get(app->webhooks, a, tenant, id, &w);
-	if (rc == VS_OK)
-		rc = app->webhooks->ops->attempts(app->webhooks, a, tenant, id, limit, items, n);
-	if (rc != VS_OK)
-		not_found(e, rc);
+	if ((rc = app->webhooks->ops->attempts(app->webhooks, a, tenant, id, limit, items, n)) !=
+	    VS_OK)
+		vs_fail(e, rc, NULL);
 	return end(app, rc, e);
 }
 
@@ -308,16 +301,11 @@ enum vs_err vs_webhooks_replay(struct vs_app *app, struct vs_arena *a, const str
 {
 	struct vs_webhook w;
 	bool queued = false;
-	enum vs_err rc = allowed(p, tenant, e);
+	enum vs_err rc = open_webhook(app, a, p, tenant, id, &w, e);
 	if (rc != VS_OK)
 		return rc;
-	if ((rc = vs_app_begin(app)) != VS_OK)
-		return vs_fail(e, rc, NULL);
-	rc = app->webhooks->ops->get(app->webhooks, a, tenant, id, &w);
-	if (rc != VS_OK) {
-		not_found(e, rc);
-	} else if ((rc = app->webhooks->ops->replay(app->webhooks, tenant, id, delivery,
-						    &queued)) != VS_OK) {
+	if ((rc = app->webhooks->ops->replay(app->webhooks, tenant, id, delivery, &queued)) !=
+	    VS_OK) {
 		vs_fail(e, rc, rc == VS_NOTFOUND ? VS_MSG_DELIVERY_NOT_FOUND : NULL);
 	} else if (!queued) {
 		rc = vs_fail(e, VS_CONFLICT, VS_MSG_DELIVERY_PENDING);
@@ -342,14 +330,11 @@ enum vs_err vs_webhooks_replay_since(struct vs_app *app, struct vs_arena *a,
 		return rc;
 	if (since > app->now())
 		return vs_fail_field(e, "since", "must not be in the future");
-	if ((rc = vs_app_begin(app)) != VS_OK)
-		return vs_fail(e, rc, NULL);
-	rc = app->webhooks->ops->get(app->webhooks, a, tenant, id, &w);
-	if (rc == VS_OK)
-		rc = app->webhooks->ops->replay_since(app->webhooks, tenant, id, since,
-						      VS_WEBHOOK_REPLAY_MAX, n);
-	if (rc != VS_OK) {
-		not_found(e, rc);
+	if ((rc = open_webhook(app, a, p, tenant, id, &w, e)) != VS_OK)
+		return rc;
+	if ((rc = app->webhooks->ops->replay_since(app->webhooks, tenant, id, since,
+						   VS_WEBHOOK_REPLAY_MAX, n)) != VS_OK) {
+		vs_fail(e, rc, NULL);
 	} else {
 		char at[VS_TIME_STRLEN + 1];
 		vs_time_format(since, at);

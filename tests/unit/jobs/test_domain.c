@@ -168,6 +168,23 @@ static void test_jobs_kind_names_are_dotted_lower_case_words(void)
 		CU_ASSERT_FALSE(vs_job_kind_valid(bad[i]));
 }
 
+static void test_jobs_payload_names_its_object(void)
+{
+	const char *good = "{\"delivery_id\":\"3f2b8c1e-9a7d-4e5f-8b6a-1c2d3e4f5a6b\"}";
+	const char *bad[] = { "{}", "{\"delivery_id\":7}", "{\"delivery_id\":\"nope\"}", "not json",
+			      "[\"3f2b8c1e-9a7d-4e5f-8b6a-1c2d3e4f5a6b\"]" };
+	struct vs_job job = { .payload = good };
+	vs_uuid id, want;
+	CU_ASSERT_TRUE(vs_uuid_parse("3f2b8c1e-9a7d-4e5f-8b6a-1c2d3e4f5a6b", 36, &want));
+	CU_ASSERT_TRUE(vs_job_payload_uuid(&job, "delivery_id", &id));
+	CU_ASSERT_TRUE(vs_uuid_eq(&id, &want));
+	CU_ASSERT_FALSE(vs_job_payload_uuid(&job, "invitation_id", &id));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		job.payload = bad[i];
+		CU_ASSERT_FALSE(vs_job_payload_uuid(&job, "delivery_id", &id));
+	}
+}
+
 static void register_tests(void)
 {
 	static const struct ut_test tests[] = {
@@ -181,6 +198,7 @@ static void register_tests(void)
 	    UT_TEST(test_jobs_status_names_round_trip),
 	    UT_TEST(test_jobs_only_queued_is_cancellable),
 	    UT_TEST(test_jobs_kind_names_are_dotted_lower_case_words),
+	    UT_TEST(test_jobs_payload_names_its_object),
 	    UT_END,
 	};
 	ut_add_suite("jobs: domain", NULL, NULL, tests);
