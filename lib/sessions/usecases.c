@@ -114,7 +114,7 @@ enum vs_err vs_sessions_login(struct vs_app *app, struct vs_arena *a, const char
 		char hash[VS_PASSWORD_HASH_MAX];
 		if (vs_password_hash(password, password_len, hash) == VS_OK) {
 			c.password_hash = hash;
-			rc = app->users->ops->update(app->users, a, &u.id, &c, NULL, &u);
+			rc = app->users->ops->update(app->users, a, &u.id, &c, NULL, NULL, &u);
 		}
 	}
 	vs_uuid family;

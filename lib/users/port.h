@@ -33,9 +33,11 @@ struct vs_user_repo_ops {
 				    struct vs_user *out);
 	/* u->password_hash must be set; fills id and timestamps. Duplicate email → CONFLICT. */
 	enum vs_err (*insert)(struct vs_user_repo *, struct vs_arena *, struct vs_user *u);
+	/* *before (unless NULL) is the row as it was: the change's event needs both, and
+	 * reading it here saves a round trip of its own. */
 	enum vs_err (*update)(struct vs_user_repo *, struct vs_arena *, const vs_uuid *id,
 			      const struct vs_user_changes *c, const vs_uuid *roles_in,
-			      struct vs_user *out);
+			      struct vs_user *before, struct vs_user *out);
 	enum vs_err (*remove)(struct vs_user_repo *, const vs_uuid *id);
 	enum vs_err (*list)(struct vs_user_repo *, struct vs_arena *, const struct vs_user_query *q,
 			    struct vs_user_page *out);

@@ -220,9 +220,7 @@ static enum vs_err update_user(struct vs_app *app, struct vs_arena *a,
 	if (rc != VS_OK)
 		return vs_fail(e, rc, NULL);
 	struct vs_user before;
-	rc = app->users->ops->get(app->users, a, id, tenant, &before);
-	if (rc == VS_OK)
-		rc = app->users->ops->update(app->users, a, id, &c, tenant, out);
+	rc = app->users->ops->update(app->users, a, id, &c, tenant, &before, out);
 	if (rc == VS_OK)
 		rc = record_user(app, a, p, "user.updated", &before, out);
 	/* the password itself never goes into an event: that it changed is one of its own */

@@ -1275,10 +1275,13 @@ static void test_auto_disable(void)
 	bool active = false;
 	if (!get_world())
 		return;
-	/* Failing from the first request on: its own webhook.created. */
+	/* Failing from the first request on: its own webhook.created. Not "*": the chain's
+	 * checkpoints (every second in the tests) would be requests of their own here, and the
+	 * counting below takes every request for an attempt of the first delivery. */
 	h.path = hook_unique_path("disabled");
 	hook_rule(h.path, 500, 0, 0);
-	if (!hook_new(&h, NULL, "[\"*\"]", NULL) || !(q = hook_wait(h.path, 1, PATIENCE_S)))
+	if (!hook_new(&h, NULL, "[\"webhook.*\",\"role.created\"]", NULL) ||
+	    !(q = hook_wait(h.path, 1, PATIENCE_S)))
 		goto out;
 	double first = received_at(q);
 	json_object_put(log_wait(h.id, NULL, 1, NULL, PATIENCE_S));

@@ -14,7 +14,7 @@ static void write_something(struct world *w, const char *name)
 	struct vs_user_changes c = {.first_name = {.set = true, .p = name, .len = strlen(name)}};
 	struct vs_user out;
 	CU_ASSERT_EQUAL_FATAL(w->db->users.base.ops->update(&w->db->users.base, w->a, &w->ann, &c,
-							    NULL, &out),
+							    NULL, NULL, &out),
 			      VS_OK);
 }
 
@@ -131,7 +131,7 @@ static void test_fake_tx_failures_abort_like_postgres(void)
 	CU_ASSERT_EQUAL(tx->ops->begin(tx, NULL), VS_OK);
 	write_something(&w, "Lost");
 	CU_ASSERT_EQUAL(w.db->users.base.ops->update(&w.db->users.base, w.a, &w.ann, &taken, NULL,
-						     &out),
+						     NULL, &out),
 			VS_CONFLICT);
 	CU_ASSERT_TRUE(w.db->aborted);
 	CU_ASSERT_EQUAL(w.db->users.base.ops->get(&w.db->users.base, w.a, &w.ann, NULL, &out),

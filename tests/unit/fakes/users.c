@@ -119,7 +119,7 @@ static enum vs_err user_insert(struct vs_user_repo *repo, struct vs_arena *a, st
 
 static enum vs_err user_update(struct vs_user_repo *repo, struct vs_arena *a, const vs_uuid *id,
 			       const struct vs_user_changes *c, const vs_uuid *roles_in,
-			       struct vs_user *out)
+			       struct vs_user *before, struct vs_user *out)
 {
 	struct fake_db *db = users_db(repo);
 	if (fake__call(db, "users.update"))
@@ -127,6 +127,8 @@ static enum vs_err user_update(struct vs_user_repo *repo, struct vs_arena *a, co
 	struct fake_user_row *r = fake_user(db, id);
 	if (!r)
 		return VS_NOTFOUND;
+	if (before)
+		fake__row_to_user(db, a, r, roles_in, before);
 	if (c->email.set && !c->email.null) {
 		struct fake_user_row *other = fake_user_by_email(db, c->email.p);
 		if (other && other != r)

@@ -42,6 +42,22 @@ static const struct vs_pg_stmt update_stmt = {
 	"WHERE u.id = $2 RETURNING " USER_COLS,
 	13
 };
+/* The same, answering the row as it was too (a self-join reads the row the statement
+ * started from): the columns of USER_COLS that change, after them. */
+static const struct vs_pg_stmt update_before_stmt = {
+	"user_update_before",
+	"UPDATE iam.users AS u SET "
+	"email = CASE WHEN $3::boolean THEN $4::text ELSE u.email END, "
+	"first_name = CASE WHEN $5::boolean THEN $6::text ELSE u.first_name END, "
+	"last_name = CASE WHEN $7::boolean THEN $8::text ELSE u.last_name END, "
+	"is_active = CASE WHEN $9::boolean THEN $10::boolean ELSE u.is_active END, "
+	"is_superuser = CASE WHEN $11::boolean THEN $12::boolean ELSE u.is_superuser END, "
+	"password_hash = coalesce($13::text, u.password_hash), updated_at = now() "
+	"FROM iam.users AS was WHERE u.id = $2 AND was.id = u.id RETURNING " USER_COLS
+	", was.email, was.first_name, was.last_name, was.is_active, was.is_superuser, "
+	"extract(epoch FROM was.updated_at)::bigint",
+	13
+};
 static const struct vs_pg_stmt delete_stmt = {
 	"user_delete", "DELETE FROM iam.users WHERE id = $1", 1
 };
@@ -166,9 +182,27 @@ static enum vs_err user_insert(struct vs_user_repo *self, struct vs_arena *a, st
 	return vs_pg_one(repo_pg(self), a, &insert_stmt, params, row_to_user, u);
 }
 
+struct user_and_before {
+	struct vs_user *before, *after;
+};
+
+static void row_to_user_and_before(struct vs_arena *a, const PGresult *r, int row, void *out)
+{
+	struct user_and_before *both = out;
+	row_to_user(a, r, row, both->after);
+	struct vs_user *b = both->before;
+	*b = *both->after; /* id, created_at and the roles do not change */
+	b->email = vs_pg_text(a, r, row, USER_NCOLS);
+	b->first_name = vs_pg_text(a, r, row, USER_NCOLS + 1);
+	b->last_name = vs_pg_text(a, r, row, USER_NCOLS + 2);
+	b->is_active = vs_pg_bool(r, row, USER_NCOLS + 3);
+	b->is_superuser = vs_pg_bool(r, row, USER_NCOLS + 4);
+	b->updated_at = vs_pg_int64(r, row, USER_NCOLS + 5);
+}
+
 static enum vs_err user_update(struct vs_user_repo *self, struct vs_arena *a, const vs_uuid *id,
 			       const struct vs_user_changes *c, const vs_uuid *roles_in,
-			       struct vs_user *out)
+			       struct vs_user *before, struct vs_user *out)
 {
 	/* Activation and superuser status decide what keys and tokens may do. */
 	if (c->is_active.set || c->is_superuser.set)
@@ -189,7 +223,11 @@ static enum vs_err user_update(struct vs_user_repo *self, struct vs_arena *a, co
 		pg_bool_param(c->is_superuser.v),
 		c->password_hash,
 	};
-	return vs_pg_one(repo_pg(self), a, &update_stmt, params, row_to_user, out);
+	if (!before)
+		return vs_pg_one(repo_pg(self), a, &update_stmt, params, row_to_user, out);
+	struct user_and_before both = { before, out };
+	return vs_pg_one(repo_pg(self), a, &update_before_stmt, params, row_to_user_and_before,
+			 &both);
 }
 
 static enum vs_err user_remove(struct vs_user_repo *self, const vs_uuid *id)
