@@ -125,6 +125,24 @@ END $$;
 CREATE TRIGGER events_fan_out AFTER INSERT ON audit.events
 	FOR EACH ROW WHEN (NEW.tenant_id IS NOT NULL) EXECUTE FUNCTION webhooks.fan_out();
 
+-- The delivery log's retention: deliveries done (succeeded or failed) longer ago than
+-- retention_seconds go, their attempts with them, at most n a call (vs-worker, with the
+-- jobs' retention).
+CREATE INDEX deliveries_done_idx ON webhooks.deliveries (updated_at) WHERE status <> 'pending';
+CREATE FUNCTION webhooks.prune(retention_seconds integer, n integer) RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	removed integer;
+BEGIN
+	DELETE FROM webhooks.deliveries WHERE id IN (
+		SELECT id FROM webhooks.deliveries
+		WHERE status <> 'pending'
+		  AND updated_at < now() - make_interval(secs => retention_seconds)
+		ORDER BY updated_at LIMIT n);
+	GET DIAGNOSTICS removed = ROW_COUNT;
+	RETURN removed;
+END $$;
+
 -- A signed checkpoint of a tenant's chain goes out as audit.checkpoint (API.md §8), with
 -- the fields GET /audit-logs/checkpoints shows, so that the removal of the newest events
 -- can be noticed from outside.

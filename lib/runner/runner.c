@@ -7,6 +7,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "webhooks/usecases.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -648,9 +649,13 @@ int vs_runner_run(struct vs_app *app, const struct vs_job_kind_group *const *gro
 			next_checkpoint = now + (int64_t)(s->checkpoint_s > 0 ? s->checkpoint_s : 300) * 1000;
 		}
 		if (now >= next_prune) {
-			int removed = 0;
+			int removed = 0, deliveries = 0;
 			(void)q->ops->prune(q, s->retention_s, PRUNE_BATCH, &removed);
-			next_prune = now + (removed == PRUNE_BATCH ? 1000 : PRUNE_EVERY_MS);
+			/* The webhooks' delivery log is kept as long as the jobs that made it. */
+			(void)vs_webhooks_prune(app, s->retention_s, PRUNE_BATCH, &deliveries);
+			next_prune = now + (removed == PRUNE_BATCH || deliveries == PRUNE_BATCH
+						    ? 1000
+						    : PRUNE_EVERY_MS);
 		}
 		/* No claim while outcomes cannot be written: what could not be recorded is not
 		 * added to. */

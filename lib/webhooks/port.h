@@ -93,6 +93,9 @@ struct vs_webhook_repo_ops {
 	 * as it is after (0: not failing). */
 	enum vs_err (*record_attempt)(struct vs_webhook_repo *, const struct vs_webhook_attempt_record *r,
 				      int64_t *failing_since);
+	/* Removes up to n deliveries done longer ago than retention_s, with their attempts;
+	 * *removed how many. Across tenants (vs-worker). */
+	enum vs_err (*prune)(struct vs_webhook_repo *, int retention_s, int n, int *removed);
 	/* An active webhook made inactive; *changed false when it was not active. */
 	enum vs_err (*disable)(struct vs_webhook_repo *, const vs_uuid *tenant, const vs_uuid *id,
 			       bool *changed);

@@ -346,3 +346,11 @@ enum vs_err vs_webhooks_replay_since(struct vs_app *app, struct vs_arena *a,
 	}
 	return end(app, rc, e);
 }
+
+enum vs_err vs_webhooks_prune(struct vs_app *app, int retention_s, int batch, int *removed)
+{
+	*removed = 0;
+	if (!app->webhooks)
+		return VS_OK;
+	return app->webhooks->ops->prune(app->webhooks, retention_s, batch, removed);
+}

@@ -59,6 +59,10 @@ enum vs_err vs_webhooks_replay_since(struct vs_app *app, struct vs_arena *a,
 				     const struct vs_principal *p, const vs_uuid *tenant,
 				     const vs_uuid *id, int64_t since, int *n, struct vs_error *e);
 
+/* vs-worker: up to batch deliveries done longer ago than retention_s go, with their
+ * attempts (the delivery log keeps what the jobs keep); *removed how many. */
+enum vs_err vs_webhooks_prune(struct vs_app *app, int retention_s, int batch, int *removed);
+
 /* webhook.deliver: one delivery's attempts, on the retry schedule of app's settings. */
 extern const struct vs_job_kind vs_webhook_deliver_kind;
 extern const struct vs_job_kind_group vs_webhooks_job_kinds;

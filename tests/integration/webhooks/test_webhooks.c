@@ -1923,6 +1923,66 @@ static void test_secrets_kept_nowhere_else(void)
 	free(dir);
 }
 
+/* webhooks.prune (vs-worker runs it with the jobs' retention): a delivery done longer ago
+ * than the retention goes with its attempts; a recent one, and one still pending however
+ * old, stay. Aged by hand as the owner. */
+static void test_prune_keeps_the_log_for_the_retention(void)
+{
+	struct hook h = { 0 };
+	struct json_object *lines = NULL;
+	char *old = NULL, *recent = NULL, *sql = NULL;
+	PGresult *res = NULL;
+	if (!get_world())
+		return;
+	h.path = hook_unique_path("prune");
+	if (!hook_new(&h, NULL, "[\"role.deleted\"]", NULL) || !(old = post_test(h.id)))
+		goto out;
+	json_object_put(log_wait(h.id, old, 1, "succeeded", PATIENCE_S));
+	if (!(recent = post_test(h.id)))
+		goto out;
+	json_object_put(log_wait(h.id, recent, 1, "succeeded", PATIENCE_S));
+	PGconn *db = owner_db();
+	if (!db)
+		goto out;
+	/* The old one done 9 days ago; a third, pending and as old, never sent. */
+	sql = xasprintf("UPDATE webhooks.deliveries SET updated_at = now() - interval '9 days' "
+			"WHERE id = '%s'; INSERT INTO webhooks.deliveries (subscription_id, "
+			"tenant_id, event_type, body, updated_at) SELECT id, tenant_id, 'webhook.test', "
+			"'{}', now() - interval '9 days' FROM webhooks.subscriptions WHERE id = '%s'",
+			old, h.id);
+	res = PQexec(db, sql);
+	EXPECT(pg_succeeded(res), "aging the deliveries: %s", pg_error(res));
+	PQclear(res);
+	res = PQexec(db, "SELECT webhooks.prune(8 * 86400, 100000)");
+	EXPECT(pg_succeeded(res) && pg_long(res, 0, 0) >= 1, "webhooks.prune removed %ld (%s)",
+	       pg_long(res, 0, 0), pg_error(res));
+	PQclear(res);
+	free(sql);
+	sql = xasprintf("SELECT count(*) FILTER (WHERE id = '%s'), count(*) FILTER (WHERE id = '%s'), "
+			"count(*) FILTER (WHERE status = 'pending'), (SELECT count(*) FROM "
+			"webhooks.attempts WHERE delivery_id = '%s') FROM webhooks.deliveries "
+			"WHERE subscription_id = '%s'",
+			old, recent, old, h.id);
+	res = PQexec(db, sql);
+	EXPECT(pg_succeeded(res) && pg_long(res, 0, 0) == 0 && pg_long(res, 0, 1) == 1 &&
+		       pg_long(res, 0, 2) == 1 && pg_long(res, 0, 3) == 0,
+	       "after prune: old %ld (want 0), recent %ld (1), pending %ld (1), old's attempts "
+	       "%ld (0)",
+	       pg_long(res, 0, 0), pg_long(res, 0, 1), pg_long(res, 0, 2), pg_long(res, 0, 3));
+	PQclear(res);
+	res = NULL;
+	/* And the API's log shows the recent one only. */
+	lines = log_lines(h.id, NULL);
+	for (size_t i = 0; i < jlen(lines); i++)
+		EXPECT_STR(jat(lines, i), "id", recent);
+out:
+	json_object_put(lines);
+	free(sql);
+	free(old);
+	free(recent);
+	hook_drop(&h);
+}
+
 static int add_webhooks_suite(void)
 {
 	static const struct it_test tests[] = {
@@ -1935,6 +1995,7 @@ static int add_webhooks_suite(void)
 		{ "rotate-secret: the new and the old secret both sign, the new one first; a second rotation drops the first", test_rotation_signs_with_both },
 		{ "replay: one delivery again with its webhook-id and bytes (409 while queued), everything since a time, 404s", test_replay },
 		{ "failing for 3 s disables a webhook (audited, by nobody), which then gets nothing; PATCH is_active re-enables", test_auto_disable },
+		{ "the delivery log: done deliveries past the retention go with their attempts, recent and pending ones stay", test_prune_keeps_the_log_for_the_retention },
 		{ "SSRF: private, loopback, link-local, mapped, other schemes and credentials refused at create and PATCH; loopback refused at connect time", test_ssrf_refusals },
 		{ "bad input 422, another tenant's webhook and unknown ids 404, malformed ids 400", test_bad_input_and_other_tenants },
 		{ "DELETE: 204, then 404 everywhere, and no more requests", test_delete },

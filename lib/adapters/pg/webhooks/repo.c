@@ -117,6 +117,9 @@ static const struct vs_pg_stmt record_stmt = {
 	" FROM webhooks.subscriptions WHERE id = $2) END",
 	8
 };
+static const struct vs_pg_stmt prune_stmt = {
+	"webhook_prune", "SELECT webhooks.prune($1, $2)", 2
+};
 static const struct vs_pg_stmt disable_stmt = {
 	"webhook_disable",
 	"UPDATE webhooks.subscriptions SET is_active = false, updated_at = now() "
@@ -389,6 +392,18 @@ static enum vs_err hook_record_attempt(struct vs_webhook_repo *self,
 	return rc == VS_OK && v[0] == 0 ? VS_NOTFOUND : rc;
 }
 
+static enum vs_err hook_prune(struct vs_webhook_repo *self, int retention_s, int n, int *removed)
+{
+	char retention[16], batch[16];
+	snprintf(retention, sizeof(retention), "%d", retention_s);
+	snprintf(batch, sizeof(batch), "%d", n);
+	const char *params[] = { retention, batch };
+	int64_t v = 0;
+	enum vs_err rc = ints(repo_pg(self), &prune_stmt, params, &v, 1);
+	*removed = (int)v;
+	return rc;
+}
+
 static enum vs_err hook_disable(struct vs_webhook_repo *self, const vs_uuid *tenant,
 				const vs_uuid *id, bool *changed)
 {
@@ -413,6 +428,7 @@ static const struct vs_webhook_repo_ops ops = {
 	.attempts = hook_attempts,
 	.delivery = hook_delivery,
 	.record_attempt = hook_record_attempt,
+	.prune = hook_prune,
 	.disable = hook_disable,
 };
 
