@@ -94,23 +94,17 @@ bool mail_stop(pid_t pid)
 	return group_gone(pid);
 }
 
-struct json_object *mail_check(const char *path)
+struct json_object *mail_run_json(const char *const *args, const char *out_path,
+				  const char *what)
 {
-	char *script = mail_script("check_mail.py");
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	char *out_path, *text = NULL;
 	struct json_object *obj = NULL;
+	char *text = NULL;
 	double t0 = now_mono();
 	int st = 0;
-
-	if (slash)
-		*slash = '\0';
-	out_path = xasprintf("%s/.check-%s.json", dir, slash ? slash + 1 : path);
-	const char *args[] = { script, path, NULL };
 	pid_t pid = mail_spawn(args, out_path, NULL);
 	if (pid < 0) {
-		EXPECT(false, "cannot run check_mail.py");
-		goto out;
+		EXPECT(false, "cannot run %s", what);
+		return NULL;
 	}
 	for (;;) {
 		pid_t w = waitpid(pid, &st, WNOHANG);
@@ -118,22 +112,38 @@ struct json_object *mail_check(const char *path)
 			break;
 		if (now_mono() - t0 > CHECK_TIMEOUT_S) {
 			mail_stop(pid);
-			EXPECT(false, "check_mail.py %s took more than %.0f s", path, CHECK_TIMEOUT_S);
-			goto out;
+			EXPECT(false, "%s took more than %.0f s", what, CHECK_TIMEOUT_S);
+			return NULL;
 		}
 		sleep_ms(10);
 	}
+	/* Its stderr goes to the same file, but it writes there only when it fails. */
 	text = read_file(out_path, NULL);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !text) {
-		EXPECT(false, "check_mail.py %s failed: %s", path, text ? text : "(no output)");
-		goto out;
+	if (EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0 && text, "%s failed: %s", what,
+		   text ? text : "(no output)")) {
+		obj = json_tokener_parse(text);
+		if (!EXPECT(json_object_is_type(obj, json_type_object),
+			    "%s printed no JSON object: %s", what, text)) {
+			json_object_put(obj);
+			obj = NULL;
+		}
 	}
-	obj = json_tokener_parse(text);
-	EXPECT(obj != NULL, "check_mail.py printed no JSON: %s", text);
-out:
-	if (out_path)
-		unlink(out_path);
 	free(text);
+	return obj;
+}
+
+struct json_object *mail_check(const char *path)
+{
+	char *script = mail_script("check_mail.py");
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	char *out_path = xasprintf("%s/.check-%s.json", dir, slash ? slash + 1 : path);
+	char *what = xasprintf("check_mail.py %s", path);
+	const char *args[] = { script, path, NULL };
+	struct json_object *obj = mail_run_json(args, out_path, what);
+	unlink(out_path);
+	free(what);
 	free(out_path);
 	free(dir);
 	free(script);

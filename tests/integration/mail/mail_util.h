@@ -28,6 +28,15 @@ pid_t mail_spawn(const char *const *args, const char *log_path, const char *cons
  * False when something of the group was still there after SIGKILL. */
 bool mail_stop(pid_t pid);
 
+/*
+ * Runs MAIL_PYTHON with args (as mail_spawn does), its output to out_path, for at most
+ * 30 s: the JSON object it printed (json_object_put it), or NULL with a CUnit failure
+ * naming what when it did not finish, failed, or printed no JSON object. The helper
+ * scripts' (check_mail.py, webhooks/check_signature.py) one way of being run.
+ */
+struct json_object *mail_run_json(const char *const *args, const char *out_path,
+				  const char *what);
+
 /* check_mail.py on path: its JSON (json_object_put it), or NULL with a CUnit failure. */
 struct json_object *mail_check(const char *path);
 

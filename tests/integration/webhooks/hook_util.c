@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -16,7 +15,6 @@
 #include "util.h"
 
 #define POLL_MS		20
-#define CHECK_TIMEOUT_S 30.0
 #define MAX_SECRETS	12 /* mail_spawn passes up to 14 arguments after the interpreter */
 
 /*
@@ -274,13 +272,9 @@ void hook_reset(void)
 struct json_object *hook_check(struct json_object *req, const char *const *secrets, size_t n)
 {
 	const char *dir = hook_dir();
-	char *script, *in_path, *out_path, *text = NULL;
 	const char *args[MAX_SECRETS + 3];
 	struct json_object *obj = NULL;
 	char hex[9];
-	double t0 = now_mono();
-	int st = 0;
-	pid_t pid;
 
 	if (!dir || !EXPECT(req != NULL, "hook_check: no request") ||
 	    !EXPECT(n >= 1 && n <= MAX_SECRETS, "hook_check: %zu secrets (1 to %d)", n,
@@ -288,49 +282,21 @@ struct json_object *hook_check(struct json_object *req, const char *const *secre
 		return NULL;
 	random_hex(hex, 4);
 	/* Beside the requests, under names the receiver never gives (req-N.json). */
-	in_path = xasprintf("%s/.check-%s.json", dir, hex);
-	out_path = xasprintf("%s/.check-%s.out", dir, hex);
-	script = xasprintf("%s/tests/integration/webhooks/check_signature.py",
-			   fx.cfg.repo_root ? fx.cfg.repo_root : ".");
-	if (!EXPECT(json_object_to_file_ext(in_path, req, JSON_C_TO_STRING_PLAIN) == 0,
-		    "could not write %s", in_path))
-		goto out;
-	args[0] = script;
-	args[1] = in_path;
-	for (size_t i = 0; i < n; i++)
-		args[2 + i] = secrets[i];
-	args[2 + n] = NULL;
-	pid = mail_spawn(args, out_path, NULL);
-	if (pid < 0) {
-		EXPECT(false, "cannot run check_signature.py");
-		goto out;
+	char *in_path = xasprintf("%s/.check-%s.json", dir, hex);
+	char *out_path = xasprintf("%s/.check-%s.out", dir, hex);
+	char *script = xasprintf("%s/tests/integration/webhooks/check_signature.py",
+				 fx.cfg.repo_root ? fx.cfg.repo_root : ".");
+	if (EXPECT(json_object_to_file_ext(in_path, req, JSON_C_TO_STRING_PLAIN) == 0,
+		   "could not write %s", in_path)) {
+		args[0] = script;
+		args[1] = in_path;
+		for (size_t i = 0; i < n; i++)
+			args[2 + i] = secrets[i];
+		args[2 + n] = NULL;
+		obj = mail_run_json(args, out_path, "check_signature.py");
 	}
-	for (;;) {
-		pid_t w = waitpid(pid, &st, WNOHANG);
-		if (w == pid)
-			break;
-		if (now_mono() - t0 > CHECK_TIMEOUT_S) {
-			mail_stop(pid);
-			EXPECT(false, "check_signature.py took more than %.0f s", CHECK_TIMEOUT_S);
-			goto out;
-		}
-		sleep_ms(10);
-	}
-	/* Its stderr goes to the same file, but it writes there only when it fails. */
-	text = read_file(out_path, NULL);
-	if (!EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0 && text, "check_signature.py failed: %s",
-		    text ? text : "(no output)"))
-		goto out;
-	obj = json_tokener_parse(text);
-	if (!EXPECT(json_object_is_type(obj, json_type_object),
-		    "check_signature.py printed no JSON object: %s", text)) {
-		json_object_put(obj);
-		obj = NULL;
-	}
-out:
 	unlink(in_path);
 	unlink(out_path);
-	free(text);
 	free(script);
 	free(out_path);
 	free(in_path);
