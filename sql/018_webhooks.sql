@@ -101,25 +101,33 @@ BEGIN
 	RETURN n;
 END $$;
 
--- The fan-out: in the event's own transaction. A tenant with no subscription pays one
--- index probe.
-CREATE FUNCTION webhooks.fan_out() RETURNS trigger
+-- One message to every active subscription of tenant that matches kind, each with its job.
+-- The body is made per delivery, so a tenant with no subscription pays one index probe
+-- and nothing else.
+CREATE FUNCTION webhooks.send(tenant uuid, event uuid, kind text, at timestamptz, data text)
+RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	ids uuid[];
 BEGIN
 	WITH d AS (
 		INSERT INTO webhooks.deliveries (subscription_id, tenant_id, event_id, event_type, body)
-		SELECT s.id, s.tenant_id, NEW.id, NEW.action,
-		       webhooks.body(NEW.action, NEW.occurred_at, NEW.canonical)
+		SELECT s.id, s.tenant_id, event, kind, webhooks.body(kind, at, data)
 		FROM webhooks.subscriptions s
-		WHERE s.tenant_id = NEW.tenant_id AND s.is_active
-		  AND s.event_types && webhooks.matching(NEW.action)
+		WHERE s.tenant_id = tenant AND s.is_active
+		  AND s.event_types && webhooks.matching(kind)
 		RETURNING id)
 	SELECT array_agg(id) INTO ids FROM d;
 	IF ids IS NOT NULL THEN
-		PERFORM webhooks.enqueue(ids, NEW.tenant_id);
+		PERFORM webhooks.enqueue(ids, tenant);
 	END IF;
+END $$;
+
+-- The fan-out: in the event's own transaction.
+CREATE FUNCTION webhooks.fan_out() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	PERFORM webhooks.send(NEW.tenant_id, NEW.id, NEW.action, NEW.occurred_at, NEW.canonical);
 	RETURN NULL;
 END $$;
 CREATE TRIGGER events_fan_out AFTER INSERT ON audit.events
@@ -149,25 +157,13 @@ END $$;
 CREATE FUNCTION webhooks.checkpoint_out() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	ids uuid[];
 	at text := to_char(NEW.signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
 BEGIN
-	WITH d AS (
-		INSERT INTO webhooks.deliveries (subscription_id, tenant_id, event_type, body)
-		SELECT s.id, s.tenant_id, 'audit.checkpoint',
-		       '{"type":"audit.checkpoint","timestamp":"' || at || '","data":' ||
-		       json_build_object('tenant_id', NEW.chain, 'seq', NEW.seq,
-					 'hash', encode(NEW.hash, 'hex'), 'signed_at', at,
-					 'public_key', encode(NEW.public_key, 'hex'),
-					 'signature', encode(NEW.signature, 'hex'))::text || '}'
-		FROM webhooks.subscriptions s
-		WHERE s.tenant_id = NEW.chain AND s.is_active
-		  AND s.event_types && webhooks.matching('audit.checkpoint')
-		RETURNING id)
-	SELECT array_agg(id) INTO ids FROM d;
-	IF ids IS NOT NULL THEN
-		PERFORM webhooks.enqueue(ids, NEW.chain);
-	END IF;
+	PERFORM webhooks.send(NEW.chain, NULL, 'audit.checkpoint', NEW.signed_at,
+			      json_build_object('tenant_id', NEW.chain, 'seq', NEW.seq,
+						'hash', encode(NEW.hash, 'hex'), 'signed_at', at,
+						'public_key', encode(NEW.public_key, 'hex'),
+						'signature', encode(NEW.signature, 'hex'))::text);
 	RETURN NULL;
 END $$;
 CREATE TRIGGER checkpoints_out AFTER INSERT ON audit.checkpoints
